@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The project's tests: selects a JDK 25, then runs the Maven build with every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source ci/jdk25.sh
+exec mvn -B -ntp verify "$@"
