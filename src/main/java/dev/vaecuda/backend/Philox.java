@@ -77,20 +77,4 @@ public final class Philox {
             }
         }
     }
-
-    /** Uniforms in (0, 1) for elements [first, first + count), as {@link #normals}. */
-    public static void uniforms(long seed, int stream, long step, int first, int count,
-                                float[] out, int outOffset, int[] scratch) {
-        int end = first + count;
-        for (int blockIndex = first >>> 2; blockIndex <= (end - 1) >>> 2; blockIndex++) {
-            block(seed, stream, step, blockIndex, scratch);
-            int base = blockIndex << 2;
-            for (int lane = 0; lane < 4; lane++) {
-                int element = base + lane;
-                if (element >= first && element < end) {
-                    out[outOffset + element - first] = uniform(scratch[lane]);
-                }
-            }
-        }
-    }
 }

@@ -1,0 +1,320 @@
+package dev.vaecuda.backend.cpu;
+
+import dev.ludovic.netlib.blas.BLAS;
+import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.DeviceBuffer;
+import dev.vaecuda.backend.DeviceImages;
+import dev.vaecuda.backend.DeviceIndices;
+import dev.vaecuda.backend.LossKind;
+import dev.vaecuda.backend.Philox;
+
+/**
+ * The reference backend, in plain Java on the host. GEMMs go to BLAS (the system's OpenBLAS
+ * when netlib finds it, a Java BLAS otherwise), split by columns of C over the worker threads
+ * when the BLAS may be called concurrently (see {@link OpenBlasThreading}), from one thread
+ * otherwise. The small kernels are loops split by rows. Results do not depend on timing, only on the thread count, so a run is reproducible
+ * bit for bit at a fixed {@code --threads}.
+ */
+public final class CpuBackend implements Backend {
+    /** Below this many elements an operation runs on the calling thread alone. */
+    private static final int MIN_PARALLEL_ELEMENTS = 16_384;
+
+    /** netlib logs each BLAS it fails to load; {@link #blasName()} reports the one in use instead. */
+    private static final java.util.logging.Logger NETLIB_LOG = quietNetlibLog();
+
+    private final BLAS blas = BLAS.getInstance();
+    private final boolean splitGemm = !(blas instanceof dev.ludovic.netlib.blas.NativeBLAS)
+            || OpenBlasThreading.pinToOneThreadForConcurrentCalls();
+    private final WorkerPool pool;
+    private final int[][] philoxScratch;
+    private final double[] partialLoss;
+
+    public CpuBackend(int threads) {
+        this.pool = new WorkerPool(threads);
+        this.philoxScratch = new int[threads][4];
+        this.partialLoss = new double[threads];
+    }
+
+    private static java.util.logging.Logger quietNetlibLog() {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
+        log.setLevel(java.util.logging.Level.SEVERE);
+        return log;
+    }
+
+    /** The BLAS implementation in use, for {@code info}: e.g. "JNIBLAS" (native) or "JavaBLAS". */
+    public static String blasName() {
+        return BLAS.getInstance().getClass().getSimpleName();
+    }
+
+    public int threads() {
+        return pool.threads();
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public DeviceBuffer allocate(int length) {
+        return new CpuBuffer(new float[length], 0, length);
+    }
+
+    @Override
+    public DeviceIndices allocateIndices(int length) {
+        return new CpuIndices(new int[length]);
+    }
+
+    @Override
+    public DeviceImages uploadImages(byte[] pixels, int count, int pixelsPerImage) {
+        if ((long) count * pixelsPerImage != pixels.length) {
+            throw new IllegalArgumentException(count + " images of " + pixelsPerImage + " pixels need "
+                    + (long) count * pixelsPerImage + " bytes, got " + pixels.length);
+        }
+        return new CpuImages(pixels.clone(), count, pixelsPerImage);
+    }
+
+    @Override
+    public void upload(float[] source, DeviceBuffer destination) {
+        CpuBuffer d = CpuBuffer.of(destination);
+        checkLength(source.length, d.length());
+        System.arraycopy(source, 0, d.data(), d.offset(), source.length);
+    }
+
+    @Override
+    public void upload(int[] source, DeviceIndices destination) {
+        int[] d = ((CpuIndices) destination).data();
+        checkLength(source.length, d.length);
+        System.arraycopy(source, 0, d, 0, source.length);
+    }
+
+    @Override
+    public void download(DeviceBuffer source, float[] destination) {
+        CpuBuffer s = CpuBuffer.of(source);
+        checkLength(destination.length, s.length());
+        System.arraycopy(s.data(), s.offset(), destination, 0, destination.length);
+    }
+
+    private static void checkLength(int hostLength, int deviceLength) {
+        if (hostLength > deviceLength) {
+            throw new IllegalArgumentException("copy of " + hostLength + " elements into a buffer of " + deviceLength);
+        }
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float alpha, DeviceBuffer a, int lda, DeviceBuffer b, int ldb,
+                     float beta, DeviceBuffer c, int ldc) {
+        CpuBuffer ca = CpuBuffer.of(a), cb = CpuBuffer.of(b), cc = CpuBuffer.of(c);
+        String ta = transA ? "T" : "N", tb = transB ? "T" : "N";
+        // Columns [j0, j1) of C depend only on columns [j0, j1) of op(B): one slice per thread.
+        int minColumns = !splitGemm ? Integer.MAX_VALUE : Math.max(2, (int) (4_000_000L / Math.max(1L, (long) m * k)));
+        pool.forRange(n, minColumns, (j0, j1, part) -> {
+            if (j1 > j0) {
+                int bOffset = cb.offset() + (transB ? j0 : j0 * ldb);
+                blas.sgemm(ta, tb, m, j1 - j0, k, alpha, ca.data(), ca.offset(), lda,
+                        cb.data(), bOffset, ldb, beta, cc.data(), cc.offset() + j0 * ldc, ldc);
+            }
+        });
+    }
+
+    @Override
+    public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, boolean relu) {
+        CpuBuffer cy = CpuBuffer.of(y), cbias = CpuBuffer.of(bias);
+        float[] yd = cy.data(), bd = cbias.data();
+        int bo = cbias.offset();
+        pool.forRange(rows, MIN_PARALLEL_ELEMENTS / Math.max(1, cols), (r0, r1, part) -> {
+            for (int r = r0; r < r1; r++) {
+                int row = cy.offset() + r * cols;
+                for (int j = 0; j < cols; j++) {
+                    float v = yd[row + j] + bd[bo + j];
+                    yd[row + j] = relu ? Math.max(v, 0f) : v;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void biasGrad(DeviceBuffer dy, DeviceBuffer dBias, int rows, int cols) {
+        CpuBuffer cdy = CpuBuffer.of(dy), cdb = CpuBuffer.of(dBias);
+        float[] g = cdy.data(), db = cdb.data();
+        pool.forRange(cols, MIN_PARALLEL_ELEMENTS / Math.max(1, rows), (c0, c1, part) -> {
+            int dbo = cdb.offset();
+            for (int j = c0; j < c1; j++) {
+                db[dbo + j] = 0f;
+            }
+            for (int r = 0; r < rows; r++) {
+                int row = cdy.offset() + r * cols;
+                for (int j = c0; j < c1; j++) {
+                    db[dbo + j] += g[row + j];
+                }
+            }
+        });
+    }
+
+    @Override
+    public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int n) {
+        CpuBuffer cdy = CpuBuffer.of(dy), cy = CpuBuffer.of(y);
+        float[] g = cdy.data(), yd = cy.data();
+        int go = cdy.offset(), yo = cy.offset();
+        pool.forRange(n, MIN_PARALLEL_ELEMENTS, (i0, i1, part) -> {
+            for (int i = i0; i < i1; i++) {
+                if (!(yd[yo + i] > 0f)) {
+                    g[go + i] = 0f;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void reparameterize(DeviceBuffer meanLogvar, DeviceBuffer eps, DeviceBuffer z,
+                               int rows, int latent, long seed, int stream, long step) {
+        CpuBuffer cml = CpuBuffer.of(meanLogvar), ce = CpuBuffer.of(eps), cz = CpuBuffer.of(z);
+        float[] ml = cml.data(), e = ce.data(), zd = cz.data();
+        pool.forRange(rows, MIN_PARALLEL_ELEMENTS / Math.max(1, latent), (r0, r1, part) -> {
+            if (r1 == r0) {
+                return;
+            }
+            Philox.normals(seed, stream, step, r0 * latent, (r1 - r0) * latent,
+                    e, ce.offset() + r0 * latent, philoxScratch[part]);
+            for (int r = r0; r < r1; r++) {
+                int row = cml.offset() + r * 2 * latent;
+                for (int j = 0; j < latent; j++) {
+                    float mu = ml[row + j], logvar = ml[row + latent + j];
+                    zd[cz.offset() + r * latent + j] = mu + (float) Math.exp(0.5f * logvar) * e[ce.offset() + r * latent + j];
+                }
+            }
+        });
+    }
+
+    @Override
+    public void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer target,
+                                 DeviceBuffer meanLogvar, float beta, int rows, int pixels, int latent,
+                                 DeviceBuffer dLogits, DeviceBuffer dMeanLogvar, DeviceBuffer lossSum) {
+        CpuBuffer cx = CpuBuffer.of(logits), ct = CpuBuffer.of(target), cml = CpuBuffer.of(meanLogvar);
+        CpuBuffer cdx = CpuBuffer.of(dLogits), cdml = CpuBuffer.of(dMeanLogvar), cl = CpuBuffer.of(lossSum);
+        float[] x = cx.data(), t = ct.data(), ml = cml.data(), dx = cdx.data(), dml = cdml.data();
+        java.util.Arrays.fill(partialLoss, 0.0);
+        pool.forRange(rows, Math.max(1, MIN_PARALLEL_ELEMENTS / Math.max(1, pixels)), (r0, r1, part) -> {
+            double sum = 0.0;
+            for (int r = r0; r < r1; r++) {
+                int xo = cx.offset() + r * pixels, to = ct.offset() + r * pixels, go = cdx.offset() + r * pixels;
+                sum += kind == LossKind.BCE
+                        ? ReconstructionLoss.bce(x, xo, t, to, dx, go, pixels)
+                        : ReconstructionLoss.mse(x, xo, t, to, dx, go, pixels);
+                sum += beta * KlDivergence.lossAndGradient(ml, cml.offset() + r * 2 * latent,
+                        dml, cdml.offset() + r * 2 * latent, latent, beta);
+            }
+            partialLoss[part] = sum;
+        });
+        double total = 0.0;
+        for (double partial : partialLoss) {
+            total += partial;
+        }
+        cl.data()[cl.offset()] += (float) total;
+    }
+
+    @Override
+    public void reparameterizeBackward(DeviceBuffer dz, DeviceBuffer eps, DeviceBuffer meanLogvar,
+                                       DeviceBuffer dMeanLogvar, int rows, int latent) {
+        CpuBuffer cdz = CpuBuffer.of(dz), ce = CpuBuffer.of(eps), cml = CpuBuffer.of(meanLogvar);
+        CpuBuffer cdml = CpuBuffer.of(dMeanLogvar);
+        float[] g = cdz.data(), e = ce.data(), ml = cml.data(), dml = cdml.data();
+        pool.forRange(rows, MIN_PARALLEL_ELEMENTS / Math.max(1, latent), (r0, r1, part) -> {
+            for (int r = r0; r < r1; r++) {
+                int zRow = r * latent, mlRow = r * 2 * latent;
+                for (int j = 0; j < latent; j++) {
+                    float gz = g[cdz.offset() + zRow + j];
+                    float sigma = (float) Math.exp(0.5f * ml[cml.offset() + mlRow + latent + j]);
+                    dml[cdml.offset() + mlRow + j] += gz;
+                    dml[cdml.offset() + mlRow + latent + j] += gz * e[ce.offset() + zRow + j] * 0.5f * sigma;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void adam(DeviceBuffer params, DeviceBuffer grads, DeviceBuffer m, DeviceBuffer v, int n,
+                     float lr, float beta1, float beta2, float epsilon, long step) {
+        CpuBuffer cp = CpuBuffer.of(params), cg = CpuBuffer.of(grads), cm = CpuBuffer.of(m), cv = CpuBuffer.of(v);
+        float[] p = cp.data(), g = cg.data(), md = cm.data(), vd = cv.data();
+        float correction1 = 1f - (float) Math.pow(beta1, step);
+        float correction2 = 1f - (float) Math.pow(beta2, step);
+        float stepSize = lr / correction1;
+        float sqrtCorrection2 = (float) Math.sqrt(correction2);
+        pool.forRange(n, MIN_PARALLEL_ELEMENTS, (i0, i1, part) -> {
+            int po = cp.offset(), go = cg.offset(), mo = cm.offset(), vo = cv.offset();
+            for (int i = i0; i < i1; i++) {
+                float gi = g[go + i];
+                float mi = beta1 * md[mo + i] + (1f - beta1) * gi;
+                float vi = beta2 * vd[vo + i] + (1f - beta2) * gi * gi;
+                md[mo + i] = mi;
+                vd[vo + i] = vi;
+                // torch.optim.Adam: p -= lr/c1 * m / (sqrt(v)/sqrt(c2) + eps)
+                p[po + i] -= stepSize * mi / ((float) Math.sqrt(vi) / sqrtCorrection2 + epsilon);
+            }
+        });
+    }
+
+    @Override
+    public void sigmoid(DeviceBuffer x, DeviceBuffer out, int n) {
+        CpuBuffer cx = CpuBuffer.of(x), co = CpuBuffer.of(out);
+        float[] xd = cx.data(), od = co.data();
+        pool.forRange(n, MIN_PARALLEL_ELEMENTS, (i0, i1, part) -> {
+            for (int i = i0; i < i1; i++) {
+                od[co.offset() + i] = ReconstructionLoss.sigmoid(xd[cx.offset() + i]);
+            }
+        });
+    }
+
+    @Override
+    public void gatherBatch(DeviceImages images, DeviceIndices order, int first, int rows,
+                            DeviceBuffer x, boolean binarize, long seed, int stream, long step) {
+        CpuImages ci = (CpuImages) images;
+        int[] idx = ((CpuIndices) order).data();
+        CpuBuffer cx = CpuBuffer.of(x);
+        float[] xd = cx.data();
+        byte[] px = ci.pixels();
+        int pixels = ci.pixelsPerImage();
+        pool.forRange(rows, MIN_PARALLEL_ELEMENTS / Math.max(1, pixels), (r0, r1, part) -> {
+            for (int r = r0; r < r1; r++) {
+                int src = idx[first + r] * pixels, dst = cx.offset() + r * pixels;
+                for (int i = 0; i < pixels; i++) {
+                    xd[dst + i] = (px[src + i] & 0xFF) * (1f / 255f);
+                }
+            }
+            if (binarize && r1 > r0) {
+                int start = cx.offset() + r0 * pixels;
+                int count = (r1 - r0) * pixels;
+                binarizeInPlace(xd, start, count, seed, stream, step, r0 * pixels, philoxScratch[part]);
+            }
+        });
+    }
+
+    /** Replaces each probability p in xd[start ..] with 1 when its Philox uniform is below p. */
+    private static void binarizeInPlace(float[] xd, int start, int count, long seed, int stream, long step,
+                                        int firstElement, int[] scratch) {
+        int end = firstElement + count;
+        for (int blockIndex = firstElement >>> 2; blockIndex <= (end - 1) >>> 2; blockIndex++) {
+            Philox.block(seed, stream, step, blockIndex, scratch);
+            for (int lane = 0; lane < 4; lane++) {
+                int element = (blockIndex << 2) + lane;
+                if (element >= firstElement && element < end) {
+                    int at = start + element - firstElement;
+                    xd[at] = Philox.uniform(scratch[lane]) < xd[at] ? 1f : 0f;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void zero(DeviceBuffer buffer, int n) {
+        CpuBuffer cb = CpuBuffer.of(buffer);
+        java.util.Arrays.fill(cb.data(), cb.offset(), cb.offset() + n, 0f);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

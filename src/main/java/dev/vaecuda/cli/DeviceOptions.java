@@ -1,0 +1,39 @@
+package dev.vaecuda.cli;
+
+import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.Backends;
+import dev.vaecuda.backend.DeviceChoice;
+import java.io.PrintWriter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** `--device` and `--threads`, shared by every command that computes. */
+final class DeviceOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE",
+            description = "Where to compute: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; auto picks CUDA when it works).")
+    DeviceChoice device;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "CPU threads (default: the number of cores, ${sys:vae.cores}).")
+    Integer threads;
+
+    Backend open(PrintWriter out) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int n = threads == null ? cores : threads;
+        if (n < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads must be >= 1, got " + n);
+        }
+        Backend backend = Backends.open(device, n, out::println);
+        out.flush();
+        return backend;
+    }
+
+    static {
+        System.setProperty("vae.cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    }
+}

@@ -1,0 +1,166 @@
+package dev.vaecuda.cli;
+
+import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.LossKind;
+import dev.vaecuda.data.Dataset;
+import dev.vaecuda.data.DatasetFiles;
+import dev.vaecuda.data.ImageSet;
+import dev.vaecuda.data.Split;
+import dev.vaecuda.model.ModelConfig;
+import dev.vaecuda.train.Checkpoint;
+import dev.vaecuda.train.CheckpointFile;
+import dev.vaecuda.train.RunConfig;
+import dev.vaecuda.train.TrainingOptions;
+import dev.vaecuda.train.TrainingSession;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a VAE; writes metrics.csv, checkpoint.vae and config.json into --out.")
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DeviceOptions deviceOptions;
+
+    @Option(names = "--dataset", defaultValue = "mnist", paramLabel = "NAME",
+            description = "Data set: mnist or fashion-mnist (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Folder with the IDX files, plain or .gz (default: data/mnist or data/fashion-mnist).")
+    Path data;
+
+    @Option(names = "--out", defaultValue = "runs/vae", paramLabel = "DIR",
+            description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "Total epochs, counting those of a resumed run (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    float learningRate;
+
+    @Option(names = "--hidden", defaultValue = "400", split = ",", paramLabel = "N[,N...]",
+            description = "Hidden layer sizes of the encoder; the decoder mirrors them (default: ${DEFAULT-VALUE}).")
+    List<Integer> hidden;
+
+    @Option(names = "--latent", defaultValue = "20", description = "Latent dimensions (default: ${DEFAULT-VALUE}).")
+    int latent;
+
+    @Option(names = "--beta", defaultValue = "1", description = "Weight of the KL term (default: ${DEFAULT-VALUE}).")
+    float beta;
+
+    @Option(names = "--loss", defaultValue = "bce", paramLabel = "KIND",
+            description = "Reconstruction loss: bce or mse (default: ${DEFAULT-VALUE}).")
+    String loss;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
+            description = "Use only the first N training and N test images; 0 uses all (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--binarize", description = "Dynamic binarisation: each pixel is 1 with probability its intensity.")
+    boolean binarize;
+
+    @Option(names = "--resume", paramLabel = "FILE",
+            description = "Continue from a checkpoint; the model and training options come from it, --epochs is the new total.")
+    Path resume;
+
+    @Option(names = "--overwrite", description = "Start a new run even if --out already holds one.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() {
+        PrintWriter console = spec.commandLine().getOut();
+        Checkpoint checkpoint = resume == null ? null : CheckpointFile.read(resume);
+        if (checkpoint == null) {
+            validateOptions();
+        }
+        if (checkpoint == null && !overwrite && Files.exists(out.resolve(TrainingSession.CHECKPOINT))) {
+            throw new ParameterException(spec.commandLine(), out + " already holds a run; continue it with --resume "
+                    + out.resolve(TrainingSession.CHECKPOINT) + " or start again with --overwrite");
+        }
+        if (checkpoint != null && checkpoint.epochsCompleted() >= positive("--epochs", epochs)) {
+            console.printf("%s has already trained %d epochs; nothing to do for --epochs %d%n",
+                    resume, checkpoint.epochsCompleted(), epochs);
+            return 0;
+        }
+        String datasetName = checkpoint == null ? dataset : checkpoint.config().dataset();
+        Path dir = data != null ? data : Dataset.fromCliName(datasetName).defaultDirectory();
+        int n = checkpoint == null ? limit : checkpoint.config().training().limit();
+        ImageSet trainSet = limited(DatasetFiles.load(dir, Split.TRAIN), n);
+        ImageSet testSet = limited(DatasetFiles.load(dir, Split.TEST), n);
+        RunConfig config = checkpoint == null ? configFromOptions(trainSet.rows(), trainSet.cols())
+                : new RunConfig(datasetName, checkpoint.config().model(), checkpoint.config().training().withEpochs(epochs));
+        try (Backend backend = deviceOptions.open(console)) {
+            new TrainingSession(config, out, checkpoint).run(backend, trainSet, testSet, console, (e, b, total) -> { });
+        }
+        return 0;
+    }
+
+    private static ImageSet limited(ImageSet set, int n) {
+        return n > 0 ? set.first(n) : set;
+    }
+
+    private void validateOptions() {
+        try {
+            Dataset.fromCliName(dataset);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--dataset must be mnist or fashion-mnist, got '" + dataset + "'");
+        }
+        lossKind();
+        for (int size : hidden) {
+            positive("--hidden", size);
+        }
+        if (!(learningRate > 0f) || Float.isInfinite(learningRate)) {
+            throw new ParameterException(spec.commandLine(), "--lr must be a finite number > 0, got " + learningRate);
+        }
+        if (!(beta >= 0f) || Float.isInfinite(beta)) {
+            throw new ParameterException(spec.commandLine(), "--beta must be a finite number >= 0, got " + beta);
+        }
+        if (limit < 0) {
+            throw new ParameterException(spec.commandLine(), "--limit must be >= 0 (0: all images), got " + limit);
+        }
+        positive("--latent", latent);
+        positive("--batch-size", batchSize);
+        positive("--epochs", epochs);
+    }
+
+    private LossKind lossKind() {
+        return switch (loss) {
+            case "bce" -> LossKind.BCE;
+            case "mse" -> LossKind.MSE;
+            default -> throw new ParameterException(spec.commandLine(), "--loss must be bce or mse, got '" + loss + "'");
+        };
+    }
+
+    /** The model takes the data's image size. */
+    private RunConfig configFromOptions(int imageHeight, int imageWidth) {
+        ModelConfig model = new ModelConfig(imageHeight, imageWidth, hidden, latent, lossKind(), beta);
+        TrainingOptions training = new TrainingOptions(learningRate, batchSize, epochs, seed, limit, binarize);
+        return new RunConfig(dataset, model, training);
+    }
+
+    private int positive(String option, int value) {
+        if (value < 1) {
+            throw new ParameterException(spec.commandLine(), option + " must be >= 1, got " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.vaecuda.cli;
+
+import dev.vaecuda.VaeCudaException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * Builds the command line with the project's error policy, for {@link Main} and the tests:
+ * a problem prints one line {@code error: ...} (the stack trace only with --verbose) and
+ * exits 2 for invalid usage, 1 for a failure while running.
+ */
+public final class VaeCli {
+    private VaeCli() {
+    }
+
+    public static CommandLine create() {
+        CommandLine cli = new CommandLine(new VaeCommand());
+        cli.setExecutionExceptionHandler(VaeCli::handleExecutionException);
+        cli.setParameterExceptionHandler(VaeCli::handleParameterException);
+        return cli;
+    }
+
+    private static int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        if (e instanceof CommandLine.ParameterException pe) {
+            return handleParameterException(pe, new String[0]);
+        }
+        if (e instanceof VaeCudaException known) {
+            err.println("error: " + known.getMessage());
+        } else {
+            err.println("error: " + e);
+        }
+        if (verbose(parsed)) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return e instanceof VaeCudaException known ? known.exitCode() : VaeCudaException.FAILURE;
+    }
+
+    private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
+        CommandLine cli = e.getCommandLine();
+        PrintWriter err = cli.getErr();
+        err.println("error: " + e.getMessage() + " (see '" + cli.getCommandSpec().qualifiedName() + " --help')");
+        err.flush();
+        return VaeCudaException.USAGE;
+    }
+
+    private static boolean verbose(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult r = parsed; r != null; r = r.subcommand()) {
+            if (r.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

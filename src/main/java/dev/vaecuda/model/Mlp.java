@@ -1,0 +1,65 @@
+package dev.vaecuda.model;
+
+import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.DeviceBuffer;
+
+/**
+ * A chain of Linear layers with ReLU between them and none after the last. Owns the
+ * activations and their gradients for up to {@code capacity} rows.
+ */
+final class Mlp {
+    private final Linear[] layers;
+    /** outputs[i] is layer i's output (rows, layers[i].out). */
+    private final DeviceBuffer[] outputs;
+    private final DeviceBuffer[] outputGrads;
+
+    /** sizes = [in, hidden..., out]; parameters start at {@code offset} of the flat vectors. */
+    Mlp(Backend backend, int[] sizes, DeviceBuffer params, DeviceBuffer grads, int offset, int capacity) {
+        layers = new Linear[sizes.length - 1];
+        outputs = new DeviceBuffer[layers.length];
+        outputGrads = new DeviceBuffer[layers.length];
+        for (int i = 0; i < layers.length; i++) {
+            layers[i] = new Linear(sizes[i], sizes[i + 1], params, grads, offset);
+            offset += Linear.parameterCount(sizes[i], sizes[i + 1]);
+            outputs[i] = backend.allocate(capacity * sizes[i + 1]);
+            outputGrads[i] = backend.allocate(capacity * sizes[i + 1]);
+        }
+    }
+
+    static int parameterCount(int[] sizes) {
+        int count = 0;
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            count += Linear.parameterCount(sizes[i], sizes[i + 1]);
+        }
+        return count;
+    }
+
+    /** The last layer's output (rows, out): valid after {@link #forward}. */
+    DeviceBuffer output() {
+        return outputs[layers.length - 1];
+    }
+
+    /** Where the caller writes d loss / d output before {@link #backward}. */
+    DeviceBuffer outputGrad() {
+        return outputGrads[layers.length - 1];
+    }
+
+    void forward(Backend backend, DeviceBuffer input, int rows) {
+        for (int i = 0; i < layers.length; i++) {
+            boolean hidden = i + 1 < layers.length;
+            layers[i].forward(backend, i == 0 ? input : outputs[i - 1], outputs[i], rows, hidden);
+        }
+    }
+
+    /** From {@link #outputGrad()}: every parameter gradient, and d loss / d input when inputGrad is not null. */
+    void backward(Backend backend, DeviceBuffer input, DeviceBuffer inputGrad, int rows) {
+        for (int i = layers.length - 1; i >= 0; i--) {
+            boolean first = i == 0;
+            layers[i].backward(backend, first ? input : outputs[i - 1], outputGrads[i],
+                    first ? inputGrad : outputGrads[i - 1], rows);
+            if (!first) {
+                backend.reluBackward(outputGrads[i - 1], outputs[i - 1], rows * layers[i - 1].out);
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.vaecuda.model;
+
+/** The Philox streams a run draws from, so no two uses of randomness share a counter. */
+public final class RngStreams {
+    /** eps of the reparameterisation in training steps; counter = the step. */
+    public static final int TRAIN_EPS = 0;
+    /** dynamic binarisation of training batches; counter = the step. */
+    public static final int TRAIN_BINARIZE = 1;
+    /** eps in evaluation; counter = (epoch << 32) | batch. */
+    public static final int EVAL_EPS = 2;
+    /** binarisation of evaluation batches; counter as EVAL_EPS. */
+    public static final int EVAL_BINARIZE = 3;
+
+    private RngStreams() {
+    }
+
+    public static long evalCounter(int epoch, int batch) {
+        return ((long) epoch << 32) | batch;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.vaecuda.model;
+
+import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.DeviceBuffer;
+import java.util.stream.IntStream;
+
+/**
+ * The VAE as a fixed sequence of backend calls, for batches of up to {@code capacity} images.
+ * Encoder: x -> hidden... -> (mu, logvar) side by side in one (rows, 2*latent) output.
+ * Reparameterisation: z = mu + exp(0.5*logvar) * eps. Decoder: z -> hidden reversed... ->
+ * logits. Loss per batch, summed over images: recon(logits, x) + beta * KL. All buffers are
+ * allocated here, once; a step allocates nothing.
+ */
+public final class Vae {
+    private final Backend backend;
+    private final ModelConfig config;
+    private final int capacity;
+    private final int[] encoderSizes;
+    private final int[] decoderSizes;
+    private final DeviceBuffer params;
+    private final DeviceBuffer grads;
+    private final Mlp encoder;
+    private final Mlp decoder;
+    private final Adam adam;
+    private final DeviceBuffer input;
+    private final DeviceBuffer eps;
+    private final DeviceBuffer z;
+    private final DeviceBuffer latentGrad;
+    private final DeviceBuffer lossSum;
+    private final float[] lossHost = new float[1];
+
+    public Vae(Backend backend, ModelConfig config, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("batch capacity must be >= 1, got " + capacity);
+        }
+        this.backend = backend;
+        this.config = config;
+        this.capacity = capacity;
+        int latent = config.latent();
+        int[] hidden = config.hidden().stream().mapToInt(Integer::intValue).toArray();
+        encoderSizes = IntStream.concat(IntStream.concat(IntStream.of(config.pixels()), IntStream.of(hidden)),
+                IntStream.of(2 * latent)).toArray();
+        decoderSizes = IntStream.concat(IntStream.concat(IntStream.of(latent),
+                IntStream.range(0, hidden.length).map(i -> hidden[hidden.length - 1 - i])),
+                IntStream.of(config.pixels())).toArray();
+        int encoderCount = Mlp.parameterCount(encoderSizes);
+        int total = encoderCount + Mlp.parameterCount(decoderSizes);
+        params = backend.allocate(total);
+        grads = backend.allocate(total);
+        encoder = new Mlp(backend, encoderSizes, params, grads, 0, capacity);
+        decoder = new Mlp(backend, decoderSizes, params, grads, encoderCount, capacity);
+        adam = new Adam(backend, total);
+        input = backend.allocate(capacity * config.pixels());
+        eps = backend.allocate(capacity * latent);
+        z = backend.allocate(capacity * latent);
+        latentGrad = backend.allocate(capacity * latent);
+        lossSum = backend.allocate(1);
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public int parameterCount() {
+        return params.length();
+    }
+
+    /** Sets the parameters to PyTorch's default initialisation drawn from {@code seed}. */
+    public void initialize(long seed) {
+        backend.upload(ParameterInit.pytorchDefault(seed, encoderSizes, decoderSizes), params);
+    }
+
+    public DeviceBuffer parameters() {
+        return params;
+    }
+
+    public DeviceBuffer gradients() {
+        return grads;
+    }
+
+    public Adam adam() {
+        return adam;
+    }
+
+    /** Where a batch of images goes, (capacity, pixels) row-major with values in [0, 1]. */
+    public DeviceBuffer input() {
+        return input;
+    }
+
+    /** The (rows, 2*latent) encoder output of the last forward pass: mu then logvar per row. */
+    public DeviceBuffer meanLogvar() {
+        return encoder.output();
+    }
+
+    /** The decoder's (rows, pixels) logits of the last forward or decode pass. */
+    public DeviceBuffer logits() {
+        return decoder.output();
+    }
+
+    /** The (capacity, latent) buffer decode reads. */
+    public DeviceBuffer latent() {
+        return z;
+    }
+
+    /**
+     * Forward pass and loss over the first {@code rows} images of {@link #input()}, eps drawn
+     * from (seed, stream, counter); adds the batch's summed loss to the loss accumulator and
+     * leaves d loss / d logits and d loss / d (mu, logvar) for {@link #backward}.
+     */
+    public void forward(int rows, long seed, int stream, long counter) {
+        checkRows(rows);
+        int latent = config.latent();
+        encoder.forward(backend, input, rows);
+        backend.reparameterize(encoder.output(), eps, z, rows, latent, seed, stream, counter);
+        decoder.forward(backend, z, rows);
+        backend.lossAndGradients(config.loss(), decoder.output(), input, encoder.output(), config.beta(),
+                rows, config.pixels(), latent, decoder.outputGrad(), encoder.outputGrad(), lossSum);
+    }
+
+    /** Every parameter gradient of the summed batch loss, after {@link #forward} of the same rows. */
+    public void backward(int rows) {
+        decoder.backward(backend, z, latentGrad, rows);
+        backend.reparameterizeBackward(latentGrad, eps, encoder.output(), encoder.outputGrad(), rows, config.latent());
+        encoder.backward(backend, input, null, rows);
+    }
+
+    /** One training step: forward, backward, Adam update number {@code step} (from 1). */
+    public void trainStep(int rows, long seed, long step, float lr) {
+        forward(rows, seed, RngStreams.TRAIN_EPS, step);
+        backward(rows);
+        adam.update(backend, params, grads, lr, step);
+    }
+
+    /** Decodes the first {@code rows} latent vectors of {@link #latent()} into {@link #logits()}. */
+    public void decode(int rows) {
+        checkRows(rows);
+        decoder.forward(backend, z, rows);
+    }
+
+    /** Reads the summed loss accumulated since the last call, and resets it. Synchronises. */
+    public double takeLossSum() {
+        backend.download(lossSum, lossHost);
+        backend.zero(lossSum, 1);
+        return lossHost[0];
+    }
+
+    private void checkRows(int rows) {
+        if (rows < 1 || rows > capacity) {
+            throw new IllegalArgumentException("batch of " + rows + " rows, capacity " + capacity);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package dev.vaecuda.train;
+
+import dev.vaecuda.model.ModelConfig;
+
+/** Everything that defines a run: written to config.json and into every checkpoint. */
+public record RunConfig(String dataset, ModelConfig model, TrainingOptions training) {
+}

@@ -1,0 +1,52 @@
+package dev.vaecuda.backend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class PhiloxTest {
+
+    /** Known-answer tests of Random123's kat_vectors for philox4x32_10. */
+    @Test
+    void matchesRandom123KnownAnswers() {
+        int[] out = new int[4];
+        Philox.block(0L, 0, 0L, 0, out);
+        assertArrayEquals(new int[] {0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}, out);
+        Philox.block(-1L, -1, -1L, -1, out);
+        assertArrayEquals(new int[] {0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}, out);
+        // counter (243f6a88, 85a308d3, 13198a2e, 03707344), key (a4093822, 299f31d0)
+        Philox.block(0x299f31d0_a4093822L, 0x85a308d3, 0x03707344_13198a2eL, 0x243f6a88, out);
+        assertArrayEquals(new int[] {0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}, out);
+    }
+
+    @Test
+    void normalsHaveZeroMeanAndUnitVariance() {
+        long seed = new SplittableRandom().nextLong();
+        int n = 200_000;
+        float[] values = new float[n];
+        Philox.normals(seed, 0, 7, 0, n, values, 0, new int[4]);
+        double sum = 0, squares = 0;
+        for (float v : values) {
+            sum += v;
+            squares += (double) v * v;
+        }
+        double mean = sum / n, variance = squares / n - mean * mean;
+        // 5 standard errors: sd(mean) = 1/sqrt(n), sd(variance) ~ sqrt(2/n)
+        assertEquals(0.0, mean, 5 / Math.sqrt(n), "mean (seed " + seed + ")");
+        assertEquals(1.0, variance, 5 * Math.sqrt(2.0 / n), "variance (seed " + seed + ")");
+    }
+
+    @Test
+    void anyRangeOfElementsDrawsTheSameValues() {
+        long seed = new SplittableRandom().nextLong();
+        float[] whole = new float[103];
+        Philox.normals(seed, 3, 11, 0, whole.length, whole, 0, new int[4]);
+        float[] part = new float[50];
+        Philox.normals(seed, 3, 11, 37, 50, part, 0, new int[4]);
+        for (int i = 0; i < part.length; i++) {
+            assertEquals(whole[37 + i], part[i], "element " + (37 + i));
+        }
+    }
+}
