@@ -107,7 +107,7 @@ final class TrainCommand implements Callable<Integer> {
         ImageSet trainSet = limited(DatasetFiles.load(dir, Split.TRAIN), n);
         ImageSet testSet = limited(DatasetFiles.load(dir, Split.TEST), n);
         RunConfig config = checkpoint == null ? configFromOptions(trainSet.rows(), trainSet.cols())
-                : new RunConfig(datasetName, checkpoint.config().model(), checkpoint.config().training().withEpochs(epochs));
+                : checkpoint.config().withEpochs(epochs);
         try (Backend backend = deviceOptions.open(console)) {
             new TrainingSession(config, out, checkpoint).run(backend, trainSet, testSet, console, (e, b, total) -> { });
         }

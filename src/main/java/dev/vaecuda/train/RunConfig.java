@@ -4,4 +4,9 @@ import dev.vaecuda.model.ModelConfig;
 
 /** Everything that defines a run: written to config.json and into every checkpoint. */
 public record RunConfig(String dataset, ModelConfig model, TrainingOptions training) {
+
+    /** The same run with a new total number of epochs (for --resume). */
+    public RunConfig withEpochs(int epochs) {
+        return new RunConfig(dataset, model, training.withEpochs(epochs));
+    }
 }
