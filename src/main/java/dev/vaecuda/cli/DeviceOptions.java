@@ -6,7 +6,6 @@ import dev.vaecuda.backend.DeviceChoice;
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** `--device` and `--threads`, shared by every command that computes. */
@@ -25,10 +24,7 @@ final class DeviceOptions {
     Backend open(PrintWriter out) {
         int cores = Runtime.getRuntime().availableProcessors();
         int n = threads == null ? cores : threads;
-        if (n < 1) {
-            throw new ParameterException(spec.commandLine(), "--threads must be >= 1, got " + n);
-        }
-        Backend backend = Backends.open(device, n, out::println);
+        Backend backend = Backends.open(device, OptionChecks.atLeast(spec, "--threads", n, 1), out::println);
         out.flush();
         return backend;
     }

@@ -95,7 +95,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), out + " already holds a run; continue it with --resume "
                     + out.resolve(TrainingSession.CHECKPOINT) + " or start again with --overwrite");
         }
-        if (checkpoint != null && checkpoint.epochsCompleted() >= positive("--epochs", epochs)) {
+        if (checkpoint != null && checkpoint.epochsCompleted() >= OptionChecks.atLeast(spec, "--epochs", epochs, 1)) {
             console.printf("%s has already trained %d epochs; nothing to do for --epochs %d%n",
                     resume, checkpoint.epochsCompleted(), epochs);
             return 0;
@@ -126,20 +126,14 @@ final class TrainCommand implements Callable<Integer> {
         }
         lossKind();
         for (int size : hidden) {
-            positive("--hidden", size);
+            OptionChecks.atLeast(spec, "--hidden", size, 1);
         }
-        if (!(learningRate > 0f) || Float.isInfinite(learningRate)) {
-            throw new ParameterException(spec.commandLine(), "--lr must be a finite number > 0, got " + learningRate);
-        }
-        if (!(beta >= 0f) || Float.isInfinite(beta)) {
-            throw new ParameterException(spec.commandLine(), "--beta must be a finite number >= 0, got " + beta);
-        }
-        if (limit < 0) {
-            throw new ParameterException(spec.commandLine(), "--limit must be >= 0 (0: all images), got " + limit);
-        }
-        positive("--latent", latent);
-        positive("--batch-size", batchSize);
-        positive("--epochs", epochs);
+        OptionChecks.positiveFinite(spec, "--lr", learningRate);
+        OptionChecks.nonNegativeFinite(spec, "--beta", beta);
+        OptionChecks.atLeast(spec, "--limit", limit, 0);
+        OptionChecks.atLeast(spec, "--latent", latent, 1);
+        OptionChecks.atLeast(spec, "--batch-size", batchSize, 1);
+        OptionChecks.atLeast(spec, "--epochs", epochs, 1);
     }
 
     private LossKind lossKind() {
@@ -155,12 +149,5 @@ final class TrainCommand implements Callable<Integer> {
         ModelConfig model = new ModelConfig(imageHeight, imageWidth, hidden, latent, lossKind(), beta);
         TrainingOptions training = new TrainingOptions(learningRate, batchSize, epochs, seed, limit, binarize);
         return new RunConfig(dataset, model, training);
-    }
-
-    private int positive(String option, int value) {
-        if (value < 1) {
-            throw new ParameterException(spec.commandLine(), option + " must be >= 1, got " + value);
-        }
-        return value;
     }
 }

@@ -1,0 +1,78 @@
+package dev.vaecuda.bench;
+
+import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.DeviceBuffer;
+import dev.vaecuda.backend.DeviceImages;
+import dev.vaecuda.backend.DeviceIndices;
+import dev.vaecuda.backend.ForwardingBackend;
+import dev.vaecuda.backend.LossKind;
+
+/**
+ * Runs a training step's GEMMs, with their exact shapes, and drops every other kernel: what
+ * the step would cost if everything but the matrix products were free (the floor). Counts the
+ * floating-point operations of the GEMMs (2 m n k each).
+ */
+final class GemmOnlyBackend extends ForwardingBackend {
+    private long flops;
+
+    GemmOnlyBackend(Backend delegate) {
+        super(delegate);
+    }
+
+    long flops() {
+        return flops;
+    }
+
+    void resetFlops() {
+        flops = 0;
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, DeviceBuffer a, int lda,
+                     DeviceBuffer b, int ldb, float beta, DeviceBuffer c, int ldc) {
+        flops += 2L * m * n * k;
+        super.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    @Override
+    public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, boolean relu) {
+    }
+
+    @Override
+    public void biasGrad(DeviceBuffer dy, DeviceBuffer dBias, int rows, int cols) {
+    }
+
+    @Override
+    public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int n) {
+    }
+
+    @Override
+    public void reparameterize(DeviceBuffer meanLogvar, DeviceBuffer eps, DeviceBuffer z, int rows, int latent,
+                               long seed, int stream, long step) {
+    }
+
+    @Override
+    public void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer target, DeviceBuffer meanLogvar,
+                                 float beta, int rows, int pixels, int latent, DeviceBuffer dLogits,
+                                 DeviceBuffer dMeanLogvar, DeviceBuffer lossSum) {
+    }
+
+    @Override
+    public void reparameterizeBackward(DeviceBuffer dz, DeviceBuffer eps, DeviceBuffer meanLogvar,
+                                       DeviceBuffer dMeanLogvar, int rows, int latent) {
+    }
+
+    @Override
+    public void adam(DeviceBuffer params, DeviceBuffer grads, DeviceBuffer m, DeviceBuffer v, int n, float lr,
+                     float beta1, float beta2, float epsilon, long step) {
+    }
+
+    @Override
+    public void sigmoid(DeviceBuffer x, DeviceBuffer out, int n) {
+    }
+
+    @Override
+    public void gatherBatch(DeviceImages images, DeviceIndices order, int first, int rows, DeviceBuffer x,
+                            boolean binarize, long seed, int stream, long step) {
+    }
+}

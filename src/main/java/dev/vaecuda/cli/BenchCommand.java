@@ -1,0 +1,67 @@
+package dev.vaecuda.cli;
+
+import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.LossKind;
+import dev.vaecuda.bench.StepBenchmark;
+import dev.vaecuda.model.ModelConfig;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time training steps of the default model on random 28x28 images, and the same GEMMs alone (the floor).")
+final class BenchCommand implements Callable<Integer> {
+    private static final int MNIST_TRAIN_IMAGES = 60_000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DeviceOptions deviceOptions;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--steps", defaultValue = "200", description = "Steps per timing (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Timings; the median is reported (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--warmup", defaultValue = "30", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Override
+    public Integer call() {
+        OptionChecks.atLeast(spec, "--batch-size", batchSize, 1);
+        OptionChecks.atLeast(spec, "--steps", steps, 1);
+        OptionChecks.atLeast(spec, "--repeats", repeats, 1);
+        OptionChecks.atLeast(spec, "--warmup", warmup, 0);
+        PrintWriter out = spec.commandLine().getOut();
+        ModelConfig config = new ModelConfig(28, 28, List.of(400), 20, LossKind.BCE, 1f);
+        try (Backend backend = deviceOptions.open(out)) {
+            out.printf(Locale.ROOT, "bench: model 784-400-20, batch %d, median of %d x %d steps after %d warm-up steps%n",
+                    batchSize, repeats, steps, warmup);
+            out.flush();
+            StepBenchmark.Report report = new StepBenchmark(config, batchSize, steps, repeats, warmup).run(backend);
+            print(out, "training step", report.step());
+            print(out, "GEMMs alone", report.gemmsOnly());
+            out.printf(Locale.ROOT, "GEMM FLOPs per step: %.3f G; step / floor: %.2fx%n",
+                    report.flopsPerStep() / 1e9, report.ratioToFloor());
+        }
+        return 0;
+    }
+
+    private static void print(PrintWriter out, String what, StepBenchmark.Timing timing) {
+        out.printf(Locale.ROOT, "%-14s %8.3f ms/step  %9.0f images/s  %7.1f GFLOP/s  (%.2f s per 60000-image epoch)%n",
+                what, timing.secondsPerStep() * 1e3, timing.imagesPerSecond(), timing.gflopsPerSecond(),
+                MNIST_TRAIN_IMAGES / timing.imagesPerSecond());
+        out.flush();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.vaecuda.cli;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/** Range checks on option values that end as one-line usage errors (exit 2) naming the option. */
+final class OptionChecks {
+    private OptionChecks() {
+    }
+
+    static int atLeast(CommandSpec spec, String option, int value, int minimum) {
+        if (value < minimum) {
+            throw new ParameterException(spec.commandLine(), option + " must be >= " + minimum + ", got " + value);
+        }
+        return value;
+    }
+
+    static float positiveFinite(CommandSpec spec, String option, float value) {
+        if (!(value > 0f) || Float.isInfinite(value)) {
+            throw new ParameterException(spec.commandLine(), option + " must be a finite number > 0, got " + value);
+        }
+        return value;
+    }
+
+    static float nonNegativeFinite(CommandSpec spec, String option, float value) {
+        if (!(value >= 0f) || Float.isInfinite(value)) {
+            throw new ParameterException(spec.commandLine(), option + " must be a finite number >= 0, got " + value);
+        }
+        return value;
+    }
+}
