@@ -11,6 +11,8 @@ public record ModelConfig(int imageHeight, int imageWidth, List<Integer> hidden,
                           LossKind loss, float beta) {
 
     public ModelConfig {
+        java.util.Objects.requireNonNull(hidden, "hidden sizes are missing");
+        java.util.Objects.requireNonNull(loss, "loss kind is missing");
         hidden = List.copyOf(hidden);
         if (imageHeight < 1 || imageWidth < 1) {
             throw new IllegalArgumentException("image size must be positive, got " + imageHeight + "x" + imageWidth);

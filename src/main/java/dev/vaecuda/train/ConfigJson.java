@@ -2,7 +2,6 @@ package dev.vaecuda.train;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
 import dev.vaecuda.VaeCudaException;
 
 /** config.json and the configuration inside checkpoints. */
@@ -20,12 +19,20 @@ public final class ConfigJson {
     public static RunConfig fromJson(String json, String source) {
         try {
             RunConfig config = GSON.fromJson(json, RunConfig.class);
-            if (config == null || config.model() == null || config.training() == null) {
-                throw new VaeCudaException(VaeCudaException.FAILURE, source + ": configuration is incomplete");
+            if (config == null) {
+                throw new VaeCudaException(VaeCudaException.FAILURE, source + ": configuration is empty");
             }
             return config;
-        } catch (JsonParseException | IllegalArgumentException | NullPointerException e) {
-            throw new VaeCudaException(VaeCudaException.FAILURE, source + ": bad configuration: " + e.getMessage());
+        } catch (VaeCudaException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Gson wraps the records' validation errors in its own exceptions: report the root cause
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw new VaeCudaException(VaeCudaException.FAILURE, source + ": bad configuration: "
+                    + (cause.getMessage() == null ? cause.toString() : cause.getMessage()).lines().findFirst().orElse(""));
         }
     }
 }
