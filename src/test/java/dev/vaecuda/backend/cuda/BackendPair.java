@@ -17,8 +17,13 @@ final class BackendPair implements AutoCloseable {
     final Backend reference;
     final Random random;
 
+    /** The CUDA backend over the emulator. */
     BackendPair(long seed) {
-        this.cuda = new CudaBackend(EmulatedRuntime.open());
+        this(new CudaBackend(EmulatedRuntime.open()), seed);
+    }
+
+    BackendPair(CudaBackend cuda, long seed) {
+        this.cuda = cuda;
         this.reference = new ReferenceBackend();
         this.random = new Random(seed);
     }
