@@ -11,8 +11,7 @@ extern "C" __global__ void bias_add(float* y, const float* bias, int rows, int c
     }
 }
 
-// dBias[c] = sum over r of dy[r, c]; block (32, Y): x picks a column, y strides the rows, shared
-// memory sums the Y partials in a fixed order (deterministic); grid.x = ceil(cols / 32).
+// dBias[c] = sum over r of dy[r, c]; block (32, Y), grid ceil(cols / 32): x is the column, y strides rows, partials summed in a fixed order.
 extern "C" __global__ void bias_grad(const float* dy, float* dBias, int rows, int cols) {
     __shared__ float partial[1024];
     int c = (int) (blockIdx.x * blockDim.x + threadIdx.x);
