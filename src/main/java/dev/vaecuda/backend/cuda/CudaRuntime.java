@@ -1,0 +1,50 @@
+package dev.vaecuda.backend.cuda;
+
+/**
+ * The seam under {@link CudaBackend}: the few things it needs from a CUDA device, in device
+ * addresses and typed launches. {@link JCudaRuntime} is a GPU through JCuda; {@link EmulatedRuntime}
+ * is the emulator library that runs the same kernels on the CPU. Work is ordered as on one stream;
+ * every call may return before the work is done except {@link #copyToHost} and {@link #synchronize}.
+ * Use one runtime from one thread.
+ */
+public interface CudaRuntime extends AutoCloseable {
+
+    /** "cuda" or "emulated", for logs. */
+    String name();
+
+    /** The device's multiprocessor count, which sizes grid-stride launches. */
+    int multiprocessorCount();
+
+    /** Allocates uninitialised device memory; returns its address. */
+    long allocate(long bytes);
+
+    void free(long address);
+
+    void fillZero(long address, long bytes);
+
+    void copyToDevice(float[] source, long destination);
+
+    void copyToDevice(int[] source, long destination);
+
+    void copyToDevice(byte[] source, long destination);
+
+    /** Waits for the work before it, then copies {@code destination.length} floats. */
+    void copyToHost(long source, float[] destination);
+
+    /** Launches {@code kernel}; the arguments must match its parameters (see {@link KernelSpec#checkArguments}). */
+    void launch(KernelSpec kernel, LaunchGeometry geometry, Object... arguments);
+
+    /** cublasSgemm: C = alpha op(A) op(B) + beta C, column-major; beta 0 never reads C. */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda,
+               long b, int ldb, float beta, long c, int ldc);
+
+    /** Waits until all work issued so far has finished. */
+    void synchronize();
+
+    RuntimeCounters counters();
+
+    void resetCounters();
+
+    @Override
+    void close();
+}

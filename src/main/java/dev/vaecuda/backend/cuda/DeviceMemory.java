@@ -1,0 +1,7 @@
+package dev.vaecuda.backend.cuda;
+
+/** Something in device memory that a kernel can take a pointer to. */
+public interface DeviceMemory {
+    /** The device address of its first byte. */
+    long address();
+}

@@ -1,0 +1,213 @@
+package dev.vaecuda.backend.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The CUDA runtime seam over the CPU emulator: the kernels of kernels/*.cu compiled with g++
+ * against src/main/native/cuda_emu.h, called through FFM. Launches and copies are synchronous.
+ * The emulator is one per process: its counters count every EmulatedRuntime's work.
+ */
+public final class EmulatedRuntime implements CudaRuntime {
+    private static final int HOST_TO_DEVICE = 1;
+    private static final int DEVICE_TO_HOST = 2;
+
+    private final EmulatorLibrary library;
+    private final Map<KernelSpec, MemorySegment> kernels = new HashMap<>();
+
+    private EmulatedRuntime(EmulatorLibrary library) {
+        this.library = library;
+        for (KernelSpec kernel : Kernels.ALL) {
+            kernels.put(kernel, findKernel(kernel));
+        }
+    }
+
+    /** The emulator library from the class path (loaded on first use). */
+    public static EmulatedRuntime open() {
+        return new EmulatedRuntime(EmulatorLibrary.load());
+    }
+
+    /** The emulated kernel, after checking that its C signature is the description's. */
+    private MemorySegment findKernel(KernelSpec kernel) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocateFrom(kernel.name());
+            MemorySegment found = value(() -> (MemorySegment) library.findKernel.invokeExact(name));
+            if (found.equals(MemorySegment.NULL)) {
+                throw new IllegalStateException("the emulator has no kernel " + kernel.name());
+            }
+            String signature = cString(value(() -> (MemorySegment) library.kernelSignature.invokeExact(found)));
+            if (!signature.equals(signatureOf(kernel))) {
+                throw new IllegalStateException("kernel " + kernel.name() + " takes (" + signature
+                        + ") in C, its launch description says (" + signatureOf(kernel) + ")");
+            }
+            return found;
+        }
+    }
+
+    /** The emulator's letters for a description's parameters: p pointer, i int, f float, u unsigned long long. */
+    static String signatureOf(KernelSpec kernel) {
+        StringBuilder letters = new StringBuilder();
+        for (ParamType type : kernel.parameters()) {
+            letters.append(switch (type) {
+                case POINTER -> 'p';
+                case INT -> 'i';
+                case FLOAT -> 'f';
+                case U64 -> 'u';
+            });
+        }
+        return letters.toString();
+    }
+
+    @Override
+    public String name() {
+        return "emulated";
+    }
+
+    @Override
+    public int multiprocessorCount() {
+        return value(() -> (int) library.multiprocessorCount.invokeExact());
+    }
+
+    @Override
+    public long allocate(long bytes) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment address = arena.allocate(ADDRESS);
+            call("emu_malloc", () -> (int) library.malloc.invokeExact(bytes, address));
+            return address.get(ADDRESS, 0).address();
+        }
+    }
+
+    @Override
+    public void free(long address) {
+        call("emu_free", () -> (int) library.free.invokeExact(MemorySegment.ofAddress(address)));
+    }
+
+    @Override
+    public void fillZero(long address, long bytes) {
+        call("emu_memset", () -> (int) library.memset.invokeExact(MemorySegment.ofAddress(address), 0, bytes));
+    }
+
+    @Override
+    public void copyToDevice(float[] source, long destination) {
+        copy(MemorySegment.ofAddress(destination), MemorySegment.ofArray(source), HOST_TO_DEVICE);
+    }
+
+    @Override
+    public void copyToDevice(int[] source, long destination) {
+        copy(MemorySegment.ofAddress(destination), MemorySegment.ofArray(source), HOST_TO_DEVICE);
+    }
+
+    @Override
+    public void copyToDevice(byte[] source, long destination) {
+        copy(MemorySegment.ofAddress(destination), MemorySegment.ofArray(source), HOST_TO_DEVICE);
+    }
+
+    @Override
+    public void copyToHost(long source, float[] destination) {
+        MemorySegment host = MemorySegment.ofArray(destination);
+        copy(host, MemorySegment.ofAddress(source), DEVICE_TO_HOST);
+    }
+
+    /** Copies the host segment's size in bytes (the host side is whichever is a Java array). */
+    private void copy(MemorySegment destination, MemorySegment source, int kind) {
+        long bytes = kind == HOST_TO_DEVICE ? source.byteSize() : destination.byteSize();
+        call("emu_memcpy", () -> (int) library.memcpy.invokeExact(destination, source, bytes, kind));
+    }
+
+    @Override
+    public void launch(KernelSpec kernel, LaunchGeometry geometry, Object... arguments) {
+        kernel.checkArguments(arguments);
+        MemorySegment function = kernels.get(kernel);
+        if (function == null) {
+            throw new IllegalArgumentException("not a kernel of this module: " + kernel.name());
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            // as cuLaunchKernel's kernelParams: an array of pointers, each to one argument's value
+            MemorySegment values = arena.allocate(JAVA_LONG, arguments.length);
+            MemorySegment pointers = arena.allocate(ADDRESS, arguments.length);
+            for (int i = 0; i < arguments.length; i++) {
+                long offset = (long) i * JAVA_LONG.byteSize();
+                switch (kernel.parameters().get(i)) {
+                    case POINTER -> values.set(JAVA_LONG, offset, ((DeviceMemory) arguments[i]).address());
+                    case INT -> values.set(JAVA_INT, offset, (Integer) arguments[i]);
+                    case FLOAT -> values.set(JAVA_FLOAT, offset, (Float) arguments[i]);
+                    case U64 -> values.set(JAVA_LONG, offset, (Long) arguments[i]);
+                }
+                pointers.setAtIndex(ADDRESS, i, values.asSlice(offset));
+            }
+            call("emu_launch(" + kernel.name() + ")", () -> (int) library.launch.invokeExact(function,
+                    geometry.gridX(), geometry.gridY(), 1, geometry.blockX(), geometry.blockY(), 1, pointers));
+        }
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda,
+                      long b, int ldb, float beta, long c, int ldc) {
+        call("emu_sgemm", () -> (int) library.sgemm.invokeExact(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha,
+                MemorySegment.ofAddress(a), lda, MemorySegment.ofAddress(b), ldb, beta, MemorySegment.ofAddress(c), ldc));
+    }
+
+    @Override
+    public void synchronize() {
+        // launches and copies return when done
+    }
+
+    @Override
+    public RuntimeCounters counters() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment values = arena.allocate(JAVA_LONG, 4);
+            call("emu_counters", () -> {
+                library.counters.invokeExact(values);
+                return 0;
+            });
+            return new RuntimeCounters(values.getAtIndex(JAVA_LONG, 0), values.getAtIndex(JAVA_LONG, 1),
+                    values.getAtIndex(JAVA_LONG, 2), values.getAtIndex(JAVA_LONG, 3));
+        }
+    }
+
+    @Override
+    public void resetCounters() {
+        call("emu_reset_counters", () -> {
+            library.resetCounters.invokeExact();
+            return 0;
+        });
+    }
+
+    @Override
+    public void close() {
+        // nothing of its own: the backend frees its allocations, the library stays loaded
+    }
+
+    /** A downcall through a method handle (whose invokeExact declares Throwable). */
+    private interface Downcall<T> {
+        T invoke() throws Throwable;
+    }
+
+    private static <T> T value(Downcall<T> downcall) {
+        try {
+            return downcall.invoke();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("unexpected checked exception from a downcall", e);
+        }
+    }
+
+    /** Runs a C API call that returns a status; a nonzero one becomes a CudaCallException with the emulator's message. */
+    private void call(String name, Downcall<Integer> downcall) {
+        if (value(downcall) != 0) {
+            throw new CudaCallException(name, cString(value(() -> (MemorySegment) library.lastError.invokeExact())));
+        }
+    }
+
+    private static String cString(MemorySegment address) {
+        return address.reinterpret(Long.MAX_VALUE).getString(0);
+    }
+}

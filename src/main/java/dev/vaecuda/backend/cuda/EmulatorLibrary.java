@@ -1,0 +1,108 @@
+package dev.vaecuda.backend.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The native CUDA emulator (src/main/native, built by build-emulator.sh into the class path at
+ * Maven's process-resources) and FFM handles to its C API. Loaded once per process and never
+ * unloaded: its block threads live as long as the process, and so do its counters.
+ */
+final class EmulatorLibrary {
+    static final String RESOURCE = "/dev/vaecuda/backend/cuda/libcuda-emulator.so";
+
+    private static EmulatorLibrary loaded;
+
+    final SymbolLookup symbols;
+    final MethodHandle lastError;
+    final MethodHandle multiprocessorCount;
+    final MethodHandle malloc;
+    final MethodHandle free;
+    final MethodHandle memcpy;
+    final MethodHandle memset;
+    final MethodHandle findKernel;
+    final MethodHandle kernelSignature;
+    final MethodHandle launch;
+    final MethodHandle sgemm;
+    final MethodHandle counters;
+    final MethodHandle resetCounters;
+
+    private EmulatorLibrary(Path file) {
+        Linker linker = Linker.nativeLinker();
+        symbols = SymbolLookup.libraryLookup(file, Arena.global());
+        lastError = handle(linker, "emu_last_error", FunctionDescriptor.of(ADDRESS));
+        multiprocessorCount = handle(linker, "emu_multiprocessor_count", FunctionDescriptor.of(JAVA_INT));
+        malloc = handle(linker, "emu_malloc", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
+        free = handle(linker, "emu_free", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        // critical with heap access: copies read and write Java arrays in place, as JCuda's Pointer.to does
+        memcpy = linker.downcallHandle(symbol("emu_memcpy"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT), Linker.Option.critical(true));
+        memset = handle(linker, "emu_memset", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+        findKernel = handle(linker, "emu_find_kernel", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        kernelSignature = handle(linker, "emu_kernel_signature", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        launch = handle(linker, "emu_launch", FunctionDescriptor.of(JAVA_INT, ADDRESS,
+                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        sgemm = handle(linker, "emu_sgemm", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT));
+        counters = handle(linker, "emu_counters", FunctionDescriptor.ofVoid(ADDRESS));
+        resetCounters = handle(linker, "emu_reset_counters", FunctionDescriptor.ofVoid());
+    }
+
+    /** The library on the class path, loaded on first use. */
+    static synchronized EmulatorLibrary load() {
+        if (loaded == null) {
+            loaded = new EmulatorLibrary(locate());
+        }
+        return loaded;
+    }
+
+    private MethodHandle handle(Linker linker, String name, FunctionDescriptor descriptor) {
+        return linker.downcallHandle(symbol(name), descriptor);
+    }
+
+    private MemorySegment symbol(String name) {
+        return symbols.find(name).orElseThrow(() -> new IllegalStateException("emulator library lacks " + name));
+    }
+
+    /** The library file: the resource itself when it is a file, else a private copy of it out of the jar. */
+    private static Path locate() {
+        URL url = EmulatorLibrary.class.getResource(RESOURCE);
+        if (url == null) {
+            throw new IllegalStateException("the CUDA emulator library " + RESOURCE + " is not on the class path"
+                    + " (it is built with g++ by src/main/native/build-emulator.sh during the Maven build)");
+        }
+        try {
+            if (url.getProtocol().equals("file")) {
+                return Path.of(url.toURI());
+            }
+            // a fresh file each time: never trust (or overwrite) one left by another process
+            Path copy = Files.createTempFile("cuda-emulator-", ".so");
+            copy.toFile().deleteOnExit();
+            try (InputStream in = url.openStream()) {
+                Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot extract the CUDA emulator library", e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package dev.vaecuda.backend.cuda;
+
+import static dev.vaecuda.backend.cuda.JCudaCalls.call;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUstream;
+import jcuda.driver.JCudaDriver;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasHandle;
+import jcuda.jcublas.cublasOperation;
+import jcuda.runtime.cudaStream_t;
+
+/**
+ * The CUDA runtime seam on a real GPU: JCuda's driver API in the device's primary context (the
+ * one cuBLAS's runtime API shares), one stream for everything, the kernel module loaded and its
+ * functions looked up once, cuBLAS on the same stream. Only these thin calls are not run in CI
+ * (no GPU there); everything above them runs over {@link EmulatedRuntime} in the tests.
+ */
+public final class JCudaRuntime implements CudaRuntime {
+    private final CUdevice device = new CUdevice();
+    private final CUcontext context = new CUcontext();
+    private final CUstream stream = new CUstream();
+    private final CUmodule module = new CUmodule();
+    private final cublasHandle cublas = new cublasHandle();
+    private final Map<KernelSpec, CUfunction> functions = new HashMap<>();
+    // what close() undoes, most recent first: each acquisition pushes its release
+    private final Deque<Runnable> releases = new ArrayDeque<>();
+    private final int multiprocessors;
+    private final boolean synchronizeEachLaunch;
+    private long kernelLaunches;
+    private long gemmCalls;
+    private long hostToDeviceBytes;
+    private long deviceToHostBytes;
+
+    private JCudaRuntime(int ordinal, boolean synchronizeEachLaunch) {
+        this.synchronizeEachLaunch = synchronizeEachLaunch;
+        JCudaCalls.enableExceptions();
+        call("cuInit", () -> JCudaDriver.cuInit(0));
+        call("cuDeviceGet(" + ordinal + ")", () -> JCudaDriver.cuDeviceGet(device, ordinal));
+        call("cuDevicePrimaryCtxRetain", () -> JCudaDriver.cuDevicePrimaryCtxRetain(context, device));
+        releases.push(() -> call("cuDevicePrimaryCtxRelease", () -> JCudaDriver.cuDevicePrimaryCtxRelease(device)));
+        try {
+            makeContextCurrent();
+            int[] count = new int[1];
+            call("cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)", () -> JCudaDriver.cuDeviceGetAttribute(count,
+                    CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device));
+            multiprocessors = count[0];
+            call("cuStreamCreate", () -> JCudaDriver.cuStreamCreate(stream, 0));
+            releases.push(() -> call("cuStreamDestroy", () -> JCudaDriver.cuStreamDestroy(stream)));
+            call("cuModuleLoadData(kernels.ptx)", () -> JCudaDriver.cuModuleLoadData(module, KernelModule.ptxCString()));
+            releases.push(() -> call("cuModuleUnload", () -> JCudaDriver.cuModuleUnload(module)));
+            for (KernelSpec kernel : Kernels.ALL) {
+                CUfunction function = new CUfunction();
+                call("cuModuleGetFunction(" + kernel.name() + ")",
+                        () -> JCudaDriver.cuModuleGetFunction(function, module, kernel.name()));
+                functions.put(kernel, function);
+            }
+            call("cublasCreate", () -> JCublas2.cublasCreate(cublas));
+            releases.push(() -> call("cublasDestroy", () -> JCublas2.cublasDestroy(cublas)));
+            call("cublasSetStream", () -> JCublas2.cublasSetStream(cublas, new cudaStream_t(stream)));
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens GPU {@code ordinal}. With {@code synchronizeEachLaunch} (--sync-debug) every launch is
+     * followed by a stream synchronisation, so that an error is reported at the kernel that made it.
+     */
+    public static JCudaRuntime open(int ordinal, boolean synchronizeEachLaunch) {
+        return new JCudaRuntime(ordinal, synchronizeEachLaunch);
+    }
+
+    /** The context is current per thread: any other thread (a shutdown hook, say) must make it current. */
+    private void makeContextCurrent() {
+        call("cuCtxSetCurrent", () -> JCudaDriver.cuCtxSetCurrent(context));
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    @Override
+    public int multiprocessorCount() {
+        return multiprocessors;
+    }
+
+    @Override
+    public long allocate(long bytes) {
+        DevicePointers.Allocated pointer = new DevicePointers.Allocated();
+        call("cuMemAlloc(" + bytes + " bytes)", () -> JCudaDriver.cuMemAlloc(pointer, bytes));
+        return pointer.address();
+    }
+
+    @Override
+    public void free(long address) {
+        call("cuMemFree", () -> JCudaDriver.cuMemFree(DevicePointers.at(address)));
+    }
+
+    @Override
+    public void fillZero(long address, long bytes) {
+        call("cuMemsetD8Async", () -> JCudaDriver.cuMemsetD8Async(DevicePointers.at(address), (byte) 0, bytes, stream));
+    }
+
+    @Override
+    public void copyToDevice(float[] source, long destination) {
+        copyToDevice(Pointer.to(source), (long) Float.BYTES * source.length, destination);
+    }
+
+    @Override
+    public void copyToDevice(int[] source, long destination) {
+        copyToDevice(Pointer.to(source), (long) Integer.BYTES * source.length, destination);
+    }
+
+    @Override
+    public void copyToDevice(byte[] source, long destination) {
+        copyToDevice(Pointer.to(source), source.length, destination);
+    }
+
+    /** In stream order, then waits: a Pointer.to(array) is only valid during the call that takes it. */
+    private void copyToDevice(Pointer source, long bytes, long destination) {
+        if (bytes == 0) {
+            return;
+        }
+        call("cuMemcpyHtoDAsync(" + bytes + " bytes)",
+                () -> JCudaDriver.cuMemcpyHtoDAsync(DevicePointers.at(destination), source, bytes, stream));
+        synchronize();
+        hostToDeviceBytes += bytes;
+    }
+
+    @Override
+    public void copyToHost(long source, float[] destination) {
+        long bytes = (long) Float.BYTES * destination.length;
+        if (bytes == 0) {
+            return;
+        }
+        call("cuMemcpyDtoHAsync(" + bytes + " bytes)",
+                () -> JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(destination), DevicePointers.at(source), bytes, stream));
+        synchronize();
+        deviceToHostBytes += bytes;
+    }
+
+    @Override
+    public void launch(KernelSpec kernel, LaunchGeometry geometry, Object... arguments) {
+        kernel.checkArguments(arguments);
+        CUfunction function = functions.get(kernel);
+        if (function == null) {
+            throw new IllegalArgumentException("not a kernel of this module: " + kernel.name());
+        }
+        Pointer[] values = new Pointer[arguments.length];
+        for (int i = 0; i < arguments.length; i++) {
+            Object argument = arguments[i];
+            values[i] = switch (kernel.parameters().get(i)) {
+                case POINTER -> Pointer.to(new long[] {((DeviceMemory) argument).address()});
+                case INT -> Pointer.to(new int[] {(Integer) argument});
+                case FLOAT -> Pointer.to(new float[] {(Float) argument});
+                case U64 -> Pointer.to(new long[] {(Long) argument});
+            };
+        }
+        call("cuLaunchKernel(" + kernel.name() + ")", () -> JCudaDriver.cuLaunchKernel(function,
+                geometry.gridX(), geometry.gridY(), 1, geometry.blockX(), geometry.blockY(), 1,
+                0, stream, Pointer.to(values), null));
+        kernelLaunches++;
+        if (synchronizeEachLaunch) {
+            call("cuStreamSynchronize after " + kernel.name(), () -> JCudaDriver.cuStreamSynchronize(stream));
+        }
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda,
+                      long b, int ldb, float beta, long c, int ldc) {
+        call("cublasSgemm", () -> JCublas2.cublasSgemm(cublas,
+                transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
+                transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
+                m, n, k, Pointer.to(new float[] {alpha}), DevicePointers.at(a), lda, DevicePointers.at(b), ldb,
+                Pointer.to(new float[] {beta}), DevicePointers.at(c), ldc));
+        gemmCalls++;
+    }
+
+    @Override
+    public void synchronize() {
+        call("cuStreamSynchronize", () -> JCudaDriver.cuStreamSynchronize(stream));
+    }
+
+    @Override
+    public RuntimeCounters counters() {
+        return new RuntimeCounters(kernelLaunches, gemmCalls, hostToDeviceBytes, deviceToHostBytes);
+    }
+
+    @Override
+    public void resetCounters() {
+        kernelLaunches = 0;
+        gemmCalls = 0;
+        hostToDeviceBytes = 0;
+        deviceToHostBytes = 0;
+    }
+
+    @Override
+    public void close() {
+        makeContextCurrent();
+        try {
+            synchronize();
+        } finally {
+            release();
+        }
+    }
+
+    /** Runs every release, most recent first, even when one fails; rethrows the first failure. */
+    private void release() {
+        RuntimeException first = null;
+        while (!releases.isEmpty()) {
+            try {
+                releases.pop().run();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

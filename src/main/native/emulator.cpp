@@ -1,0 +1,371 @@
+// The emulator's runtime and its C API (called from Java through FFM by EmulatedRuntime):
+// device memory (host memory with guard zones), copies, launches over a pool of block threads,
+// a column-major sgemm with cuBLAS's semantics, and traffic counters. Every function that can
+// fail returns 0 on success, else an error code with emu_last_error() saying why.
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cuda_emu.h"
+#include "emulated_kernels.h"
+
+namespace cuda_emu {
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kError = 1;
+// Bytes of a known pattern before and after each allocation; a kernel that writes there is reported.
+constexpr std::size_t kGuard = 256;
+constexpr unsigned char kGuardByte = 0xA5;
+// Fresh allocations hold NaNs (0xFF bytes), like nothing a correct program would read.
+constexpr unsigned char kFreshByte = 0xFF;
+constexpr unsigned int kMaxThreadsPerBlock = 1024;
+// What launches see as the device's multiprocessor count: fixed, so grids do not depend on the host.
+constexpr int kMultiprocessors = 2;
+
+std::mutex state_mutex;
+std::string last_error;
+std::map<std::uintptr_t, std::size_t> allocations;  // payload address -> payload bytes
+
+std::atomic<long long> kernel_launches{0};
+std::atomic<long long> gemm_calls{0};
+std::atomic<long long> host_to_device_bytes{0};
+std::atomic<long long> device_to_host_bytes{0};
+
+int fail(const std::string& message) {
+    std::lock_guard<std::mutex> lock(state_mutex);
+    last_error = message;
+    return kError;
+}
+
+// True when [address, address + bytes) lies inside one live allocation.
+bool is_device_range(const void* address, std::size_t bytes) {
+    std::lock_guard<std::mutex> lock(state_mutex);
+    auto at = reinterpret_cast<std::uintptr_t>(address);
+    auto it = allocations.upper_bound(at);
+    if (it == allocations.begin()) {
+        return false;
+    }
+    --it;
+    return at + bytes <= it->first + it->second;
+}
+
+// The payload address of the first allocation whose guard zones were written, or 0; the guards
+// are restored, so that one overrun is reported once, by the call that made it.
+std::uintptr_t overrun_allocation() {
+    std::lock_guard<std::mutex> lock(state_mutex);
+    for (const auto& [payload, bytes] : allocations) {
+        auto* before = reinterpret_cast<unsigned char*>(payload - kGuard);
+        auto* after = reinterpret_cast<unsigned char*>(payload + bytes);
+        for (std::size_t i = 0; i < kGuard; i++) {
+            if (before[i] != kGuardByte || after[i] != kGuardByte) {
+                std::memset(before, kGuardByte, kGuard);
+                std::memset(after, kGuardByte, kGuard);
+                return payload;
+            }
+        }
+    }
+    return 0;
+}
+
+// True when a column-major (rows, cols) matrix with leading dimension ld is valid and in device memory.
+bool is_matrix(const float* address, int rows, int cols, int ld) {
+    if (ld < std::max(1, rows)) {
+        return false;
+    }
+    std::size_t floats = rows == 0 || cols == 0 ? 0 : static_cast<std::size_t>(cols - 1) * ld + rows;
+    return floats == 0 || is_device_range(address, floats * sizeof(float));
+}
+
+int check_guards(const char* after_what) {
+    std::uintptr_t overrun = overrun_allocation();
+    if (overrun == 0) {
+        return kOk;
+    }
+    char address[32];
+    std::snprintf(address, sizeof address, "%#lx", static_cast<unsigned long>(overrun));
+    return fail(std::string(after_what) + " wrote outside the device allocation at " + address);
+}
+
+// A barrier for the threads of one block; it also notices when some threads of a block reach
+// __syncthreads() while others have left the kernel (undefined behaviour on a GPU).
+class BlockBarrier {
+public:
+    void reset(unsigned int threads) {
+        expected_ = threads;
+        diverged_.store(false);
+    }
+
+    void arrive_and_wait(bool at_syncthreads) {
+        unsigned int generation = generation_.load(std::memory_order_acquire);
+        if (at_syncthreads) {
+            at_syncthreads_.fetch_add(1, std::memory_order_relaxed);
+        }
+        if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == expected_) {
+            unsigned int syncing = at_syncthreads_.exchange(0, std::memory_order_relaxed);
+            if (syncing != 0 && syncing != expected_) {
+                diverged_.store(true);
+            }
+            arrived_.store(0, std::memory_order_relaxed);
+            generation_.fetch_add(1, std::memory_order_release);
+            generation_.notify_all();
+        } else {
+            while (generation_.load(std::memory_order_acquire) == generation) {
+                generation_.wait(generation, std::memory_order_acquire);
+            }
+        }
+    }
+
+    bool diverged() const {
+        return diverged_.load();
+    }
+
+private:
+    unsigned int expected_ = 1;
+    std::atomic<unsigned int> arrived_{0};
+    std::atomic<unsigned int> at_syncthreads_{0};
+    std::atomic<unsigned int> generation_{0};
+    std::atomic<bool> diverged_{false};
+};
+
+struct Launch {
+    std::function<void()> kernel;
+    dim3 grid;
+    dim3 block;
+};
+
+// OS threads, one per CUDA thread of a block; thread t plays thread t of every block in turn.
+// Never destroyed: the threads live as long as the process (the library is never unloaded).
+class BlockThreads {
+public:
+    void run(Launch launch) {
+        unsigned int threads = launch.block.x * launch.block.y * launch.block.z;
+        while (workers_ < threads) {
+            std::thread(&BlockThreads::work, this, workers_++, launches_.load(std::memory_order_relaxed)).detach();
+        }
+        current_ = std::move(launch);
+        barrier_.reset(threads);
+        remaining_.store(workers_, std::memory_order_relaxed);
+        launches_.fetch_add(1, std::memory_order_release);
+        launches_.notify_all();
+        for (unsigned int left; (left = remaining_.load(std::memory_order_acquire)) != 0;) {
+            remaining_.wait(left, std::memory_order_acquire);
+        }
+    }
+
+    BlockBarrier& barrier() {
+        return barrier_;
+    }
+
+private:
+    // Every worker wakes for every launch and reports back, so run() knows when current_ is free.
+    void work(unsigned int thread, unsigned int launches_seen) {
+        for (;;) {
+            launches_.wait(launches_seen, std::memory_order_acquire);
+            launches_seen++;
+            const dim3 block = current_.block;
+            if (thread < block.x * block.y * block.z) {
+                threadIdx = dim3{thread % block.x, thread / block.x % block.y, thread / (block.x * block.y)};
+                blockDim = block;
+                gridDim = current_.grid;
+                for (unsigned int z = 0; z < gridDim.z; z++) {
+                    for (unsigned int y = 0; y < gridDim.y; y++) {
+                        for (unsigned int x = 0; x < gridDim.x; x++) {
+                            blockIdx = dim3{x, y, z};
+                            current_.kernel();
+                            barrier_.arrive_and_wait(false);
+                        }
+                    }
+                }
+            }
+            if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+                remaining_.notify_all();
+            }
+        }
+    }
+
+    unsigned int workers_ = 0;
+    Launch current_;
+    BlockBarrier barrier_;
+    std::atomic<unsigned int> launches_{0};
+    std::atomic<unsigned int> remaining_{0};
+};
+
+BlockThreads& block_threads() {
+    static BlockThreads* threads = new BlockThreads();
+    return *threads;
+}
+
+std::mutex launch_mutex;  // one launch at a time, as on one stream
+
+}  // namespace
+
+void sync_block() {
+    block_threads().barrier().arrive_and_wait(true);
+}
+
+}  // namespace cuda_emu
+
+using namespace cuda_emu;
+
+extern "C" {
+
+const char* emu_last_error() {
+    std::lock_guard<std::mutex> lock(state_mutex);
+    return last_error.c_str();
+}
+
+int emu_multiprocessor_count() {
+    return kMultiprocessors;
+}
+
+// *address = bytes of device memory, uninitialised (NaN-filled), 256-byte aligned like cudaMalloc's.
+int emu_malloc(std::size_t bytes, void** address) {
+    std::size_t total = kGuard + (bytes + kGuard - 1) / kGuard * kGuard + kGuard;
+    auto* base = static_cast<unsigned char*>(std::aligned_alloc(kGuard, total));
+    if (base == nullptr) {
+        return fail("out of memory allocating " + std::to_string(bytes) + " bytes");
+    }
+    std::memset(base, kGuardByte, total);
+    std::memset(base + kGuard, kFreshByte, bytes);
+    std::lock_guard<std::mutex> lock(state_mutex);
+    allocations[reinterpret_cast<std::uintptr_t>(base + kGuard)] = bytes;
+    *address = base + kGuard;
+    return kOk;
+}
+
+int emu_free(void* address) {
+    std::lock_guard<std::mutex> lock(state_mutex);
+    if (allocations.erase(reinterpret_cast<std::uintptr_t>(address)) == 0) {
+        last_error = "free of an address that is not a live allocation";
+        return kError;
+    }
+    std::free(static_cast<unsigned char*>(address) - kGuard);
+    return kOk;
+}
+
+// kind as cudaMemcpyKind: 1 host to device, 2 device to host, 3 device to device.
+int emu_memcpy(void* destination, const void* source, std::size_t bytes, int kind) {
+    bool device_source = kind == 2 || kind == 3, device_destination = kind == 1 || kind == 3;
+    if (kind < 1 || kind > 3) {
+        return fail("unknown copy kind " + std::to_string(kind));
+    }
+    if ((device_source && !is_device_range(source, bytes))
+            || (device_destination && !is_device_range(destination, bytes))) {
+        return fail("copy of " + std::to_string(bytes) + " bytes outside the device allocations");
+    }
+    std::memcpy(destination, source, bytes);
+    if (kind == 1) {
+        host_to_device_bytes += static_cast<long long>(bytes);
+    } else if (kind == 2) {
+        device_to_host_bytes += static_cast<long long>(bytes);
+    }
+    return kOk;
+}
+
+int emu_memset(void* destination, int value, std::size_t bytes) {
+    if (!is_device_range(destination, bytes)) {
+        return fail("memset of " + std::to_string(bytes) + " bytes outside the device allocations");
+    }
+    std::memset(destination, value, bytes);
+    return kOk;
+}
+
+// The kernel called name, or null; its parameter signature as emu_kernel_signature tells it.
+const void* emu_find_kernel(const char* name) {
+    return find_kernel(name);
+}
+
+// One letter per parameter: p pointer, i int, f float, u unsigned long long.
+const char* emu_kernel_signature(const void* kernel) {
+    return static_cast<const EmulatedKernel*>(kernel)->signature;
+}
+
+// Runs the kernel over the grid and returns when it has finished; args as cuLaunchKernel's kernelParams.
+int emu_launch(const void* kernel, unsigned int grid_x, unsigned int grid_y, unsigned int grid_z,
+               unsigned int block_x, unsigned int block_y, unsigned int block_z, void** args) {
+    const auto* entry = static_cast<const EmulatedKernel*>(kernel);
+    unsigned long long threads = 1ULL * block_x * block_y * block_z;
+    if (grid_x == 0 || grid_y == 0 || grid_z == 0 || threads == 0 || threads > kMaxThreadsPerBlock) {
+        return fail(std::string(entry->name) + ": invalid launch configuration");
+    }
+    std::lock_guard<std::mutex> lock(launch_mutex);
+    block_threads().run(Launch{entry->bind(args), dim3{grid_x, grid_y, grid_z}, dim3{block_x, block_y, block_z}});
+    kernel_launches++;
+    if (block_threads().barrier().diverged()) {
+        return fail(std::string(entry->name) + ": __syncthreads() reached by only some threads of a block");
+    }
+    return check_guards(entry->name);
+}
+
+// C = alpha op(A) op(B) + beta C, column-major as cublasSgemm; op(A) is (m, k), op(B) (k, n);
+// beta 0 never reads C. Accumulates in float, column by column of C.
+int emu_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float* a, int lda,
+              const float* b, int ldb, float beta, float* c, int ldc) {
+    if (m < 0 || n < 0 || k < 0) {
+        return fail("sgemm: negative size");
+    }
+    if (!is_matrix(a, trans_a ? k : m, trans_a ? m : k, lda) || !is_matrix(b, trans_b ? n : k, trans_b ? k : n, ldb)
+            || !is_matrix(c, m, n, ldc)) {
+        return fail("sgemm: a leading dimension below its row count, or a matrix outside the device allocations");
+    }
+    std::vector<float> column(static_cast<std::size_t>(m));
+    std::vector<float> b_column(static_cast<std::size_t>(k));
+    for (int j = 0; j < n; j++) {
+        for (int l = 0; l < k; l++) {
+            b_column[l] = trans_b ? b[j + static_cast<std::size_t>(l) * ldb] : b[l + static_cast<std::size_t>(j) * ldb];
+        }
+        if (trans_a) {
+            // op(A) row i is A's column i: a dot product per element of C's column
+            for (int i = 0; i < m; i++) {
+                const float* a_row = a + static_cast<std::size_t>(i) * lda;
+                float sum = 0.0f;
+                for (int l = 0; l < k; l++) {
+                    sum += a_row[l] * b_column[l];
+                }
+                column[i] = sum;
+            }
+        } else {
+            // C's column is a combination of A's columns
+            std::fill(column.begin(), column.end(), 0.0f);
+            for (int l = 0; l < k; l++) {
+                const float* a_column = a + static_cast<std::size_t>(l) * lda;
+                float factor = b_column[l];
+                for (int i = 0; i < m; i++) {
+                    column[i] += a_column[i] * factor;
+                }
+            }
+        }
+        float* c_column = c + static_cast<std::size_t>(j) * ldc;
+        for (int i = 0; i < m; i++) {
+            c_column[i] = beta == 0.0f ? alpha * column[i] : alpha * column[i] + beta * c_column[i];
+        }
+    }
+    gemm_calls++;
+    return check_guards("sgemm");
+}
+
+// counters[0..3] = kernel launches, sgemm calls, bytes copied host to device, device to host.
+void emu_counters(long long* counters) {
+    counters[0] = kernel_launches.load();
+    counters[1] = gemm_calls.load();
+    counters[2] = host_to_device_bytes.load();
+    counters[3] = device_to_host_bytes.load();
+}
+
+void emu_reset_counters() {
+    kernel_launches = 0;
+    gemm_calls = 0;
+    host_to_device_bytes = 0;
+    device_to_host_bytes = 0;
+}
+
+}  // extern "C"

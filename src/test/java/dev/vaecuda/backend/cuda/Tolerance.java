@@ -1,0 +1,27 @@
+package dev.vaecuda.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** |actual - expected| <= atol + rtol * |expected|, elementwise; a failure lists the first mismatches. */
+record Tolerance(double atol, double rtol) {
+    static final Tolerance EXACT = new Tolerance(0, 0);
+
+    void assertClose(String what, float[] expected, float[] actual) {
+        if (expected.length != actual.length) {
+            fail(what + ": " + actual.length + " values, expected " + expected.length);
+        }
+        StringBuilder report = new StringBuilder();
+        int mismatches = 0;
+        for (int i = 0; i < expected.length; i++) {
+            boolean close = Float.compare(expected[i], actual[i]) == 0
+                    || Math.abs((double) actual[i] - expected[i]) <= atol + rtol * Math.abs(expected[i]);
+            if (!close && mismatches++ < 5) {
+                report.append(String.format("%n  [%d] expected %s, got %s", i, expected[i], actual[i]));
+            }
+        }
+        if (mismatches > 0) {
+            fail(String.format("%s: %d of %d values differ by more than %s + %s * |expected|:%s",
+                    what, mismatches, expected.length, atol, rtol, report));
+        }
+    }
+}
