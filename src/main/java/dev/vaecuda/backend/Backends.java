@@ -2,6 +2,9 @@ package dev.vaecuda.backend;
 
 import dev.vaecuda.VaeCudaException;
 import dev.vaecuda.backend.cpu.CpuBackend;
+import dev.vaecuda.backend.cuda.CudaBackend;
+import dev.vaecuda.backend.cuda.EmulatedRuntime;
+import dev.vaecuda.backend.cuda.JCudaRuntime;
 import java.util.function.Consumer;
 
 /** Opens the backend that `--device` names, telling the user in one line which one it is. */
@@ -9,18 +12,42 @@ public final class Backends {
     private Backends() {
     }
 
-    public static Backend open(DeviceChoice choice, int threads, Consumer<String> notice) {
+    /**
+     * @param threads     CPU threads (the CPU backend; ignored by CUDA)
+     * @param syncDebug   synchronise after every CUDA launch, so an error names its kernel
+     */
+    public static Backend open(DeviceChoice choice, int threads, boolean syncDebug, Consumer<String> notice) {
         return switch (choice) {
             case cpu -> cpu(threads, notice, "");
-            case auto -> cpu(threads, notice, " (auto: the CUDA backend is not part of this build)");
-            case cuda, emulated -> throw new VaeCudaException(VaeCudaException.FAILURE,
-                    "--device " + choice + ": the CUDA backend is not part of this build");
+            case cuda -> cuda(syncDebug, notice);
+            case emulated -> {
+                notice.accept("device: emulated (the CUDA kernels on the CPU emulator: for checks, not speed)");
+                yield new CudaBackend(EmulatedRuntime.open());
+            }
+            case auto -> {
+                try {
+                    yield cuda(syncDebug, notice);
+                } catch (VaeCudaException | LinkageError e) {
+                    yield cpu(threads, notice, " (auto: CUDA unavailable: " + oneLine(e) + ")");
+                }
+            }
         };
+    }
+
+    private static Backend cuda(boolean syncDebug, Consumer<String> notice) {
+        JCudaRuntime runtime = JCudaRuntime.open(0, syncDebug);
+        notice.accept("device: cuda, " + runtime.info().describe() + (syncDebug ? ", synchronising after each launch" : ""));
+        return new CudaBackend(runtime);
     }
 
     private static Backend cpu(int threads, Consumer<String> notice, String why) {
         CpuBackend backend = new CpuBackend(threads);
         notice.accept("device: cpu, " + threads + " threads, BLAS " + CpuBackend.blasName() + why);
         return backend;
+    }
+
+    private static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        return message.lines().findFirst().orElse("").strip();
     }
 }

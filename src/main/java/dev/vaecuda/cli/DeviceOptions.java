@@ -21,10 +21,14 @@ final class DeviceOptions {
             description = "CPU threads (default: the number of cores, ${sys:vae.cores}).")
     Integer threads;
 
+    @Option(names = "--sync-debug",
+            description = "CUDA: synchronise after every kernel launch, so an error names the kernel that made it.")
+    boolean syncDebug;
+
     Backend open(PrintWriter out) {
         int cores = Runtime.getRuntime().availableProcessors();
         int n = threads == null ? cores : threads;
-        Backend backend = Backends.open(device, OptionChecks.atLeast(spec, "--threads", n, 1), out::println);
+        Backend backend = Backends.open(device, OptionChecks.atLeast(spec, "--threads", n, 1), syncDebug, out::println);
         out.flush();
         return backend;
     }

@@ -1,12 +1,14 @@
 package dev.vaecuda.backend.cuda;
 
+import dev.vaecuda.VaeCudaException;
+
 /** A call into CUDA (or the emulator) failed; the message names the call and the error. */
-public final class CudaCallException extends RuntimeException {
+public final class CudaCallException extends VaeCudaException {
     public CudaCallException(String call, String error) {
-        super(call + " failed: " + error);
+        super(FAILURE, call + " failed: " + error);
     }
 
     public CudaCallException(String call, String error, Throwable cause) {
-        super(call + " failed: " + error, cause);
+        super(FAILURE, call + " failed: " + error, cause);
     }
 }

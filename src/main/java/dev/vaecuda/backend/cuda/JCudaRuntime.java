@@ -35,6 +35,7 @@ public final class JCudaRuntime implements CudaRuntime {
     // what close() undoes, most recent first: each acquisition pushes its release
     private final Deque<Runnable> releases = new ArrayDeque<>();
     private final int multiprocessors;
+    private final CudaDeviceInfo info;
     private final boolean synchronizeEachLaunch;
     private long kernelLaunches;
     private long gemmCalls;
@@ -54,6 +55,7 @@ public final class JCudaRuntime implements CudaRuntime {
             call("cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)", () -> JCudaDriver.cuDeviceGetAttribute(count,
                     CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device));
             multiprocessors = count[0];
+            info = queryInfo();
             call("cuStreamCreate", () -> JCudaDriver.cuStreamCreate(stream, 0));
             releases.push(() -> call("cuStreamDestroy", () -> JCudaDriver.cuStreamDestroy(stream)));
             call("cuModuleLoadData(kernels.ptx)", () -> JCudaDriver.cuModuleLoadData(module, KernelModule.ptxCString()));
@@ -79,6 +81,29 @@ public final class JCudaRuntime implements CudaRuntime {
      */
     public static JCudaRuntime open(int ordinal, boolean synchronizeEachLaunch) {
         return new JCudaRuntime(ordinal, synchronizeEachLaunch);
+    }
+
+    private CudaDeviceInfo queryInfo() {
+        byte[] name = new byte[256];
+        call("cuDeviceGetName", () -> JCudaDriver.cuDeviceGetName(name, name.length, device));
+        int[] major = new int[1], minor = new int[1], driver = new int[1];
+        call("cuDeviceGetAttribute(COMPUTE_CAPABILITY_MAJOR)", () -> JCudaDriver.cuDeviceGetAttribute(major,
+                CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device));
+        call("cuDeviceGetAttribute(COMPUTE_CAPABILITY_MINOR)", () -> JCudaDriver.cuDeviceGetAttribute(minor,
+                CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device));
+        long[] bytes = new long[1];
+        call("cuDeviceTotalMem", () -> JCudaDriver.cuDeviceTotalMem(bytes, device));
+        call("cuDriverGetVersion", () -> JCudaDriver.cuDriverGetVersion(driver));
+        int length = 0;
+        while (length < name.length && name[length] != 0) {
+            length++;
+        }
+        return new CudaDeviceInfo(new String(name, 0, length, java.nio.charset.StandardCharsets.US_ASCII),
+                major[0], minor[0], bytes[0], driver[0]);
+    }
+
+    public CudaDeviceInfo info() {
+        return info;
     }
 
     /** The context is current per thread: any other thread (a shutdown hook, say) must make it current. */

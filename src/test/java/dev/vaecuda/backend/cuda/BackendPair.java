@@ -2,10 +2,11 @@ package dev.vaecuda.backend.cuda;
 
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
+import dev.vaecuda.backend.cpu.CpuBackend;
 import java.util.Random;
 
 /**
- * The CUDA backend under test and the reference, with the same data in both: each operation
+ * The CUDA backend under test and the CPU backend (the reference), with the same data in both: each operation
  * is run on both and the results are compared.
  */
 final class BackendPair implements AutoCloseable {
@@ -24,7 +25,7 @@ final class BackendPair implements AutoCloseable {
 
     BackendPair(CudaBackend cuda, long seed) {
         this.cuda = cuda;
-        this.reference = new ReferenceBackend();
+        this.reference = new CpuBackend(2);
         this.random = new Random(seed);
     }
 
