@@ -1,0 +1,68 @@
+package dev.vaecuda.selftest;
+
+import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.DeviceBuffer;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * A backend under test and the reference (the CPU backend), with the same data in both: each
+ * operation is run on both and the results compared. Closes both.
+ */
+public final class BackendPair implements AutoCloseable {
+    /** A buffer that exists in both backends. */
+    public record Twin(DeviceBuffer device, DeviceBuffer reference, int length) {
+    }
+
+    public final Backend device;
+    public final Backend reference;
+    public final Random random;
+    private final long seed;
+
+    public BackendPair(Backend device, Backend reference, long seed) {
+        this.device = device;
+        this.reference = reference;
+        this.seed = seed;
+        this.random = new Random(seed);
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public Twin twin(float[] values) {
+        Twin twin = new Twin(device.allocate(values.length), reference.allocate(values.length), values.length);
+        device.upload(values, twin.device());
+        reference.upload(values, twin.reference());
+        return twin;
+    }
+
+    /** Uniform values in [low, high). */
+    public Twin uniform(int length, float low, float high) {
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = low + (high - low) * random.nextFloat();
+        }
+        return twin(values);
+    }
+
+    public Twin filled(int length, float value) {
+        float[] values = new float[length];
+        Arrays.fill(values, value);
+        return twin(values);
+    }
+
+    /** Throws {@link MismatchException} (naming the seed) when the two copies differ beyond the tolerance. */
+    public void assertClose(String what, Twin twin, Tolerance tolerance) {
+        float[] expected = new float[twin.length()], actual = new float[twin.length()];
+        reference.download(twin.reference(), expected);
+        device.download(twin.device(), actual);
+        tolerance.assertClose(what + " (seed " + seed + ")", expected, actual);
+    }
+
+    @Override
+    public void close() {
+        device.close();
+        reference.close();
+    }
+}

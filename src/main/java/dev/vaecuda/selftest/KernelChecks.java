@@ -1,0 +1,147 @@
+package dev.vaecuda.selftest;
+
+import dev.vaecuda.backend.DeviceImages;
+import dev.vaecuda.backend.DeviceIndices;
+import dev.vaecuda.backend.LossKind;
+import dev.vaecuda.selftest.BackendPair.Twin;
+
+/**
+ * One check per kernel: the operation on the device under test and on the reference, on
+ * random inputs of the given shape, compared with the tolerance stated beside each. The tests
+ * run them over the emulator on many shapes; `selftest` runs them on the user's device.
+ * A failed check throws {@link MismatchException}.
+ */
+public final class KernelChecks {
+    private KernelChecks() {
+    }
+
+    /** y += bias (and ReLU), rows x cols. */
+    public static void biasAdd(BackendPair pair, int rows, int cols) {
+        for (boolean relu : new boolean[] {false, true}) {
+            Twin y = pair.uniform(rows * cols, -1, 1), bias = pair.uniform(cols, -1, 1);
+            pair.device.biasAdd(y.device(), bias.device(), rows, cols, relu);
+            pair.reference.biasAdd(y.reference(), bias.reference(), rows, cols, relu);
+            // one float addition (and a max): the same rounding on both sides
+            pair.assertClose("biasAdd relu=" + relu, y, Tolerance.EXACT);
+        }
+    }
+
+    /** dBias = column sums of dy, overwriting. */
+    public static void biasGrad(BackendPair pair, int rows, int cols) {
+        Twin dy = pair.uniform(rows * cols, -1, 1), dBias = pair.filled(cols, Float.NaN);
+        pair.device.biasGrad(dy.device(), dBias.device(), rows, cols);
+        pair.reference.biasGrad(dy.reference(), dBias.reference(), rows, cols);
+        // a float sum of rows terms in |x| < 1 against a double one
+        pair.assertClose("biasGrad (overwrites)", dBias, new Tolerance(1e-6 * rows, 1e-5));
+    }
+
+    /** ReLU's backward mask and the sigmoid, over n elements. */
+    public static void reluBackwardAndSigmoid(BackendPair pair, int n) {
+        Twin dy = pair.uniform(n, -1, 1), y = pair.uniform(n, -1, 1);
+        pair.device.reluBackward(dy.device(), y.device(), n);
+        pair.reference.reluBackward(dy.reference(), y.reference(), n);
+        pair.assertClose("reluBackward", dy, Tolerance.EXACT);
+
+        Twin x = pair.uniform(n, -30, 30), out = pair.filled(n, Float.NaN);
+        pair.device.sigmoid(x.device(), out.device(), n);
+        pair.reference.sigmoid(x.reference(), out.reference(), n);
+        pair.assertClose("sigmoid", out, new Tolerance(1e-7, 1e-6));
+    }
+
+    /** eps from Philox, z = mu + sigma eps, and the backward pass into (mu, logvar). */
+    public static void reparameterizeAndBackward(BackendPair pair, int rows, int latent) {
+        int n = rows * latent;
+        Twin meanLogvar = pair.uniform(2 * n, -2, 2), eps = pair.filled(n, Float.NaN), z = pair.filled(n, Float.NaN);
+        long seed = pair.random.nextLong(), step = (1L << 33) + pair.random.nextInt(1 << 20);
+        pair.device.reparameterize(meanLogvar.device(), eps.device(), z.device(), rows, latent, seed, 3, step);
+        pair.reference.reparameterize(meanLogvar.reference(), eps.reference(), z.reference(), rows, latent,
+                seed, 3, step);
+        // the same Philox bits; float logf/sqrtf/cosf/sinf against double Box-Muller
+        pair.assertClose("reparameterize eps", eps, new Tolerance(2e-6, 2e-6));
+        pair.assertClose("reparameterize z", z, new Tolerance(1e-5, 1e-5));
+
+        Twin dz = pair.uniform(n, -1, 1), dMeanLogvar = pair.uniform(2 * n, -1, 1);
+        pair.device.reparameterizeBackward(dz.device(), eps.device(), meanLogvar.device(), dMeanLogvar.device(), rows, latent);
+        pair.reference.reparameterizeBackward(dz.reference(), eps.reference(), meanLogvar.reference(),
+                dMeanLogvar.reference(), rows, latent);
+        pair.assertClose("reparameterizeBackward (accumulates)", dMeanLogvar, new Tolerance(1e-5, 1e-5));
+    }
+
+    /** The fused reconstruction + beta KL loss and its gradients. */
+    public static void lossAndGradients(BackendPair pair, LossKind kind, int rows, int pixels, int latent) {
+        Twin logits = pair.uniform(rows * pixels, -12, 12), target = pair.uniform(rows * pixels, 0, 1);
+        Twin meanLogvar = pair.uniform(2 * rows * latent, -3, 3);
+        Twin dLogits = pair.filled(rows * pixels, Float.NaN), dMeanLogvar = pair.filled(2 * rows * latent, Float.NaN);
+        Twin lossSum = pair.filled(1, 5f);
+        float beta = 0.75f;
+        String what = kind + " " + rows + "x" + pixels + " latent " + latent;
+        pair.device.lossAndGradients(kind, logits.device(), target.device(), meanLogvar.device(), beta, rows, pixels,
+                latent, dLogits.device(), dMeanLogvar.device(), lossSum.device());
+        pair.reference.lossAndGradients(kind, logits.reference(), target.reference(), meanLogvar.reference(),
+                beta, rows, pixels, latent, dLogits.reference(), dMeanLogvar.reference(), lossSum.reference());
+        pair.assertClose(what + " dLogits", dLogits, new Tolerance(1e-6, 1e-5));
+        pair.assertClose(what + " dMeanLogvar", dMeanLogvar, new Tolerance(1e-6, 1e-5));
+        // float partial sums reduced in a tree and atomically, against one double sum (lossSum starts at 5)
+        pair.assertClose(what + " lossSum", lossSum, new Tolerance(1e-4, 1e-5));
+    }
+
+    /** One Adam update of n parameters at update number {@code step}. */
+    public static void adam(BackendPair pair, int n, long step) {
+        Twin params = pair.uniform(n, -1, 1), grads = pair.uniform(n, -1, 1);
+        Twin m = pair.uniform(n, -0.1f, 0.1f), v = pair.uniform(n, 0, 0.01f);
+        pair.device.adam(params.device(), grads.device(), m.device(), v.device(), n, 1e-3f, 0.9f, 0.999f, 1e-8f, step);
+        pair.reference.adam(params.reference(), grads.reference(), m.reference(), v.reference(), n,
+                1e-3f, 0.9f, 0.999f, 1e-8f, step);
+        pair.assertClose("adam m", m, new Tolerance(1e-7, 1e-6));
+        pair.assertClose("adam v", v, new Tolerance(1e-9, 1e-6));
+        // the update is at most about lr / (1 - beta1^step) * |m| / sqrt(v): compare it to that scale
+        pair.assertClose("adam params", params, new Tolerance(1e-6, 1e-6));
+    }
+
+    /** A batch gathered through a permutation, scaled to [0, 1], plain and binarised. */
+    public static void gatherBatch(BackendPair pair, int rows, int pixels) {
+        int count = rows + 5, first = 3;
+        byte[] images = new byte[count * pixels];
+        pair.random.nextBytes(images);
+        int[] order = new int[first + rows];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = pair.random.nextInt(count);
+        }
+        DeviceImages deviceImages = pair.device.uploadImages(images, count, pixels);
+        DeviceImages referenceImages = pair.reference.uploadImages(images, count, pixels);
+        DeviceIndices deviceOrder = pair.device.allocateIndices(order.length);
+        DeviceIndices referenceOrder = pair.reference.allocateIndices(order.length);
+        pair.device.upload(order, deviceOrder);
+        pair.reference.upload(order, referenceOrder);
+        for (boolean binarize : new boolean[] {false, true}) {
+            Twin x = pair.filled(rows * pixels, Float.NaN);
+            long seed = pair.random.nextLong(), step = pair.random.nextInt(1 << 20);
+            pair.device.gatherBatch(deviceImages, deviceOrder, first, rows, x.device(), binarize, seed, 2, step);
+            pair.reference.gatherBatch(referenceImages, referenceOrder, first, rows, x.reference(), binarize,
+                    seed, 2, step);
+            // the same float product and the same Philox bits: identical, binarised pixels included
+            pair.assertClose("gatherBatch binarize=" + binarize, x, Tolerance.EXACT);
+        }
+    }
+
+    /** C = alpha op(A) op(B) + beta C with leading dimensions larger than the rows, over a NaN-filled C. */
+    public static void gemm(BackendPair pair, boolean transA, boolean transB, int m, int n, int k) {
+        // leading dimensions larger than the rows, as when a matrix is a block of a bigger one
+        int aRows = transA ? k : m, aCols = transA ? m : k, bRows = transB ? n : k, bCols = transB ? k : n;
+        int lda = aRows + 3, ldb = bRows + 1, ldc = m + 2;
+        Twin a = pair.uniform(lda * aCols, -1, 1), b = pair.uniform(ldb * bCols, -1, 1);
+        Tolerance tolerance = new Tolerance(1e-6 * k, 1e-5);
+
+        Twin c = pair.filled(ldc * n, Float.NaN);
+        pair.device.gemm(transA, transB, m, n, k, 0.5f, a.device(), lda, b.device(), ldb, 0f, c.device(), ldc);
+        pair.reference.gemm(transA, transB, m, n, k, 0.5f, a.reference(), lda, b.reference(), ldb, 0f,
+                c.reference(), ldc);
+        // beta 0 overwrites: the NaNs in C are never read (and the rows past m stay NaN on both sides)
+        pair.assertClose("C = 0.5 op(A) op(B) over NaN", c, tolerance);
+
+        pair.device.gemm(transA, transB, m, n, k, -1f, a.device(), lda, b.device(), ldb, 1f, c.device(), ldc);
+        pair.reference.gemm(transA, transB, m, n, k, -1f, a.reference(), lda, b.reference(), ldb, 1f,
+                c.reference(), ldc);
+        pair.assertClose("C = -op(A) op(B) + C", c, tolerance);
+    }
+}

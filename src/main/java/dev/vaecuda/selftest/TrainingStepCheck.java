@@ -1,0 +1,82 @@
+package dev.vaecuda.selftest;
+
+import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.DeviceImages;
+import dev.vaecuda.backend.DeviceIndices;
+import dev.vaecuda.model.ModelConfig;
+import dev.vaecuda.model.RngStreams;
+import dev.vaecuda.model.Vae;
+
+/**
+ * Whole training steps on the device under test and on the reference, from the same
+ * initialisation, on the same random images, with the same seed and so the same eps: after
+ * each step the batch loss, every gradient and every parameter must agree. Adam divides by
+ * sqrt(v), which amplifies rounding in gradients near zero, so parameters are compared with a
+ * tolerance of the order of the learning rate times the relative gradient tolerance.
+ */
+public final class TrainingStepCheck {
+    private static final Tolerance LOSS = new Tolerance(0, 1e-5);
+    private static final Tolerance GRADIENTS = new Tolerance(1e-5, 1e-3);
+    private static final Tolerance PARAMETERS = new Tolerance(2e-5, 1e-4);
+    private static final float LEARNING_RATE = 1e-3f;
+
+    private TrainingStepCheck() {
+    }
+
+    /** {@code steps} steps of the model {@code config} on batches of {@code batch} random images. */
+    public static void run(BackendPair pair, ModelConfig config, int batch, int steps) {
+        long seed = pair.random.nextLong();
+        byte[] pixels = new byte[batch * steps * config.pixels()];
+        pair.random.nextBytes(pixels);
+        int[] order = new int[batch * steps];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = pair.random.nextInt(order.length);
+        }
+        Side device = new Side(pair.device, config, batch, seed, pixels, order);
+        Side reference = new Side(pair.reference, config, batch, seed, pixels, order);
+        for (int step = 1; step <= steps; step++) {
+            float[] deviceLoss = device.step(step), referenceLoss = reference.step(step);
+            String when = "step " + step + " (seed " + pair.seed() + ")";
+            LOSS.assertClose(when + " loss", referenceLoss, deviceLoss);
+            GRADIENTS.assertClose(when + " gradients", reference.download(reference.vae.gradients()),
+                    device.download(device.vae.gradients()));
+            PARAMETERS.assertClose(when + " parameters", reference.download(reference.vae.parameters()),
+                    device.download(device.vae.parameters()));
+        }
+    }
+
+    /** One backend's model, data and step. */
+    private static final class Side {
+        private final Backend backend;
+        private final Vae vae;
+        private final DeviceImages images;
+        private final DeviceIndices order;
+        private final int batch;
+        private final long seed;
+
+        Side(Backend backend, ModelConfig config, int batch, long seed, byte[] pixels, int[] order) {
+            this.backend = backend;
+            this.batch = batch;
+            this.seed = seed;
+            this.vae = new Vae(backend, config, batch);
+            vae.initialize(seed);
+            this.images = backend.uploadImages(pixels, order.length, config.pixels());
+            this.order = backend.allocateIndices(order.length);
+            backend.upload(order, this.order);
+        }
+
+        float[] step(int step) {
+            vae.takeLossSum();
+            backend.gatherBatch(images, order, (step - 1) * batch, batch, vae.input(), false, seed,
+                    RngStreams.TRAIN_BINARIZE, step);
+            vae.trainStep(batch, seed, step, LEARNING_RATE);
+            return new float[] {(float) vae.takeLossSum()};
+        }
+
+        float[] download(dev.vaecuda.backend.DeviceBuffer buffer) {
+            float[] host = new float[buffer.length()];
+            backend.download(buffer, host);
+            return host;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.vaecuda.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vaecuda.data.SyntheticDigits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** selftest, info, and training on the emulated CUDA device against the CPU. */
+class DeviceCommandsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void selftestOnTheEmulatorPassesEveryCheck() {
+        CliRunner result = CliRunner.run("selftest", "--device", "emulated");
+        assertEquals(0, result.exitCode(), result.toString());
+        List<String> lines = result.out().strip().lines().toList();
+        String last = lines.get(lines.size() - 1);
+        assertTrue(last.matches("\\d+ passed, 0 failed"), result.toString());
+        assertTrue(Integer.parseInt(last.split(" ")[0]) >= 8, result.toString());
+    }
+
+    @Test
+    void infoNamesTheBlasAndWhatItFoundOfCuda() {
+        CliRunner result = CliRunner.run("info");
+        assertEquals(0, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("BLAS "), result.toString());
+        assertTrue(result.out().lines().anyMatch(line -> line.startsWith("cuda      ")), result.toString());
+    }
+
+    @Test
+    void cudaWithoutAGpuIsOneLineAndExit1() {
+        CliRunner probe = CliRunner.run("info");
+        if (!probe.out().contains("cuda      unavailable")) {
+            return; // a GPU is present: nothing to refuse
+        }
+        CliRunner result = CliRunner.run("selftest", "--device", "cuda");
+        assertEquals(1, result.exitCode(), result.toString());
+        assertEquals(1, result.err().strip().lines().count(), result.toString());
+        assertTrue(result.err().startsWith("error: "), result.toString());
+    }
+
+    @Test
+    void trainingOnTheEmulatorEndsWithinOneThousandthOfTheCpu() throws IOException {
+        SyntheticDigits.writeIdx(dir.resolve("data"), 256, 128, 28, 28);
+        double[] testLoss = new double[2];
+        String[] devices = {"cpu", "emulated"};
+        for (int i = 0; i < 2; i++) {
+            Path out = dir.resolve(devices[i]);
+            CliRunner result = CliRunner.run("train", "--device", devices[i], "--data", dir.resolve("data").toString(),
+                    "--epochs", "1", "--seed", "7", "--batch-size", "64", "--out", out.toString());
+            assertEquals(0, result.exitCode(), result.toString());
+            testLoss[i] = Double.parseDouble(Files.readAllLines(out.resolve("metrics.csv")).get(1).split(",")[2]);
+        }
+        assertEquals(testLoss[0], testLoss[1], 1e-3 * testLoss[0], "test loss, cpu vs emulated");
+    }
+}
