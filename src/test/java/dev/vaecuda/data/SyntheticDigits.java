@@ -39,8 +39,13 @@ public final class SyntheticDigits {
         return new ImageSet(images, count, rows, cols, labels);
     }
 
-    /** Writes train and t10k IDX files (plain) of generated images into {@code dir}. */
+    /** Writes train and t10k IDX files (plain) of generated images into {@code dir}, creating it. */
     public static void writeIdx(Path dir, int trainCount, int testCount, int rows, int cols) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         write(dir, "train", generate(trainCount, rows, cols, 1));
         write(dir, "t10k", generate(testCount, rows, cols, 2));
     }
