@@ -1,5 +1,5 @@
 // Elementwise kernels of the dense layers. Matrices are row-major; 1-D grid-stride launches
-// except bias_grad (see there).
+// except relu_backward, a column-sum kernel (see grid.cuh).
 #include "grid.cuh"
 
 // y (rows, cols) += bias (cols) broadcast over rows, then ReLU when relu != 0.
@@ -11,34 +11,20 @@ extern "C" __global__ void bias_add(float* y, const float* bias, int rows, int c
     }
 }
 
-// dBias[c] = sum over r of dy[r, c]; block (32, Y), grid ceil(cols / 32): x is the column, y strides rows, partials summed in a fixed order.
-extern "C" __global__ void bias_grad(const float* dy, float* dBias, int rows, int cols) {
-    __shared__ float partial[1024];
-    int c = (int) (blockIdx.x * blockDim.x + threadIdx.x);
+// dy (rows, cols) = 0 where y <= 0 (y is the ReLU's output), then dBias[c] = sum over rows of dy[r, c]; blocks (32, Y) over ceil(cols / 32).
+extern "C" __global__ void relu_backward(float* dy, const float* y, int rows, int cols, float* dBias) {
+    int c = block_column(cols);
     float sum = 0.0f;
-    if (c < cols) {
+    if (c >= 0) {
         for (int r = (int) threadIdx.y; r < rows; r += (int) blockDim.y) {
-            sum += dy[r * cols + c];
+            int i = r * cols + c;
+            if (!(y[i] > 0.0f)) {
+                dy[i] = 0.0f;
+            }
+            sum += dy[i];
         }
     }
-    partial[threadIdx.y * blockDim.x + threadIdx.x] = sum;
-    __syncthreads();
-    if (threadIdx.y == 0 && c < cols) {
-        float total = 0.0f;
-        for (int k = 0; k < (int) blockDim.y; k++) {
-            total += partial[k * blockDim.x + threadIdx.x];
-        }
-        dBias[c] = total;
-    }
-}
-
-// dy[i] = 0 where y[i] <= 0 (y is the ReLU's output), for i < n.
-extern "C" __global__ void relu_backward(float* dy, const float* y, int n) {
-    for (int i = grid_first(); i < n; i += grid_stride()) {
-        if (!(y[i] > 0.0f)) {
-            dy[i] = 0.0f;
-        }
-    }
+    store_column_sum(sum, dBias, c);
 }
 
 // out[i] = 1 / (1 + exp(-x[i])) for i < n.

@@ -1,44 +1,42 @@
 // The fused VAE loss of a batch: reconstruction (BCE with logits, or squared error of
-// sigmoid(logits)) + beta * KL(N(mu, exp(logvar)) || N(0, I)), with the gradients of the summed loss.
+// sigmoid(logits)) + beta * KL(N(mu, exp(logvar)) || N(0, I)), with the gradients of the summed
+// loss, the decoder output's bias added before and its gradient summed after.
 #include "grid.cuh"
+#include "step_state.cuh"
 
-// Sum of `value` over the block's threads, valid in thread 0; blockDim.x a power of two <= 1024,
-// called by every thread of the block (it synchronises).
-__device__ __forceinline__ float block_sum(float value) {
-    __shared__ float partial[1024];
-    partial[threadIdx.x] = value;
-    __syncthreads();
-    for (unsigned int half = blockDim.x / 2; half > 0; half /= 2) {
-        if (threadIdx.x < half) {
-            partial[threadIdx.x] += partial[threadIdx.x + half];
-        }
-        __syncthreads();
-    }
-    return partial[0];
-}
-
-// lossSum[0] += sum of recon + beta KL over the batch; writes dLogits (rows, pixels) and dMeanLogvar (rows, 2 latent, KL part only); bce != 0 picks BCE, else MSE.
-extern "C" __global__ void loss_and_gradients(const float* logits, const float* target,
+// logits (rows, pixels) += outputBias; lossSum[0] += sum of recon + beta KL; writes dLogits, dOutputBias (its column sums) and dMeanLogvar (KL part); bce != 0 picks BCE, else MSE; then advances the step state; blocks (32, Y) over ceil(pixels / 32).
+extern "C" __global__ void loss_and_gradients(float* logits, const float* outputBias, const float* target,
                                               const float* meanLogvar, float beta, int rows,
                                               int pixels, int latent, int bce, float* dLogits,
-                                              float* dMeanLogvar, float* lossSum) {
-    float loss = 0.0f;
-    int n = rows * pixels;
-    for (int i = grid_first(); i < n; i += grid_stride()) {
-        float x = logits[i], t = target[i];
-        if (bce) {
-            // softplus form: max(x, 0) - x t + log(1 + exp(-|x|)); d/dx = sigmoid(x) - t
-            loss += fmaxf(x, 0.0f) - x * t + log1pf(expf(-fabsf(x)));
-            dLogits[i] = stable_sigmoid(x) - t;
-        } else {
-            float p = stable_sigmoid(x);
-            float diff = p - t;
-            loss += diff * diff;
-            dLogits[i] = 2.0f * diff * p * (1.0f - p);
+                                              float* dOutputBias, float* dMeanLogvar, float* lossSum,
+                                              StepState* state) {
+    float loss = 0.0f, columnSum = 0.0f;
+    int c = block_column(pixels);
+    if (c >= 0) {
+        float b = outputBias[c];
+        for (int r = (int) threadIdx.y; r < rows; r += (int) blockDim.y) {
+            int i = r * pixels + c;
+            float x = logits[i] + b, t = target[i], g;
+            logits[i] = x;
+            if (bce) {
+                // softplus form: max(x, 0) - x t + log(1 + exp(-|x|)); d/dx = sigmoid(x) - t
+                loss += fmaxf(x, 0.0f) - x * t + log1pf(expf(-fabsf(x)));
+                g = stable_sigmoid(x) - t;
+            } else {
+                float p = stable_sigmoid(x);
+                float diff = p - t;
+                loss += diff * diff;
+                g = 2.0f * diff * p * (1.0f - p);
+            }
+            dLogits[i] = g;
+            columnSum += g;
         }
     }
-    int k = rows * latent;
-    for (int e = grid_first(); e < k; e += grid_stride()) {
+    store_column_sum(columnSum, dOutputBias, c);
+    // the KL terms, over every thread of the grid
+    int threads = (int) (blockDim.x * blockDim.y);
+    int self = (int) blockIdx.x * threads + (int) (threadIdx.y * blockDim.x + threadIdx.x);
+    for (int e = self; e < rows * latent; e += threads * (int) gridDim.x) {
         int mu = (e / latent) * 2 * latent + e % latent;
         int logvar = mu + latent;
         float m = meanLogvar[mu], lv = meanLogvar[logvar];
@@ -48,7 +46,12 @@ extern "C" __global__ void loss_and_gradients(const float* logits, const float* 
         dMeanLogvar[logvar] = beta * 0.5f * (variance - 1.0f);
     }
     float total = block_sum(loss);
-    if (threadIdx.x == 0) {
+    if (threadIdx.x == 0 && threadIdx.y == 0) {
         atomicAdd(lossSum, total);
+        // no thread of this kernel reads the state, so one thread may advance it
+        if (blockIdx.x == 0) {
+            state->stepsDone += 1;
+            state->batchInEpoch += 1;
+        }
     }
 }

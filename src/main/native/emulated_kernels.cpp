@@ -52,7 +52,6 @@ std::function<void()> bind(void** args) {
 
 const EmulatedKernel kKernels[] = {
     EMULATED_KERNEL(bias_add),
-    EMULATED_KERNEL(bias_grad),
     EMULATED_KERNEL(relu_backward),
     EMULATED_KERNEL(sigmoid),
     EMULATED_KERNEL(reparameterize),

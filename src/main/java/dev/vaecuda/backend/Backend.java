@@ -42,55 +42,81 @@ public interface Backend extends AutoCloseable {
     /** y is (rows, cols) row-major, bias (cols): y = y + bias, then ReLU when {@code relu}. */
     void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, boolean relu);
 
-    /** dy is (rows, cols) row-major: dBias[c] = sum over rows of dy[r, c] (overwrites dBias). */
-    void biasGrad(DeviceBuffer dy, DeviceBuffer dBias, int rows, int cols);
-
-    /** dy *= (y > 0), elementwise over the first n elements; y is the ReLU's output. */
-    void reluBackward(DeviceBuffer dy, DeviceBuffer y, int n);
-
     /**
-     * meanLogvar is (rows, 2*latent) row-major, mu in columns [0, latent), logvar in
-     * [latent, 2*latent). Draws eps (rows, latent) from {@link Philox} with (seed, stream,
-     * step) and element index r*latent + j, and writes z = mu + exp(0.5*logvar) * eps.
+     * The backward pass of a hidden layer's ReLU and its bias: dy (rows, cols) *= (y > 0),
+     * where y is the ReLU's output; then dBias[c] = sum over rows of dy[r, c] (overwrites).
      */
-    void reparameterize(DeviceBuffer meanLogvar, DeviceBuffer eps, DeviceBuffer z,
-                        int rows, int latent, long seed, int stream, long step);
+    void reluBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, DeviceBuffer dBias);
 
     /**
-     * The fused loss for a batch. logits and target are (rows, pixels); meanLogvar is
+     * meanLogvar is the encoder head's (rows, 2*latent) output without its bias: adds
+     * {@code headBias} (2*latent) to every row in place, so that mu is in columns [0, latent)
+     * and logvar in [latent, 2*latent). Then draws eps (rows, latent) from {@link Philox} with
+     * (seed, stream, stepsDone + 1 of {@code state}) and element index r*latent + j, and writes
+     * z = mu + exp(0.5*logvar) * eps.
+     */
+    void reparameterize(DeviceBuffer meanLogvar, DeviceBuffer headBias, DeviceBuffer eps, DeviceBuffer z,
+                        int rows, int latent, long seed, int stream, DeviceStepState state);
+
+    /**
+     * The fused loss for a batch. logits (rows, pixels) is the decoder's output without its
+     * bias: adds {@code outputBias} (pixels) in place. target is (rows, pixels); meanLogvar
      * (rows, 2*latent). Adds to {@code lossSum[0]} the batch's summed loss
-     * sum_r [ recon_r + beta * KL_r ]. Writes the loss's gradients: dLogits (rows, pixels)
-     * and dMeanLogvar (rows, 2*latent), the latter holding only the KL term's gradient
-     * (see {@link #reparameterizeBackward}). Gradients are of the summed, not the mean, loss.
+     * sum_r [ recon_r + beta * KL_r ]. Writes the gradients of that sum: dLogits (rows,
+     * pixels), dOutputBias (pixels, its column sums), and dMeanLogvar (rows, 2*latent), the
+     * latter holding only the KL term's part (see {@link #reparameterizeBackward}). Then
+     * advances {@code state} by one step (see {@link DeviceStepState}).
      */
-    void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer target,
+    void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer outputBias, DeviceBuffer target,
                           DeviceBuffer meanLogvar, float beta, int rows, int pixels, int latent,
-                          DeviceBuffer dLogits, DeviceBuffer dMeanLogvar, DeviceBuffer lossSum);
+                          DeviceBuffer dLogits, DeviceBuffer dOutputBias, DeviceBuffer dMeanLogvar,
+                          DeviceBuffer lossSum, DeviceStepState state);
 
     /**
      * Adds the path through z = mu + exp(0.5*logvar)*eps to the KL gradients:
-     * dMu += dz, dLogvar += dz * eps * 0.5 * exp(0.5*logvar). dz and eps are (rows, latent).
+     * dMu += dz, dLogvar += dz * eps * 0.5 * exp(0.5*logvar), with dz and eps (rows, latent);
+     * then dHeadBias (2*latent) = column sums of dMeanLogvar (overwrites).
      */
     void reparameterizeBackward(DeviceBuffer dz, DeviceBuffer eps, DeviceBuffer meanLogvar,
-                                DeviceBuffer dMeanLogvar, int rows, int latent);
+                                DeviceBuffer dMeanLogvar, DeviceBuffer dHeadBias, int rows, int latent);
 
     /**
-     * Adam (Kingma and Ba, as torch.optim.Adam without weight decay) over n parameters;
-     * {@code step} is the 1-based update count used for bias correction.
+     * Adam (Kingma and Ba, as torch.optim.Adam without weight decay) over n parameters; the
+     * 1-based update count t for the bias correction is {@code state}'s stepsDone, which the
+     * step's loss has already advanced (see {@link DeviceStepState}).
      */
     void adam(DeviceBuffer params, DeviceBuffer grads, DeviceBuffer m, DeviceBuffer v, int n,
-              float lr, float beta1, float beta2, float epsilon, long step);
+              float lr, float beta1, float beta2, float epsilon, DeviceStepState state);
 
     /** out = 1 / (1 + exp(-x)) over n elements. */
     void sigmoid(DeviceBuffer x, DeviceBuffer out, int n);
 
     /**
-     * x[r, :] = images[order[first + r], :] / 255 for r in [0, rows). With {@code binarize},
-     * each pixel p becomes 1 with probability p, drawn from {@link Philox} with
-     * (seed, stream, step) and element index r*pixels + i, and 0 otherwise.
+     * x[r, :] = images[order[first + r], :] / 255 for r in [0, rows), where first =
+     * batchInEpoch * batchSize of {@code state}; rows past the end of the order are left as
+     * they are. With {@code binarize}, each pixel p becomes 1 with probability p, drawn from
+     * {@link Philox} with (seed, stream, stepsDone + 1) and element index r*pixels + i, and 0
+     * otherwise.
      */
-    void gatherBatch(DeviceImages images, DeviceIndices order, int first, int rows,
-                     DeviceBuffer x, boolean binarize, long seed, int stream, long step);
+    void gatherBatch(DeviceImages images, DeviceIndices order, int batchSize, int rows,
+                     DeviceBuffer x, boolean binarize, long seed, int stream, DeviceStepState state);
+
+    /** A zeroed step state. */
+    DeviceStepState allocateStepState();
+
+    /** Sets a step state from the host: between steps (a new epoch, a resume), never inside one. */
+    void setStepState(DeviceStepState state, long stepsDone, int batchInEpoch);
+
+    /**
+     * Records {@code step} (a fixed sequence of calls on this backend) to be replayed; on CUDA a
+     * graph captured from the stream, elsewhere the calls themselves. Recording runs nothing.
+     */
+    Replayable record(Runnable step);
+
+    /** Launches and copies since the last reset, where the device counts them (the CUDA backend). */
+    default java.util.Optional<DeviceCounters> counters() {
+        return java.util.Optional.empty();
+    }
 
     /** Sets n floats of the buffer to zero. */
     void zero(DeviceBuffer buffer, int n);

@@ -13,20 +13,26 @@ public final class Backends {
     }
 
     /**
-     * @param threads     CPU threads (the CPU backend; ignored by CUDA)
-     * @param syncDebug   synchronise after every CUDA launch, so an error names its kernel
+     * How to run the CUDA device.
+     *
+     * @param syncDebug synchronise after every launch, so an error names its kernel
+     * @param tf32      let cuBLAS use TF32 tensor cores for the GEMMs
      */
-    public static Backend open(DeviceChoice choice, int threads, boolean syncDebug, Consumer<String> notice) {
+    public record CudaOptions(boolean syncDebug, boolean tf32) {
+    }
+
+    /** @param threads CPU threads (the CPU backend; CUDA ignores it) */
+    public static Backend open(DeviceChoice choice, int threads, CudaOptions cudaOptions, Consumer<String> notice) {
         return switch (choice) {
             case cpu -> cpu(threads, notice, "");
-            case cuda -> cuda(syncDebug, notice);
+            case cuda -> cuda(cudaOptions, notice);
             case emulated -> {
                 notice.accept("device: emulated (the CUDA kernels on the CPU emulator: for checks, not speed)");
                 yield new CudaBackend(EmulatedRuntime.open());
             }
             case auto -> {
                 try {
-                    yield cuda(syncDebug, notice);
+                    yield cuda(cudaOptions, notice);
                 } catch (VaeCudaException | LinkageError e) {
                     yield cpu(threads, notice, " (auto: CUDA unavailable: " + oneLine(e) + ")");
                 }
@@ -34,9 +40,10 @@ public final class Backends {
         };
     }
 
-    private static Backend cuda(boolean syncDebug, Consumer<String> notice) {
-        JCudaRuntime runtime = JCudaRuntime.open(0, syncDebug);
-        notice.accept("device: cuda, " + runtime.info().describe() + (syncDebug ? ", synchronising after each launch" : ""));
+    private static Backend cuda(CudaOptions options, Consumer<String> notice) {
+        JCudaRuntime runtime = JCudaRuntime.open(0, options.syncDebug(), options.tf32());
+        notice.accept("device: cuda, " + runtime.info().describe() + (options.tf32() ? ", TF32 GEMMs" : "")
+                + (options.syncDebug() ? ", synchronising after each launch" : ""));
         return new CudaBackend(runtime);
     }
 

@@ -55,38 +55,35 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
-    public void biasGrad(DeviceBuffer dy, DeviceBuffer dBias, int rows, int cols) {
-        delegate.biasGrad(dy, dBias, rows, cols);
+    public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, DeviceBuffer dBias) {
+        delegate.reluBackward(dy, y, rows, cols, dBias);
     }
 
     @Override
-    public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int n) {
-        delegate.reluBackward(dy, y, n);
+    public void reparameterize(DeviceBuffer meanLogvar, DeviceBuffer headBias, DeviceBuffer eps, DeviceBuffer z,
+                               int rows, int latent, long seed, int stream, DeviceStepState state) {
+        delegate.reparameterize(meanLogvar, headBias, eps, z, rows, latent, seed, stream, state);
     }
 
     @Override
-    public void reparameterize(DeviceBuffer meanLogvar, DeviceBuffer eps, DeviceBuffer z, int rows, int latent,
-                               long seed, int stream, long step) {
-        delegate.reparameterize(meanLogvar, eps, z, rows, latent, seed, stream, step);
-    }
-
-    @Override
-    public void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer target, DeviceBuffer meanLogvar,
-                                 float beta, int rows, int pixels, int latent, DeviceBuffer dLogits,
-                                 DeviceBuffer dMeanLogvar, DeviceBuffer lossSum) {
-        delegate.lossAndGradients(kind, logits, target, meanLogvar, beta, rows, pixels, latent, dLogits, dMeanLogvar, lossSum);
+    public void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer outputBias, DeviceBuffer target,
+                                 DeviceBuffer meanLogvar, float beta, int rows, int pixels, int latent,
+                                 DeviceBuffer dLogits, DeviceBuffer dOutputBias, DeviceBuffer dMeanLogvar,
+                                 DeviceBuffer lossSum, DeviceStepState state) {
+        delegate.lossAndGradients(kind, logits, outputBias, target, meanLogvar, beta, rows, pixels, latent,
+                dLogits, dOutputBias, dMeanLogvar, lossSum, state);
     }
 
     @Override
     public void reparameterizeBackward(DeviceBuffer dz, DeviceBuffer eps, DeviceBuffer meanLogvar,
-                                       DeviceBuffer dMeanLogvar, int rows, int latent) {
-        delegate.reparameterizeBackward(dz, eps, meanLogvar, dMeanLogvar, rows, latent);
+                                       DeviceBuffer dMeanLogvar, DeviceBuffer dHeadBias, int rows, int latent) {
+        delegate.reparameterizeBackward(dz, eps, meanLogvar, dMeanLogvar, dHeadBias, rows, latent);
     }
 
     @Override
     public void adam(DeviceBuffer params, DeviceBuffer grads, DeviceBuffer m, DeviceBuffer v, int n, float lr,
-                     float beta1, float beta2, float epsilon, long step) {
-        delegate.adam(params, grads, m, v, n, lr, beta1, beta2, epsilon, step);
+                     float beta1, float beta2, float epsilon, DeviceStepState state) {
+        delegate.adam(params, grads, m, v, n, lr, beta1, beta2, epsilon, state);
     }
 
     @Override
@@ -95,9 +92,30 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
-    public void gatherBatch(DeviceImages images, DeviceIndices order, int first, int rows, DeviceBuffer x,
-                            boolean binarize, long seed, int stream, long step) {
-        delegate.gatherBatch(images, order, first, rows, x, binarize, seed, stream, step);
+    public void gatherBatch(DeviceImages images, DeviceIndices order, int batchSize, int rows, DeviceBuffer x,
+                            boolean binarize, long seed, int stream, DeviceStepState state) {
+        delegate.gatherBatch(images, order, batchSize, rows, x, binarize, seed, stream, state);
+    }
+
+    @Override
+    public DeviceStepState allocateStepState() {
+        return delegate.allocateStepState();
+    }
+
+    @Override
+    public void setStepState(DeviceStepState state, long stepsDone, int batchInEpoch) {
+        delegate.setStepState(state, stepsDone, batchInEpoch);
+    }
+
+    /** Records through this backend, so a subclass sees the recorded calls. */
+    @Override
+    public Replayable record(Runnable step) {
+        return delegate.record(step);
+    }
+
+    @Override
+    public java.util.Optional<DeviceCounters> counters() {
+        return delegate.counters();
     }
 
     @Override

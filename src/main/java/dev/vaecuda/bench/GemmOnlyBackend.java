@@ -4,6 +4,7 @@ import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
+import dev.vaecuda.backend.DeviceStepState;
 import dev.vaecuda.backend.ForwardingBackend;
 import dev.vaecuda.backend.LossKind;
 
@@ -39,32 +40,29 @@ final class GemmOnlyBackend extends ForwardingBackend {
     }
 
     @Override
-    public void biasGrad(DeviceBuffer dy, DeviceBuffer dBias, int rows, int cols) {
+    public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, DeviceBuffer dBias) {
     }
 
     @Override
-    public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int n) {
+    public void reparameterize(DeviceBuffer meanLogvar, DeviceBuffer headBias, DeviceBuffer eps, DeviceBuffer z,
+                               int rows, int latent, long seed, int stream, DeviceStepState state) {
     }
 
     @Override
-    public void reparameterize(DeviceBuffer meanLogvar, DeviceBuffer eps, DeviceBuffer z, int rows, int latent,
-                               long seed, int stream, long step) {
-    }
-
-    @Override
-    public void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer target, DeviceBuffer meanLogvar,
-                                 float beta, int rows, int pixels, int latent, DeviceBuffer dLogits,
-                                 DeviceBuffer dMeanLogvar, DeviceBuffer lossSum) {
+    public void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer outputBias, DeviceBuffer target,
+                                 DeviceBuffer meanLogvar, float beta, int rows, int pixels, int latent,
+                                 DeviceBuffer dLogits, DeviceBuffer dOutputBias, DeviceBuffer dMeanLogvar,
+                                 DeviceBuffer lossSum, DeviceStepState state) {
     }
 
     @Override
     public void reparameterizeBackward(DeviceBuffer dz, DeviceBuffer eps, DeviceBuffer meanLogvar,
-                                       DeviceBuffer dMeanLogvar, int rows, int latent) {
+                                       DeviceBuffer dMeanLogvar, DeviceBuffer dHeadBias, int rows, int latent) {
     }
 
     @Override
     public void adam(DeviceBuffer params, DeviceBuffer grads, DeviceBuffer m, DeviceBuffer v, int n, float lr,
-                     float beta1, float beta2, float epsilon, long step) {
+                     float beta1, float beta2, float epsilon, DeviceStepState state) {
     }
 
     @Override
@@ -72,7 +70,7 @@ final class GemmOnlyBackend extends ForwardingBackend {
     }
 
     @Override
-    public void gatherBatch(DeviceImages images, DeviceIndices order, int first, int rows, DeviceBuffer x,
-                            boolean binarize, long seed, int stream, long step) {
+    public void gatherBatch(DeviceImages images, DeviceIndices order, int batchSize, int rows, DeviceBuffer x,
+                            boolean binarize, long seed, int stream, DeviceStepState state) {
     }
 }

@@ -46,14 +46,17 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ModelConfig config = new ModelConfig(28, 28, List.of(400), 20, LossKind.BCE, 1f);
         try (Backend backend = deviceOptions.open(out)) {
-            out.printf(Locale.ROOT, "bench: model 784-400-20, batch %d, median of %d x %d steps after %d warm-up steps%n",
-                    batchSize, repeats, steps, warmup);
+            out.printf(Locale.ROOT, "bench: model 784-400-20, batch %d, median of %d x %d steps after %d warm-up steps, %s%n",
+                    batchSize, repeats, steps, warmup, deviceOptions.replaySteps() ? "steps replayed" : "steps launched directly");
             out.flush();
-            StepBenchmark.Report report = new StepBenchmark(config, batchSize, steps, repeats, warmup).run(backend);
+            StepBenchmark.Report report = new StepBenchmark(config, batchSize, steps, repeats, warmup, deviceOptions.replaySteps()).run(backend);
             print(out, "training step", report.step());
             print(out, "GEMMs alone", report.gemmsOnly());
             out.printf(Locale.ROOT, "GEMM FLOPs per step: %.3f G; step / floor: %.2fx%n",
                     report.flopsPerStep() / 1e9, report.ratioToFloor());
+            report.perStep().ifPresent(c -> out.printf(Locale.ROOT,
+                    "per step (counted by the device): %d launches (%d kernels + %d GEMMs), %d bytes host->device, %d bytes device->host%n",
+                    c.launches(), c.kernelLaunches(), c.gemmCalls(), c.hostToDeviceBytes(), c.deviceToHostBytes()));
         }
         return 0;
     }

@@ -25,10 +25,22 @@ final class DeviceOptions {
             description = "CUDA: synchronise after every kernel launch, so an error names the kernel that made it.")
     boolean syncDebug;
 
+    @Option(names = "--no-graph",
+            description = "Run every step's launches directly instead of replaying the step recorded once (a CUDA graph).")
+    boolean noGraph;
+
+    @Option(names = "--tf32", description = "CUDA: let cuBLAS use TF32 tensor cores for the GEMMs (faster, about 1e-3 relative error).")
+    boolean tf32;
+
+    /** Whether a step recorded once is replayed (a CUDA graph on a GPU). */
+    boolean replaySteps() {
+        return !noGraph;
+    }
+
     Backend open(PrintWriter out) {
         int cores = Runtime.getRuntime().availableProcessors();
         int n = threads == null ? cores : threads;
-        Backend backend = Backends.open(device, OptionChecks.atLeast(spec, "--threads", n, 1), syncDebug, out::println);
+        Backend backend = Backends.open(device, OptionChecks.atLeast(spec, "--threads", n, 1), new Backends.CudaOptions(syncDebug, tf32), out::println);
         out.flush();
         return backend;
     }

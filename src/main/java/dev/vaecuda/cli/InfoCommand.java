@@ -22,7 +22,7 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("jvm       %s %s (%s)%n", System.getProperty("java.vm.name"), System.getProperty("java.version"),
                 System.getProperty("java.home"));
         out.printf("cpu       %d cores, BLAS %s%n", Runtime.getRuntime().availableProcessors(), CpuBackend.blasName());
-        try (JCudaRuntime cuda = JCudaRuntime.open(0, false)) {
+        try (JCudaRuntime cuda = JCudaRuntime.open(0, false, false)) {
             out.printf("cuda      %s%n", cuda.info().describe());
         } catch (VaeCudaException | LinkageError e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");

@@ -24,10 +24,10 @@ final class SelfTestCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (Backend device = deviceOptions.open(out)) {
-            out.printf("%-44s %s%n", "check", "result");
+            out.printf("%-50s %s%n", "check", "result");
             out.flush();
             List<SelfTest.Result> results = SelfTest.run(device, result -> {
-                out.printf("%-44s %s%n", result.check(), result.passed() ? "pass" : "FAIL: " + result.problem());
+                out.printf("%-50s %s%n", result.check(), result.passed() ? "pass" : "FAIL: " + result.problem());
                 out.flush();
             });
             long failed = results.stream().filter(r -> !r.passed()).count();

@@ -109,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
         RunConfig config = checkpoint == null ? configFromOptions(trainSet.rows(), trainSet.cols())
                 : checkpoint.config().withEpochs(epochs);
         try (Backend backend = deviceOptions.open(console)) {
-            new TrainingSession(config, out, checkpoint).run(backend, trainSet, testSet, console, (e, b, total) -> { });
+            new TrainingSession(config, out, checkpoint, deviceOptions.replaySteps()).run(backend, trainSet, testSet, console, (e, b, total) -> { });
         }
         return 0;
     }

@@ -2,6 +2,7 @@ package dev.vaecuda.model;
 
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
+import dev.vaecuda.backend.DeviceStepState;
 
 /** torch.optim.Adam (betas 0.9, 0.999, eps 1e-8, no weight decay) over one flat parameter vector. */
 public final class Adam {
@@ -19,9 +20,9 @@ public final class Adam {
         this.secondMoment = backend.allocate(size);
     }
 
-    /** {@code step} counts updates from 1, for the bias correction. */
-    void update(Backend backend, DeviceBuffer params, DeviceBuffer grads, float lr, long step) {
-        backend.adam(params, grads, firstMoment, secondMoment, size, lr, BETA1, BETA2, EPSILON, step);
+    /** The update number (for the bias correction) is {@code state}'s step. */
+    void update(Backend backend, DeviceBuffer params, DeviceBuffer grads, float lr, DeviceStepState state) {
+        backend.adam(params, grads, firstMoment, secondMoment, size, lr, BETA1, BETA2, EPSILON, state);
     }
 
     public DeviceBuffer firstMoment() {

@@ -31,20 +31,31 @@ final class Linear {
         return in * out + out;
     }
 
-    /** y = x W^T + b, then ReLU when {@code relu}. Column-major: y^T (out, rows) = W (out, in) x^T. Overwrites y. */
-    void forward(Backend backend, DeviceBuffer x, DeviceBuffer y, int rows, boolean relu) {
+    /** y = x W^T, without the bias. Column-major: y^T (out, rows) = W (out, in) x^T. Overwrites y. */
+    void multiply(Backend backend, DeviceBuffer x, DeviceBuffer y, int rows) {
         backend.gemm(true, false, out, rows, in, 1f, weight, in, x, in, 0f, y, out);
-        backend.biasAdd(y, bias, rows, out, relu);
     }
 
     /**
-     * From dy (rows, out): dW = dy^T x (out, in), db = column sums of dy, and, when dx is not
-     * null, dx = dy W (rows, in). All three overwrite.
+     * The bias, which a fused kernel after {@link #multiply} adds (bias add + ReLU for a hidden
+     * layer, reparameterize for the encoder head, the loss for the decoder output).
+     */
+    DeviceBuffer bias() {
+        return bias;
+    }
+
+    /** d loss / d bias: the column sums of dy, written by the fused kernel of the backward pass. */
+    DeviceBuffer biasGrad() {
+        return biasGrad;
+    }
+
+    /**
+     * From dy (rows, out): dW = dy^T x (out, in) and, when dx is not null, dx = dy W (rows, in).
+     * Both overwrite. (db, the column sums of dy, comes from the fused kernel that made dy.)
      */
     void backward(Backend backend, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, int rows) {
         // column-major dW^T (in, out) = x^T (in, rows) dy (rows, out)
         backend.gemm(false, true, in, out, rows, 1f, x, in, dy, out, 0f, weightGrad, in);
-        backend.biasGrad(dy, biasGrad, rows, out);
         if (dx != null) {
             // column-major dx^T (in, rows) = W^T (in, out) dy^T (out, rows)
             backend.gemm(false, false, in, rows, out, 1f, weight, in, dy, out, 0f, dx, in);

@@ -5,7 +5,8 @@ import dev.vaecuda.backend.DeviceBuffer;
 
 /**
  * A chain of Linear layers with ReLU between them and none after the last. Owns the
- * activations and their gradients for up to {@code capacity} rows.
+ * activations and their gradients for up to {@code capacity} rows. The last layer's bias is
+ * left to the fused kernel that consumes its output (see {@link #lastBias()}).
  */
 final class Mlp {
     private final Linear[] layers;
@@ -44,21 +45,38 @@ final class Mlp {
         return outputGrads[layers.length - 1];
     }
 
+    /** The last layer's bias, which {@link #forward} does not add. */
+    DeviceBuffer lastBias() {
+        return layers[layers.length - 1].bias();
+    }
+
+    /** Where the fused kernel of the backward pass writes the last layer's bias gradient. */
+    DeviceBuffer lastBiasGrad() {
+        return layers[layers.length - 1].biasGrad();
+    }
+
+    /** Every layer; hidden ones with bias and ReLU, the last without its bias. */
     void forward(Backend backend, DeviceBuffer input, int rows) {
         for (int i = 0; i < layers.length; i++) {
-            boolean hidden = i + 1 < layers.length;
-            layers[i].forward(backend, i == 0 ? input : outputs[i - 1], outputs[i], rows, hidden);
+            layers[i].multiply(backend, i == 0 ? input : outputs[i - 1], outputs[i], rows);
+            if (i + 1 < layers.length) {
+                backend.biasAdd(outputs[i], layers[i].bias(), rows, layers[i].out, true);
+            }
         }
     }
 
-    /** From {@link #outputGrad()}: every parameter gradient, and d loss / d input when inputGrad is not null. */
+    /**
+     * From {@link #outputGrad()} (and the last bias gradient, written with it): every parameter
+     * gradient, and d loss / d input when inputGrad is not null.
+     */
     void backward(Backend backend, DeviceBuffer input, DeviceBuffer inputGrad, int rows) {
         for (int i = layers.length - 1; i >= 0; i--) {
             boolean first = i == 0;
             layers[i].backward(backend, first ? input : outputs[i - 1], outputGrads[i],
                     first ? inputGrad : outputGrads[i - 1], rows);
             if (!first) {
-                backend.reluBackward(outputGrads[i - 1], outputs[i - 1], rows * layers[i - 1].out);
+                Linear below = layers[i - 1];
+                backend.reluBackward(outputGrads[i - 1], outputs[i - 1], rows, below.out, below.biasGrad());
             }
         }
     }

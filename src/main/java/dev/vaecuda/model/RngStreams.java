@@ -14,7 +14,11 @@ public final class RngStreams {
     private RngStreams() {
     }
 
-    public static long evalCounter(int epoch, int batch) {
-        return ((long) epoch << 32) | batch;
+    /**
+     * The steps-done value to start an evaluation pass of {@code epoch} from: each batch's loss
+     * advances it, so batch b draws with counter (epoch << 32) | b.
+     */
+    public static long evalStart(int epoch) {
+        return ((long) epoch << 32) - 1;
     }
 }

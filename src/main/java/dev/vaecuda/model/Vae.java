@@ -2,6 +2,7 @@ package dev.vaecuda.model;
 
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
+import dev.vaecuda.backend.DeviceStepState;
 import java.util.stream.IntStream;
 
 /**
@@ -96,7 +97,7 @@ public final class Vae {
         return encoder.output();
     }
 
-    /** The decoder's (rows, pixels) logits of the last forward or decode pass. */
+    /** The decoder's (rows, pixels) logits (bias included) of the last forward or decode pass. */
     public DeviceBuffer logits() {
         return decoder.output();
     }
@@ -108,37 +109,48 @@ public final class Vae {
 
     /**
      * Forward pass and loss over the first {@code rows} images of {@link #input()}, eps drawn
-     * from (seed, stream, counter); adds the batch's summed loss to the loss accumulator and
-     * leaves d loss / d logits and d loss / d (mu, logvar) for {@link #backward}.
+     * from (seed, stream) at {@code state}'s step; adds the batch's summed loss to the loss
+     * accumulator, leaves every gradient of the loss that {@link #backward} starts from, and
+     * advances {@code state} by one step (see {@link DeviceStepState}).
      */
-    public void forward(int rows, long seed, int stream, long counter) {
+    public void forward(int rows, long seed, int stream, DeviceStepState state) {
         checkRows(rows);
         int latent = config.latent();
         encoder.forward(backend, input, rows);
-        backend.reparameterize(encoder.output(), eps, z, rows, latent, seed, stream, counter);
+        backend.reparameterize(encoder.output(), encoder.lastBias(), eps, z, rows, latent, seed, stream, state);
         decoder.forward(backend, z, rows);
-        backend.lossAndGradients(config.loss(), decoder.output(), input, encoder.output(), config.beta(),
-                rows, config.pixels(), latent, decoder.outputGrad(), encoder.outputGrad(), lossSum);
+        backend.lossAndGradients(config.loss(), decoder.output(), decoder.lastBias(), input, encoder.output(),
+                config.beta(), rows, config.pixels(), latent, decoder.outputGrad(), decoder.lastBiasGrad(),
+                encoder.outputGrad(), lossSum, state);
     }
 
     /** Every parameter gradient of the summed batch loss, after {@link #forward} of the same rows. */
     public void backward(int rows) {
         decoder.backward(backend, z, latentGrad, rows);
-        backend.reparameterizeBackward(latentGrad, eps, encoder.output(), encoder.outputGrad(), rows, config.latent());
+        backend.reparameterizeBackward(latentGrad, eps, encoder.output(), encoder.outputGrad(),
+                encoder.lastBiasGrad(), rows, config.latent());
         encoder.backward(backend, input, null, rows);
     }
 
-    /** One training step: forward, backward, Adam update number {@code step} (from 1). */
-    public void trainStep(int rows, long seed, long step, float lr) {
-        forward(rows, seed, RngStreams.TRAIN_EPS, step);
+    /** One training step: forward, backward, and the Adam update of the step {@code state} holds. */
+    public void trainStep(int rows, long seed, float lr, DeviceStepState state) {
+        forward(rows, seed, RngStreams.TRAIN_EPS, state);
         backward(rows);
-        adam.update(backend, params, grads, lr, step);
+        adam.update(backend, params, grads, lr, state);
+    }
+
+    /** The encoder alone over {@link #input()}: (mu, logvar) rows in {@link #meanLogvar()}. */
+    public void encode(int rows) {
+        checkRows(rows);
+        encoder.forward(backend, input, rows);
+        backend.biasAdd(encoder.output(), encoder.lastBias(), rows, 2 * config.latent(), false);
     }
 
     /** Decodes the first {@code rows} latent vectors of {@link #latent()} into {@link #logits()}. */
     public void decode(int rows) {
         checkRows(rows);
         decoder.forward(backend, z, rows);
+        backend.biasAdd(decoder.output(), decoder.lastBias(), rows, config.pixels(), false);
     }
 
     /** Reads the summed loss accumulated since the last call, and resets it. Synchronises. */

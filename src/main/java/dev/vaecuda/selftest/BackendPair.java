@@ -2,6 +2,7 @@ package dev.vaecuda.selftest;
 
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
+import dev.vaecuda.backend.DeviceStepState;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -12,6 +13,10 @@ import java.util.Random;
 public final class BackendPair implements AutoCloseable {
     /** A buffer that exists in both backends. */
     public record Twin(DeviceBuffer device, DeviceBuffer reference, int length) {
+    }
+
+    /** A step state that exists in both backends. */
+    public record TwinState(DeviceStepState device, DeviceStepState reference) {
     }
 
     public final Backend device;
@@ -34,6 +39,13 @@ public final class BackendPair implements AutoCloseable {
         Twin twin = new Twin(device.allocate(values.length), reference.allocate(values.length), values.length);
         device.upload(values, twin.device());
         reference.upload(values, twin.reference());
+        return twin;
+    }
+
+    public TwinState twinState(long stepsDone, int batchInEpoch) {
+        TwinState twin = new TwinState(device.allocateStepState(), reference.allocateStepState());
+        device.setStepState(twin.device(), stepsDone, batchInEpoch);
+        reference.setStepState(twin.reference(), stepsDone, batchInEpoch);
         return twin;
     }
 

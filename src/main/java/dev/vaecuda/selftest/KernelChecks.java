@@ -4,6 +4,7 @@ import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.selftest.BackendPair.Twin;
+import dev.vaecuda.selftest.BackendPair.TwinState;
 
 /**
  * One check per kernel: the operation on the device under test and on the reference, on
@@ -13,6 +14,11 @@ import dev.vaecuda.selftest.BackendPair.Twin;
  */
 public final class KernelChecks {
     private KernelChecks() {
+    }
+
+    /** A float sum of {@code terms} terms of magnitude below 1, against the reference's order of summation. */
+    private static Tolerance sumOf(int terms) {
+        return new Tolerance(1e-6 * terms, 1e-5);
     }
 
     /** y += bias (and ReLU), rows x cols. */
@@ -26,84 +32,112 @@ public final class KernelChecks {
         }
     }
 
-    /** dBias = column sums of dy, overwriting. */
-    public static void biasGrad(BackendPair pair, int rows, int cols) {
-        Twin dy = pair.uniform(rows * cols, -1, 1), dBias = pair.filled(cols, Float.NaN);
-        pair.device.biasGrad(dy.device(), dBias.device(), rows, cols);
-        pair.reference.biasGrad(dy.reference(), dBias.reference(), rows, cols);
-        // a float sum of rows terms in |x| < 1 against a double one
-        pair.assertClose("biasGrad (overwrites)", dBias, new Tolerance(1e-6 * rows, 1e-5));
+    /** ReLU's backward mask over dy (rows, cols), and the bias gradient (its column sums, overwritten). */
+    public static void reluBackward(BackendPair pair, int rows, int cols) {
+        Twin dy = pair.uniform(rows * cols, -1, 1), y = pair.uniform(rows * cols, -1, 1);
+        Twin dBias = pair.filled(cols, Float.NaN);
+        pair.device.reluBackward(dy.device(), y.device(), rows, cols, dBias.device());
+        pair.reference.reluBackward(dy.reference(), y.reference(), rows, cols, dBias.reference());
+        pair.assertClose("reluBackward dy", dy, Tolerance.EXACT);
+        pair.assertClose("reluBackward dBias", dBias, sumOf(rows));
     }
 
-    /** ReLU's backward mask and the sigmoid, over n elements. */
-    public static void reluBackwardAndSigmoid(BackendPair pair, int n) {
-        Twin dy = pair.uniform(n, -1, 1), y = pair.uniform(n, -1, 1);
-        pair.device.reluBackward(dy.device(), y.device(), n);
-        pair.reference.reluBackward(dy.reference(), y.reference(), n);
-        pair.assertClose("reluBackward", dy, Tolerance.EXACT);
-
+    /** The sigmoid over n elements. */
+    public static void sigmoid(BackendPair pair, int n) {
         Twin x = pair.uniform(n, -30, 30), out = pair.filled(n, Float.NaN);
         pair.device.sigmoid(x.device(), out.device(), n);
         pair.reference.sigmoid(x.reference(), out.reference(), n);
         pair.assertClose("sigmoid", out, new Tolerance(1e-7, 1e-6));
     }
 
-    /** eps from Philox, z = mu + sigma eps, and the backward pass into (mu, logvar). */
+    /**
+     * The head's bias added in place, eps from Philox at the state's step, z = mu + sigma eps;
+     * then the backward pass into (mu, logvar) and the head's bias gradient.
+     */
     public static void reparameterizeAndBackward(BackendPair pair, int rows, int latent) {
         int n = rows * latent;
-        Twin meanLogvar = pair.uniform(2 * n, -2, 2), eps = pair.filled(n, Float.NaN), z = pair.filled(n, Float.NaN);
-        long seed = pair.random.nextLong(), step = (1L << 33) + pair.random.nextInt(1 << 20);
-        pair.device.reparameterize(meanLogvar.device(), eps.device(), z.device(), rows, latent, seed, 3, step);
-        pair.reference.reparameterize(meanLogvar.reference(), eps.reference(), z.reference(), rows, latent,
-                seed, 3, step);
+        Twin meanLogvar = pair.uniform(2 * n, -2, 2), headBias = pair.uniform(2 * latent, -1, 1);
+        Twin eps = pair.filled(n, Float.NaN), z = pair.filled(n, Float.NaN);
+        long seed = pair.random.nextLong();
+        TwinState state = pair.twinState((1L << 33) + pair.random.nextInt(1 << 20), 0);
+        pair.device.reparameterize(meanLogvar.device(), headBias.device(), eps.device(), z.device(), rows, latent,
+                seed, 3, state.device());
+        pair.reference.reparameterize(meanLogvar.reference(), headBias.reference(), eps.reference(), z.reference(),
+                rows, latent, seed, 3, state.reference());
+        pair.assertClose("reparameterize meanLogvar + headBias", meanLogvar, Tolerance.EXACT);
         // the same Philox bits; float logf/sqrtf/cosf/sinf against double Box-Muller
         pair.assertClose("reparameterize eps", eps, new Tolerance(2e-6, 2e-6));
         pair.assertClose("reparameterize z", z, new Tolerance(1e-5, 1e-5));
 
         Twin dz = pair.uniform(n, -1, 1), dMeanLogvar = pair.uniform(2 * n, -1, 1);
-        pair.device.reparameterizeBackward(dz.device(), eps.device(), meanLogvar.device(), dMeanLogvar.device(), rows, latent);
+        Twin dHeadBias = pair.filled(2 * latent, Float.NaN);
+        pair.device.reparameterizeBackward(dz.device(), eps.device(), meanLogvar.device(), dMeanLogvar.device(),
+                dHeadBias.device(), rows, latent);
         pair.reference.reparameterizeBackward(dz.reference(), eps.reference(), meanLogvar.reference(),
-                dMeanLogvar.reference(), rows, latent);
-        pair.assertClose("reparameterizeBackward (accumulates)", dMeanLogvar, new Tolerance(1e-5, 1e-5));
+                dMeanLogvar.reference(), dHeadBias.reference(), rows, latent);
+        pair.assertClose("reparameterizeBackward dMeanLogvar (accumulates)", dMeanLogvar, new Tolerance(1e-5, 1e-5));
+        pair.assertClose("reparameterizeBackward dHeadBias", dHeadBias, sumOf(4 * rows));
     }
 
-    /** The fused reconstruction + beta KL loss and its gradients. */
+    /**
+     * The fused reconstruction + beta KL loss: the output bias added in place, the gradients
+     * and the bias gradient; then that both advanced the step state alike (eps drawn after it).
+     */
     public static void lossAndGradients(BackendPair pair, LossKind kind, int rows, int pixels, int latent) {
-        Twin logits = pair.uniform(rows * pixels, -12, 12), target = pair.uniform(rows * pixels, 0, 1);
-        Twin meanLogvar = pair.uniform(2 * rows * latent, -3, 3);
-        Twin dLogits = pair.filled(rows * pixels, Float.NaN), dMeanLogvar = pair.filled(2 * rows * latent, Float.NaN);
+        Twin logits = pair.uniform(rows * pixels, -12, 12), outputBias = pair.uniform(pixels, -1, 1);
+        Twin target = pair.uniform(rows * pixels, 0, 1), meanLogvar = pair.uniform(2 * rows * latent, -3, 3);
+        Twin dLogits = pair.filled(rows * pixels, Float.NaN), dOutputBias = pair.filled(pixels, Float.NaN);
+        Twin dMeanLogvar = pair.filled(2 * rows * latent, Float.NaN);
         Twin lossSum = pair.filled(1, 5f);
+        TwinState state = pair.twinState(pair.random.nextInt(1 << 20), 0);
         float beta = 0.75f;
         String what = kind + " " + rows + "x" + pixels + " latent " + latent;
-        pair.device.lossAndGradients(kind, logits.device(), target.device(), meanLogvar.device(), beta, rows, pixels,
-                latent, dLogits.device(), dMeanLogvar.device(), lossSum.device());
-        pair.reference.lossAndGradients(kind, logits.reference(), target.reference(), meanLogvar.reference(),
-                beta, rows, pixels, latent, dLogits.reference(), dMeanLogvar.reference(), lossSum.reference());
+        pair.device.lossAndGradients(kind, logits.device(), outputBias.device(), target.device(), meanLogvar.device(),
+                beta, rows, pixels, latent, dLogits.device(), dOutputBias.device(), dMeanLogvar.device(),
+                lossSum.device(), state.device());
+        pair.reference.lossAndGradients(kind, logits.reference(), outputBias.reference(), target.reference(),
+                meanLogvar.reference(), beta, rows, pixels, latent, dLogits.reference(), dOutputBias.reference(),
+                dMeanLogvar.reference(), lossSum.reference(), state.reference());
+        pair.assertClose(what + " logits + outputBias", logits, Tolerance.EXACT);
         pair.assertClose(what + " dLogits", dLogits, new Tolerance(1e-6, 1e-5));
+        pair.assertClose(what + " dOutputBias", dOutputBias, sumOf(rows));
         pair.assertClose(what + " dMeanLogvar", dMeanLogvar, new Tolerance(1e-6, 1e-5));
         // float partial sums reduced in a tree and atomically, against one double sum (lossSum starts at 5)
         pair.assertClose(what + " lossSum", lossSum, new Tolerance(1e-4, 1e-5));
+
+        Twin eps = pair.filled(latent, Float.NaN), z = pair.filled(latent, Float.NaN);
+        Twin oneRow = pair.uniform(2 * latent, -1, 1), noBias = pair.filled(2 * latent, 0f);
+        pair.device.reparameterize(oneRow.device(), noBias.device(), eps.device(), z.device(), 1, latent, 7, 0,
+                state.device());
+        pair.reference.reparameterize(oneRow.reference(), noBias.reference(), eps.reference(), z.reference(), 1,
+                latent, 7, 0, state.reference());
+        pair.assertClose(what + " eps after the loss advanced the step", eps, new Tolerance(2e-6, 2e-6));
     }
 
-    /** One Adam update of n parameters at update number {@code step}. */
+    /** One Adam update of n parameters at update number {@code step} (the state's stepsDone). */
     public static void adam(BackendPair pair, int n, long step) {
         Twin params = pair.uniform(n, -1, 1), grads = pair.uniform(n, -1, 1);
         Twin m = pair.uniform(n, -0.1f, 0.1f), v = pair.uniform(n, 0, 0.01f);
-        pair.device.adam(params.device(), grads.device(), m.device(), v.device(), n, 1e-3f, 0.9f, 0.999f, 1e-8f, step);
+        TwinState state = pair.twinState(step, 0);
+        pair.device.adam(params.device(), grads.device(), m.device(), v.device(), n, 1e-3f, 0.9f, 0.999f, 1e-8f,
+                state.device());
         pair.reference.adam(params.reference(), grads.reference(), m.reference(), v.reference(), n,
-                1e-3f, 0.9f, 0.999f, 1e-8f, step);
+                1e-3f, 0.9f, 0.999f, 1e-8f, state.reference());
         pair.assertClose("adam m", m, new Tolerance(1e-7, 1e-6));
         pair.assertClose("adam v", v, new Tolerance(1e-9, 1e-6));
         // the update is at most about lr / (1 - beta1^step) * |m| / sqrt(v): compare it to that scale
         pair.assertClose("adam params", params, new Tolerance(1e-6, 1e-6));
     }
 
-    /** A batch gathered through a permutation, scaled to [0, 1], plain and binarised. */
+    /**
+     * A batch gathered through a permutation at the state's batch position, scaled to [0, 1],
+     * plain and binarised; the order ends inside the batch, whose rows past it stay untouched.
+     */
     public static void gatherBatch(BackendPair pair, int rows, int pixels) {
-        int count = rows + 5, first = 3;
+        int count = rows + 5, batchInEpoch = pair.random.nextInt(3);
         byte[] images = new byte[count * pixels];
         pair.random.nextBytes(images);
-        int[] order = new int[first + rows];
+        int[] order = new int[batchInEpoch * rows + rows - pair.random.nextInt(Math.min(rows, 3))];
         for (int i = 0; i < order.length; i++) {
             order[i] = pair.random.nextInt(count);
         }
@@ -115,10 +149,12 @@ public final class KernelChecks {
         pair.reference.upload(order, referenceOrder);
         for (boolean binarize : new boolean[] {false, true}) {
             Twin x = pair.filled(rows * pixels, Float.NaN);
-            long seed = pair.random.nextLong(), step = pair.random.nextInt(1 << 20);
-            pair.device.gatherBatch(deviceImages, deviceOrder, first, rows, x.device(), binarize, seed, 2, step);
-            pair.reference.gatherBatch(referenceImages, referenceOrder, first, rows, x.reference(), binarize,
-                    seed, 2, step);
+            long seed = pair.random.nextLong();
+            TwinState state = pair.twinState(pair.random.nextInt(1 << 20), batchInEpoch);
+            pair.device.gatherBatch(deviceImages, deviceOrder, rows, rows, x.device(), binarize, seed, 2,
+                    state.device());
+            pair.reference.gatherBatch(referenceImages, referenceOrder, rows, rows, x.reference(), binarize,
+                    seed, 2, state.reference());
             // the same float product and the same Philox bits: identical, binarised pixels included
             pair.assertClose("gatherBatch binarize=" + binarize, x, Tolerance.EXACT);
         }

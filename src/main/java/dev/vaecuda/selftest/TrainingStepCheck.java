@@ -3,6 +3,8 @@ package dev.vaecuda.selftest;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
+import dev.vaecuda.backend.DeviceStepState;
+import dev.vaecuda.backend.Replayable;
 import dev.vaecuda.model.ModelConfig;
 import dev.vaecuda.model.RngStreams;
 import dev.vaecuda.model.Vae;
@@ -10,7 +12,9 @@ import dev.vaecuda.model.Vae;
 /**
  * Whole training steps on the device under test and on the reference, from the same
  * initialisation, on the same random images, with the same seed and so the same eps: after
- * each step the batch loss, every gradient and every parameter must agree. Adam divides by
+ * each step the batch loss, every gradient and every parameter must agree. The device replays
+ * a step recorded once (a CUDA graph on a GPU), the reference runs its calls directly, so the
+ * check also covers recording and the step state the replays read. Adam divides by
  * sqrt(v), which amplifies rounding in gradients near zero, so parameters are compared with a
  * tolerance of the order of the learning rate times the relative gradient tolerance.
  */
@@ -32,10 +36,15 @@ public final class TrainingStepCheck {
         for (int i = 0; i < order.length; i++) {
             order[i] = pair.random.nextInt(order.length);
         }
-        Side device = new Side(pair.device, config, batch, seed, pixels, order);
-        Side reference = new Side(pair.reference, config, batch, seed, pixels, order);
+        try (Side device = new Side(pair.device, config, batch, seed, pixels, order, true);
+             Side reference = new Side(pair.reference, config, batch, seed, pixels, order, false)) {
+            compare(pair, device, reference, steps);
+        }
+    }
+
+    private static void compare(BackendPair pair, Side device, Side reference, int steps) {
         for (int step = 1; step <= steps; step++) {
-            float[] deviceLoss = device.step(step), referenceLoss = reference.step(step);
+            float[] deviceLoss = device.step(), referenceLoss = reference.step();
             String when = "step " + step + " (seed " + pair.seed() + ")";
             LOSS.assertClose(when + " loss", referenceLoss, deviceLoss);
             GRADIENTS.assertClose(when + " gradients", reference.download(reference.vae.gradients()),
@@ -46,15 +55,17 @@ public final class TrainingStepCheck {
     }
 
     /** One backend's model, data and step. */
-    private static final class Side {
+    private static final class Side implements AutoCloseable {
         private final Backend backend;
         private final Vae vae;
         private final DeviceImages images;
         private final DeviceIndices order;
+        private final DeviceStepState state;
         private final int batch;
         private final long seed;
+        private final Replayable recorded;
 
-        Side(Backend backend, ModelConfig config, int batch, long seed, byte[] pixels, int[] order) {
+        Side(Backend backend, ModelConfig config, int batch, long seed, byte[] pixels, int[] order, boolean replay) {
             this.backend = backend;
             this.batch = batch;
             this.seed = seed;
@@ -63,14 +74,30 @@ public final class TrainingStepCheck {
             this.images = backend.uploadImages(pixels, order.length, config.pixels());
             this.order = backend.allocateIndices(order.length);
             backend.upload(order, this.order);
+            this.state = backend.allocateStepState();
+            this.recorded = replay ? backend.record(this::direct) : null;
         }
 
-        float[] step(int step) {
+        private void direct() {
+            backend.gatherBatch(images, order, batch, batch, vae.input(), false, seed, RngStreams.TRAIN_BINARIZE, state);
+            vae.trainStep(batch, seed, LEARNING_RATE, state);
+        }
+
+        float[] step() {
             vae.takeLossSum();
-            backend.gatherBatch(images, order, (step - 1) * batch, batch, vae.input(), false, seed,
-                    RngStreams.TRAIN_BINARIZE, step);
-            vae.trainStep(batch, seed, step, LEARNING_RATE);
+            if (recorded != null) {
+                recorded.replay();
+            } else {
+                direct();
+            }
             return new float[] {(float) vae.takeLossSum()};
+        }
+
+        @Override
+        public void close() {
+            if (recorded != null) {
+                recorded.close();
+            }
         }
 
         float[] download(dev.vaecuda.backend.DeviceBuffer buffer) {

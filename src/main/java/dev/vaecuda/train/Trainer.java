@@ -3,15 +3,19 @@ package dev.vaecuda.train;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
+import dev.vaecuda.backend.DeviceStepState;
+import dev.vaecuda.backend.Replayable;
 import dev.vaecuda.model.RngStreams;
 import dev.vaecuda.model.Vae;
 
 /**
- * The training loop over device-resident data: per epoch, a shuffled order uploaded once,
- * batches gathered on the device, one {@link Vae#trainStep} each; the loss is read back once
- * per epoch. Counts Adam updates in {@code step}, which also keys the RNG.
+ * The training loop over device-resident data: per epoch, a shuffled order and the step state
+ * uploaded once; then per batch one step (gather, forward, backward, Adam) that reads the
+ * batch's position and the step number from the device-side step state. A full batch's step is
+ * recorded once and replayed (a CUDA graph on a GPU) unless {@code replaySteps} is off; the
+ * last, partial batch of an epoch runs directly. The loss is read back once per epoch.
  */
-public final class Trainer {
+public final class Trainer implements AutoCloseable {
 
     /** Told after every batch, e.g. to draw a progress bar. */
     @FunctionalInterface
@@ -27,18 +31,26 @@ public final class Trainer {
     private final int[] orderHost;
     private final DeviceIndices order;
     private final DeviceIndices testOrder;
+    private final DeviceStepState trainState;
+    private final DeviceStepState evalState;
+    private final boolean replaySteps;
+    private Replayable fullBatchStep;
     private long step;
     private int epochsCompleted;
 
-    public Trainer(Backend backend, Vae vae, TrainingOptions options, DeviceImages train, DeviceImages test) {
+    public Trainer(Backend backend, Vae vae, TrainingOptions options, DeviceImages train, DeviceImages test,
+                   boolean replaySteps) {
         this.backend = backend;
         this.vae = vae;
         this.options = options;
         this.train = train;
         this.test = test;
+        this.replaySteps = replaySteps;
         this.orderHost = new int[train.count()];
         this.order = backend.allocateIndices(train.count());
         this.testOrder = backend.allocateIndices(test.count());
+        this.trainState = backend.allocateStepState();
+        this.evalState = backend.allocateStepState();
         int[] identity = new int[test.count()];
         for (int i = 0; i < identity.length; i++) {
             identity[i] = i;
@@ -59,16 +71,19 @@ public final class Trainer {
         int epoch = epochsCompleted + 1;
         EpochOrder.shuffle(options.seed(), epoch, orderHost);
         backend.upload(orderHost, order);
+        backend.setStepState(trainState, step, 0);
         int n = train.count(), batchSize = options.batchSize();
         int batches = ceilDiv(n, batchSize);
         vae.takeLossSum();
         long start = System.nanoTime();
         for (int batch = 0; batch < batches; batch++) {
-            int first = batch * batchSize, rows = Math.min(batchSize, n - first);
+            int rows = Math.min(batchSize, n - batch * batchSize);
+            if (rows == batchSize && replaySteps) {
+                fullBatchStep().replay();
+            } else {
+                trainStep(rows);
+            }
             step++;
-            backend.gatherBatch(train, order, first, rows, vae.input(), options.binarize(),
-                    options.seed(), RngStreams.TRAIN_BINARIZE, step);
-            vae.trainStep(rows, options.seed(), step, options.learningRate());
             listener.batchEnded(epoch, batch + 1, batches);
         }
         double trainLoss = vae.takeLossSum() / n;
@@ -77,16 +92,29 @@ public final class Trainer {
         return new EpochResult(epoch, trainLoss, evaluate(epoch), seconds, n / seconds);
     }
 
+    private void trainStep(int rows) {
+        backend.gatherBatch(train, order, options.batchSize(), rows, vae.input(), options.binarize(),
+                options.seed(), RngStreams.TRAIN_BINARIZE, trainState);
+        vae.trainStep(rows, options.seed(), options.learningRate(), trainState);
+    }
+
+    private Replayable fullBatchStep() {
+        if (fullBatchStep == null) {
+            fullBatchStep = backend.record(() -> trainStep(options.batchSize()));
+        }
+        return fullBatchStep;
+    }
+
     /** The test set's loss per image, with eps keyed by the epoch so evaluation is reproducible. */
     public double evaluate(int epoch) {
         int n = test.count(), batchSize = vae.capacity();
         vae.takeLossSum();
-        for (int batch = 0, first = 0; first < n; batch++, first += batchSize) {
+        backend.setStepState(evalState, RngStreams.evalStart(epoch), 0);
+        for (int first = 0; first < n; first += batchSize) {
             int rows = Math.min(batchSize, n - first);
-            long counter = RngStreams.evalCounter(epoch, batch);
-            backend.gatherBatch(test, testOrder, first, rows, vae.input(), options.binarize(),
-                    options.seed(), RngStreams.EVAL_BINARIZE, counter);
-            vae.forward(rows, options.seed(), RngStreams.EVAL_EPS, counter);
+            backend.gatherBatch(test, testOrder, batchSize, rows, vae.input(), options.binarize(),
+                    options.seed(), RngStreams.EVAL_BINARIZE, evalState);
+            vae.forward(rows, options.seed(), RngStreams.EVAL_EPS, evalState);
         }
         return vae.takeLossSum() / n;
     }
@@ -111,5 +139,12 @@ public final class Trainer {
 
     static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
+    }
+
+    @Override
+    public void close() {
+        if (fullBatchStep != null) {
+            fullBatchStep.close();
+        }
     }
 }

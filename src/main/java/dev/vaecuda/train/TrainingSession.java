@@ -24,12 +24,17 @@ public final class TrainingSession {
     private final RunConfig config;
     private final Path outDir;
     private final Checkpoint resumeFrom;
+    private final boolean replaySteps;
 
-    /** {@code resumeFrom} may be null for a fresh run; {@code config} then sets the model's shape. */
-    public TrainingSession(RunConfig config, Path outDir, Checkpoint resumeFrom) {
+    /**
+     * {@code resumeFrom} may be null for a fresh run; {@code config} then sets the model's shape.
+     * {@code replaySteps}: record a full batch's step once and replay it (a CUDA graph on a GPU).
+     */
+    public TrainingSession(RunConfig config, Path outDir, Checkpoint resumeFrom, boolean replaySteps) {
         this.config = config;
         this.outDir = outDir;
         this.resumeFrom = resumeFrom;
+        this.replaySteps = replaySteps;
     }
 
     public void run(Backend backend, ImageSet trainSet, ImageSet testSet, PrintWriter out,
@@ -41,7 +46,13 @@ public final class TrainingSession {
         Vae vae = new Vae(backend, config.model(), batchSize);
         DeviceImages train = backend.uploadImages(trainSet.pixels(), trainSet.count(), trainSet.pixelsPerImage());
         DeviceImages test = backend.uploadImages(testSet.pixels(), testSet.count(), testSet.pixelsPerImage());
-        Trainer trainer = new Trainer(backend, vae, config.training(), train, test);
+        try (Trainer trainer = new Trainer(backend, vae, config.training(), train, test, replaySteps)) {
+            train(trainer, vae, trainSet, testSet, batchSize, out, progress);
+        }
+    }
+
+    private void train(Trainer trainer, Vae vae, ImageSet trainSet, ImageSet testSet, int batchSize, PrintWriter out,
+                       Trainer.BatchListener progress) {
         if (resumeFrom != null) {
             if (resumeFrom.parameters().length != vae.parameterCount()) {
                 throw new VaeCudaException(VaeCudaException.FAILURE, "checkpoint has " + resumeFrom.parameters().length

@@ -30,7 +30,7 @@ class TrainingSessionTest {
     private static String run(RunConfig config, Path out, Checkpoint resume) {
         StringWriter text = new StringWriter();
         try (CpuBackend backend = new CpuBackend(2)) {
-            new TrainingSession(config, out, resume).run(backend, TRAIN, TEST, new PrintWriter(text), (e, b, n) -> { });
+            new TrainingSession(config, out, resume, true).run(backend, TRAIN, TEST, new PrintWriter(text), (e, b, n) -> { });
         }
         return text.toString();
     }

@@ -5,8 +5,11 @@ import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
+import dev.vaecuda.backend.DeviceStepState;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.backend.Philox;
+import dev.vaecuda.backend.Replayable;
+import java.util.Arrays;
 
 /**
  * The reference backend, in plain Java on the host. GEMMs go to BLAS (the system's OpenBLAS
@@ -135,40 +138,42 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void biasGrad(DeviceBuffer dy, DeviceBuffer dBias, int rows, int cols) {
-        CpuBuffer cdy = CpuBuffer.of(dy), cdb = CpuBuffer.of(dBias);
-        float[] g = cdy.data(), db = cdb.data();
+    public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, DeviceBuffer dBias) {
+        CpuBuffer cdy = CpuBuffer.of(dy), cy = CpuBuffer.of(y), cdb = CpuBuffer.of(dBias);
+        float[] g = cdy.data(), yd = cy.data();
+        pool.forRange(rows, MIN_PARALLEL_ELEMENTS / Math.max(1, cols), (r0, r1, part) -> {
+            for (int i = cdy.offset() + r0 * cols, j = cy.offset() + r0 * cols, end = cdy.offset() + r1 * cols;
+                 i < end; i++, j++) {
+                if (!(yd[j] > 0f)) {
+                    g[i] = 0f;
+                }
+            }
+        });
+        columnSums(cdy, rows, cols, cdb);
+    }
+
+    /** sums[c] = sum over rows of m[r, c], m (rows, cols) row-major; split by columns, so deterministic. */
+    private void columnSums(CpuBuffer m, int rows, int cols, CpuBuffer sums) {
+        float[] md = m.data(), sd = sums.data();
         pool.forRange(cols, MIN_PARALLEL_ELEMENTS / Math.max(1, rows), (c0, c1, part) -> {
-            int dbo = cdb.offset();
-            for (int j = c0; j < c1; j++) {
-                db[dbo + j] = 0f;
+            int so = sums.offset();
+            for (int c = c0; c < c1; c++) {
+                sd[so + c] = 0f;
             }
             for (int r = 0; r < rows; r++) {
-                int row = cdy.offset() + r * cols;
-                for (int j = c0; j < c1; j++) {
-                    db[dbo + j] += g[row + j];
+                int row = m.offset() + r * cols;
+                for (int c = c0; c < c1; c++) {
+                    sd[so + c] += md[row + c];
                 }
             }
         });
     }
 
     @Override
-    public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int n) {
-        CpuBuffer cdy = CpuBuffer.of(dy), cy = CpuBuffer.of(y);
-        float[] g = cdy.data(), yd = cy.data();
-        int go = cdy.offset(), yo = cy.offset();
-        pool.forRange(n, MIN_PARALLEL_ELEMENTS, (i0, i1, part) -> {
-            for (int i = i0; i < i1; i++) {
-                if (!(yd[yo + i] > 0f)) {
-                    g[go + i] = 0f;
-                }
-            }
-        });
-    }
-
-    @Override
-    public void reparameterize(DeviceBuffer meanLogvar, DeviceBuffer eps, DeviceBuffer z,
-                               int rows, int latent, long seed, int stream, long step) {
+    public void reparameterize(DeviceBuffer meanLogvar, DeviceBuffer headBias, DeviceBuffer eps, DeviceBuffer z,
+                               int rows, int latent, long seed, int stream, DeviceStepState state) {
+        biasAdd(meanLogvar, headBias, rows, 2 * latent, false);
+        long step = CpuStepState.of(state).stepsDone + 1;
         CpuBuffer cml = CpuBuffer.of(meanLogvar), ce = CpuBuffer.of(eps), cz = CpuBuffer.of(z);
         float[] ml = cml.data(), e = ce.data(), zd = cz.data();
         pool.forRange(rows, MIN_PARALLEL_ELEMENTS / Math.max(1, latent), (r0, r1, part) -> {
@@ -188,17 +193,22 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer target,
+    public void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer outputBias, DeviceBuffer target,
                                  DeviceBuffer meanLogvar, float beta, int rows, int pixels, int latent,
-                                 DeviceBuffer dLogits, DeviceBuffer dMeanLogvar, DeviceBuffer lossSum) {
-        CpuBuffer cx = CpuBuffer.of(logits), ct = CpuBuffer.of(target), cml = CpuBuffer.of(meanLogvar);
-        CpuBuffer cdx = CpuBuffer.of(dLogits), cdml = CpuBuffer.of(dMeanLogvar), cl = CpuBuffer.of(lossSum);
-        float[] x = cx.data(), t = ct.data(), ml = cml.data(), dx = cdx.data(), dml = cdml.data();
-        java.util.Arrays.fill(partialLoss, 0.0);
+                                 DeviceBuffer dLogits, DeviceBuffer dOutputBias, DeviceBuffer dMeanLogvar,
+                                 DeviceBuffer lossSum, DeviceStepState state) {
+        CpuBuffer cx = CpuBuffer.of(logits), cb = CpuBuffer.of(outputBias), ct = CpuBuffer.of(target);
+        CpuBuffer cml = CpuBuffer.of(meanLogvar), cdx = CpuBuffer.of(dLogits), cdml = CpuBuffer.of(dMeanLogvar);
+        CpuBuffer cl = CpuBuffer.of(lossSum);
+        float[] x = cx.data(), bias = cb.data(), t = ct.data(), ml = cml.data(), dx = cdx.data(), dml = cdml.data();
+        Arrays.fill(partialLoss, 0.0);
         pool.forRange(rows, Math.max(1, MIN_PARALLEL_ELEMENTS / Math.max(1, pixels)), (r0, r1, part) -> {
             double sum = 0.0;
             for (int r = r0; r < r1; r++) {
                 int xo = cx.offset() + r * pixels, to = ct.offset() + r * pixels, go = cdx.offset() + r * pixels;
+                for (int i = 0; i < pixels; i++) {
+                    x[xo + i] += bias[cb.offset() + i];
+                }
                 sum += kind == LossKind.BCE
                         ? ReconstructionLoss.bce(x, xo, t, to, dx, go, pixels)
                         : ReconstructionLoss.mse(x, xo, t, to, dx, go, pixels);
@@ -212,11 +222,15 @@ public final class CpuBackend implements Backend {
             total += partial;
         }
         cl.data()[cl.offset()] += (float) total;
+        columnSums(cdx, rows, pixels, CpuBuffer.of(dOutputBias));
+        CpuStepState s = CpuStepState.of(state);
+        s.stepsDone++;
+        s.batchInEpoch++;
     }
 
     @Override
     public void reparameterizeBackward(DeviceBuffer dz, DeviceBuffer eps, DeviceBuffer meanLogvar,
-                                       DeviceBuffer dMeanLogvar, int rows, int latent) {
+                                       DeviceBuffer dMeanLogvar, DeviceBuffer dHeadBias, int rows, int latent) {
         CpuBuffer cdz = CpuBuffer.of(dz), ce = CpuBuffer.of(eps), cml = CpuBuffer.of(meanLogvar);
         CpuBuffer cdml = CpuBuffer.of(dMeanLogvar);
         float[] g = cdz.data(), e = ce.data(), ml = cml.data(), dml = cdml.data();
@@ -231,11 +245,13 @@ public final class CpuBackend implements Backend {
                 }
             }
         });
+        columnSums(cdml, rows, 2 * latent, CpuBuffer.of(dHeadBias));
     }
 
     @Override
     public void adam(DeviceBuffer params, DeviceBuffer grads, DeviceBuffer m, DeviceBuffer v, int n,
-                     float lr, float beta1, float beta2, float epsilon, long step) {
+                     float lr, float beta1, float beta2, float epsilon, DeviceStepState state) {
+        long step = CpuStepState.of(state).stepsDone;
         CpuBuffer cp = CpuBuffer.of(params), cg = CpuBuffer.of(grads), cm = CpuBuffer.of(m), cv = CpuBuffer.of(v);
         float[] p = cp.data(), g = cg.data(), md = cm.data(), vd = cv.data();
         float correction1 = 1f - (float) Math.pow(beta1, step);
@@ -268,15 +284,19 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void gatherBatch(DeviceImages images, DeviceIndices order, int first, int rows,
-                            DeviceBuffer x, boolean binarize, long seed, int stream, long step) {
+    public void gatherBatch(DeviceImages images, DeviceIndices order, int batchSize, int rows,
+                            DeviceBuffer x, boolean binarize, long seed, int stream, DeviceStepState state) {
         CpuImages ci = (CpuImages) images;
         int[] idx = ((CpuIndices) order).data();
+        CpuStepState s = CpuStepState.of(state);
+        long step = s.stepsDone + 1;
+        int first = s.batchInEpoch * batchSize;
+        int available = Math.max(0, Math.min(rows, idx.length - first));
         CpuBuffer cx = CpuBuffer.of(x);
         float[] xd = cx.data();
         byte[] px = ci.pixels();
         int pixels = ci.pixelsPerImage();
-        pool.forRange(rows, MIN_PARALLEL_ELEMENTS / Math.max(1, pixels), (r0, r1, part) -> {
+        pool.forRange(available, MIN_PARALLEL_ELEMENTS / Math.max(1, pixels), (r0, r1, part) -> {
             for (int r = r0; r < r1; r++) {
                 int src = idx[first + r] * pixels, dst = cx.offset() + r * pixels;
                 for (int i = 0; i < pixels; i++) {
@@ -308,9 +328,36 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public DeviceStepState allocateStepState() {
+        return new CpuStepState();
+    }
+
+    @Override
+    public void setStepState(DeviceStepState state, long stepsDone, int batchInEpoch) {
+        CpuStepState s = CpuStepState.of(state);
+        s.stepsDone = stepsDone;
+        s.batchInEpoch = batchInEpoch;
+    }
+
+    /** Nothing to capture on the CPU: replaying runs the calls again. */
+    @Override
+    public Replayable record(Runnable step) {
+        return new Replayable() {
+            @Override
+            public void replay() {
+                step.run();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Override
     public void zero(DeviceBuffer buffer, int n) {
         CpuBuffer cb = CpuBuffer.of(buffer);
-        java.util.Arrays.fill(cb.data(), cb.offset(), cb.offset() + n, 0f);
+        Arrays.fill(cb.data(), cb.offset(), cb.offset() + n, 0f);
     }
 
     @Override

@@ -3,10 +3,16 @@ package dev.vaecuda.backend.cuda;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceImages;
+import dev.vaecuda.backend.DeviceCounters;
 import dev.vaecuda.backend.DeviceIndices;
+import dev.vaecuda.backend.DeviceStepState;
 import dev.vaecuda.backend.LossKind;
+import dev.vaecuda.backend.Replayable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The CUDA backend: each {@link Backend} method is one kernel launch or one sgemm over a
@@ -18,9 +24,9 @@ public final class CudaBackend implements Backend {
     private static final int THREADS_PER_BLOCK = 256;
     // Enough resident blocks per multiprocessor to hide memory latency; grid-stride loops do the rest.
     private static final int BLOCKS_PER_MULTIPROCESSOR = 8;
-    // bias_grad's block: 32 columns (one warp, coalesced) by 8 row strides.
-    private static final int BIAS_GRAD_COLUMNS = 32;
-    private static final int BIAS_GRAD_ROW_STRIDES = 8;
+    // the column-sum kernels' block: 32 columns (one warp, coalesced) by 8 row strides
+    private static final int COLUMN_BLOCK_COLUMNS = 32;
+    private static final int COLUMN_BLOCK_ROW_STRIDES = 8;
 
     private final CudaRuntime runtime;
     private final int maxBlocks;
@@ -112,63 +118,59 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void biasGrad(DeviceBuffer dy, DeviceBuffer dBias, int rows, int cols) {
-        if (cols == 0) {
-            return;
-        }
-        int blocks = (cols + BIAS_GRAD_COLUMNS - 1) / BIAS_GRAD_COLUMNS;
-        runtime.launch(Kernels.BIAS_GRAD, new LaunchGeometry(blocks, 1, BIAS_GRAD_COLUMNS, BIAS_GRAD_ROW_STRIDES),
-                CudaBuffer.of(dy).holding((long) rows * cols, "biasGrad dy"),
-                CudaBuffer.of(dBias).holding(cols, "biasGrad dBias"), rows, cols);
+    public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, DeviceBuffer dBias) {
+        long n = (long) rows * cols;
+        launchColumnSums(cols, Kernels.RELU_BACKWARD, CudaBuffer.of(dy).holding(n, "reluBackward dy"),
+                CudaBuffer.of(y).holding(n, "reluBackward y"), rows, cols,
+                CudaBuffer.of(dBias).holding(cols, "reluBackward dBias"));
     }
 
     @Override
-    public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int n) {
-        launchOver(n, Kernels.RELU_BACKWARD, CudaBuffer.of(dy).holding(n, "reluBackward dy"),
-                CudaBuffer.of(y).holding(n, "reluBackward y"), n);
-    }
-
-    @Override
-    public void reparameterize(DeviceBuffer meanLogvar, DeviceBuffer eps, DeviceBuffer z,
-                               int rows, int latent, long seed, int stream, long step) {
+    public void reparameterize(DeviceBuffer meanLogvar, DeviceBuffer headBias, DeviceBuffer eps, DeviceBuffer z,
+                               int rows, int latent, long seed, int stream, DeviceStepState state) {
         int n = rows * latent;
         // one thread per Philox block of four elements
         launchOver((n + 3) / 4, Kernels.REPARAMETERIZE,
                 CudaBuffer.of(meanLogvar).holding(2L * n, "reparameterize meanLogvar"),
+                CudaBuffer.of(headBias).holding(2L * latent, "reparameterize headBias"),
                 CudaBuffer.of(eps).holding(n, "reparameterize eps"), CudaBuffer.of(z).holding(n, "reparameterize z"),
-                rows, latent, seed, stream, step);
+                rows, latent, seed, stream, CudaStepState.of(state));
     }
 
     @Override
-    public void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer target,
+    public void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer outputBias, DeviceBuffer target,
                                  DeviceBuffer meanLogvar, float beta, int rows, int pixels, int latent,
-                                 DeviceBuffer dLogits, DeviceBuffer dMeanLogvar, DeviceBuffer lossSum) {
-        int n = rows * pixels;
-        // every block adds its partial sum to lossSum once, so the grid stays small (grid-stride)
-        launchOver(Math.max(n, rows * latent), Kernels.LOSS_AND_GRADIENTS,
-                CudaBuffer.of(logits).holding(n, "loss logits"), CudaBuffer.of(target).holding(n, "loss target"),
-                CudaBuffer.of(meanLogvar).holding(2L * rows * latent, "loss meanLogvar"), beta, rows, pixels, latent,
+                                 DeviceBuffer dLogits, DeviceBuffer dOutputBias, DeviceBuffer dMeanLogvar,
+                                 DeviceBuffer lossSum, DeviceStepState state) {
+        long n = (long) rows * pixels, k = 2L * rows * latent;
+        launchColumnSums(pixels, Kernels.LOSS_AND_GRADIENTS, CudaBuffer.of(logits).holding(n, "loss logits"),
+                CudaBuffer.of(outputBias).holding(pixels, "loss outputBias"),
+                CudaBuffer.of(target).holding(n, "loss target"),
+                CudaBuffer.of(meanLogvar).holding(k, "loss meanLogvar"), beta, rows, pixels, latent,
                 kind == LossKind.BCE ? 1 : 0, CudaBuffer.of(dLogits).holding(n, "loss dLogits"),
-                CudaBuffer.of(dMeanLogvar).holding(2L * rows * latent, "loss dMeanLogvar"),
-                CudaBuffer.of(lossSum).holding(1, "loss lossSum"));
+                CudaBuffer.of(dOutputBias).holding(pixels, "loss dOutputBias"),
+                CudaBuffer.of(dMeanLogvar).holding(k, "loss dMeanLogvar"),
+                CudaBuffer.of(lossSum).holding(1, "loss lossSum"), CudaStepState.of(state));
     }
 
     @Override
     public void reparameterizeBackward(DeviceBuffer dz, DeviceBuffer eps, DeviceBuffer meanLogvar,
-                                       DeviceBuffer dMeanLogvar, int rows, int latent) {
+                                       DeviceBuffer dMeanLogvar, DeviceBuffer dHeadBias, int rows, int latent) {
         int n = rows * latent;
-        launchOver(n, Kernels.REPARAMETERIZE_BACKWARD, CudaBuffer.of(dz).holding(n, "reparameterizeBackward dz"),
+        launchColumnSums(2 * latent, Kernels.REPARAMETERIZE_BACKWARD,
+                CudaBuffer.of(dz).holding(n, "reparameterizeBackward dz"),
                 CudaBuffer.of(eps).holding(n, "reparameterizeBackward eps"),
                 CudaBuffer.of(meanLogvar).holding(2L * n, "reparameterizeBackward meanLogvar"),
-                CudaBuffer.of(dMeanLogvar).holding(2L * n, "reparameterizeBackward dMeanLogvar"), rows, latent);
+                CudaBuffer.of(dMeanLogvar).holding(2L * n, "reparameterizeBackward dMeanLogvar"),
+                CudaBuffer.of(dHeadBias).holding(2L * latent, "reparameterizeBackward dHeadBias"), rows, latent);
     }
 
     @Override
     public void adam(DeviceBuffer params, DeviceBuffer grads, DeviceBuffer m, DeviceBuffer v, int n,
-                     float lr, float beta1, float beta2, float epsilon, long step) {
+                     float lr, float beta1, float beta2, float epsilon, DeviceStepState state) {
         launchOver(n, Kernels.ADAM, CudaBuffer.of(params).holding(n, "adam params"),
                 CudaBuffer.of(grads).holding(n, "adam grads"), CudaBuffer.of(m).holding(n, "adam m"),
-                CudaBuffer.of(v).holding(n, "adam v"), n, lr, beta1, beta2, epsilon, step);
+                CudaBuffer.of(v).holding(n, "adam v"), n, lr, beta1, beta2, epsilon, CudaStepState.of(state));
     }
 
     @Override
@@ -178,23 +180,62 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void gatherBatch(DeviceImages images, DeviceIndices order, int first, int rows,
-                            DeviceBuffer x, boolean binarize, long seed, int stream, long step) {
+    public void gatherBatch(DeviceImages images, DeviceIndices order, int batchSize, int rows,
+                            DeviceBuffer x, boolean binarize, long seed, int stream, DeviceStepState state) {
         CudaImages source = CudaImages.of(images);
         CudaIndices indices = CudaIndices.of(order);
-        if (first < 0 || first + rows > indices.length()) {
-            throw new IllegalArgumentException("gatherBatch rows [" + first + ", " + (first + rows)
-                    + ") outside an order of " + indices.length());
-        }
         int n = rows * source.pixelsPerImage();
-        // one thread per Philox block of four pixels
-        launchOver((n + 3) / 4, Kernels.GATHER_BATCH, source, indices, first, rows, source.pixelsPerImage(),
-                CudaBuffer.of(x).holding(n, "gatherBatch x"), binarize ? 1 : 0, seed, stream, step);
+        // one thread per Philox block of four pixels; the kernel stops at the end of the order
+        launchOver((n + 3) / 4, Kernels.GATHER_BATCH, source, indices, indices.length(), batchSize, rows,
+                source.pixelsPerImage(), CudaBuffer.of(x).holding(n, "gatherBatch x"), binarize ? 1 : 0, seed,
+                stream, CudaStepState.of(state));
+    }
+
+    @Override
+    public DeviceStepState allocateStepState() {
+        return new CudaStepState(allocateZeroed(CudaStepState.BYTES));
+    }
+
+    @Override
+    public void setStepState(DeviceStepState state, long stepsDone, int batchInEpoch) {
+        byte[] bytes = ByteBuffer.allocate(CudaStepState.BYTES).order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(stepsDone).putInt(batchInEpoch).putInt(0).array();
+        runtime.copyToDevice(bytes, CudaStepState.of(state).address());
+    }
+
+    @Override
+    public Replayable record(Runnable step) {
+        runtime.beginRecording();
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            try {
+                runtime.endRecording().close();
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        }
+        return runtime.endRecording();
+    }
+
+    @Override
+    public Optional<DeviceCounters> counters() {
+        return Optional.of(runtime.counters());
     }
 
     @Override
     public void zero(DeviceBuffer buffer, int n) {
         runtime.fillZero(CudaBuffer.of(buffer).holding(n, "zero").address(), (long) Float.BYTES * n);
+    }
+
+    /** A column-sum kernel (kernels/grid.cuh): blocks of (32, 8) threads over ceil(cols / 32). */
+    private void launchColumnSums(int cols, KernelSpec kernel, Object... arguments) {
+        if (cols <= 0) {
+            return;
+        }
+        int blocks = (cols + COLUMN_BLOCK_COLUMNS - 1) / COLUMN_BLOCK_COLUMNS;
+        runtime.launch(kernel, new LaunchGeometry(blocks, 1, COLUMN_BLOCK_COLUMNS, COLUMN_BLOCK_ROW_STRIDES), arguments);
     }
 
     /** A 1-D grid-stride launch over {@code work} threads' worth of work; none when there is none. */

@@ -1,5 +1,7 @@
 package dev.vaecuda.backend.cuda;
 
+import dev.vaecuda.backend.DeviceCounters;
+
 /**
  * The seam under {@link CudaBackend}: the few things it needs from a CUDA device, in device
  * addresses and typed launches. {@link JCudaRuntime} is a GPU through JCuda; {@link EmulatedRuntime}
@@ -38,10 +40,19 @@ public interface CudaRuntime extends AutoCloseable {
     void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda,
                long b, int ldb, float beta, long c, int ldc);
 
+    /**
+     * Starts recording: launches and sgemms until {@link #endRecording} are recorded, not run
+     * (copies and fills are not allowed meanwhile). On a GPU, stream capture into a CUDA graph.
+     */
+    void beginRecording();
+
+    /** Ends recording; the recorded work, replayed in the stream's order on each call. */
+    dev.vaecuda.backend.Replayable endRecording();
+
     /** Waits until all work issued so far has finished. */
     void synchronize();
 
-    RuntimeCounters counters();
+    DeviceCounters counters();
 
     void resetCounters();
 

@@ -5,9 +5,13 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.vaecuda.backend.DeviceCounters;
+import dev.vaecuda.backend.Replayable;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +25,8 @@ public final class EmulatedRuntime implements CudaRuntime {
 
     private final EmulatorLibrary library;
     private final Map<KernelSpec, MemorySegment> kernels = new HashMap<>();
+    // the launches and sgemms of a step being recorded, or null
+    private List<Runnable> recording;
 
     private EmulatedRuntime(EmulatorLibrary library) {
         this.library = library;
@@ -91,6 +97,7 @@ public final class EmulatedRuntime implements CudaRuntime {
 
     @Override
     public void fillZero(long address, long bytes) {
+        refuseWhileRecording("emu_memset");
         call("emu_memset", () -> (int) library.memset.invokeExact(MemorySegment.ofAddress(address), 0, bytes));
     }
 
@@ -117,8 +124,52 @@ public final class EmulatedRuntime implements CudaRuntime {
 
     /** Copies the host segment's size in bytes (the host side is whichever is a Java array). */
     private void copy(MemorySegment destination, MemorySegment source, int kind) {
+        refuseWhileRecording("emu_memcpy");
         long bytes = kind == HOST_TO_DEVICE ? source.byteSize() : destination.byteSize();
         call("emu_memcpy", () -> (int) library.memcpy.invokeExact(destination, source, bytes, kind));
+    }
+
+    @Override
+    public void beginRecording() {
+        if (recording != null) {
+            throw new IllegalStateException("already recording");
+        }
+        recording = new ArrayList<>();
+    }
+
+    @Override
+    public Replayable endRecording() {
+        if (recording == null) {
+            throw new IllegalStateException("not recording");
+        }
+        List<Runnable> work = List.copyOf(recording);
+        recording = null;
+        return new Replayable() {
+            @Override
+            public void replay() {
+                work.forEach(Runnable::run);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** Runs {@code work} now, or records it while recording (as stream capture does on a GPU). */
+    private void runOrRecord(Runnable work) {
+        if (recording != null) {
+            recording.add(work);
+        } else {
+            work.run();
+        }
+    }
+
+    /** What a CUDA graph cannot contain here: a host copy or fill during recording is an error, as in stream capture. */
+    private void refuseWhileRecording(String call) {
+        if (recording != null) {
+            throw new CudaCallException(call, "not allowed while a step is being recorded");
+        }
     }
 
     @Override
@@ -128,6 +179,11 @@ public final class EmulatedRuntime implements CudaRuntime {
         if (function == null) {
             throw new IllegalArgumentException("not a kernel of this module: " + kernel.name());
         }
+        Object[] frozen = arguments.clone();
+        runOrRecord(() -> launchNow(kernel, function, geometry, frozen));
+    }
+
+    private void launchNow(KernelSpec kernel, MemorySegment function, LaunchGeometry geometry, Object[] arguments) {
         try (Arena arena = Arena.ofConfined()) {
             // as cuLaunchKernel's kernelParams: an array of pointers, each to one argument's value
             MemorySegment values = arena.allocate(JAVA_LONG, arguments.length);
@@ -150,8 +206,9 @@ public final class EmulatedRuntime implements CudaRuntime {
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda,
                       long b, int ldb, float beta, long c, int ldc) {
-        call("emu_sgemm", () -> (int) library.sgemm.invokeExact(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha,
-                MemorySegment.ofAddress(a), lda, MemorySegment.ofAddress(b), ldb, beta, MemorySegment.ofAddress(c), ldc));
+        runOrRecord(() -> call("emu_sgemm", () -> (int) library.sgemm.invokeExact(transA ? 1 : 0, transB ? 1 : 0,
+                m, n, k, alpha, MemorySegment.ofAddress(a), lda, MemorySegment.ofAddress(b), ldb, beta,
+                MemorySegment.ofAddress(c), ldc)));
     }
 
     @Override
@@ -160,14 +217,14 @@ public final class EmulatedRuntime implements CudaRuntime {
     }
 
     @Override
-    public RuntimeCounters counters() {
+    public DeviceCounters counters() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment values = arena.allocate(JAVA_LONG, 4);
             call("emu_counters", () -> {
                 library.counters.invokeExact(values);
                 return 0;
             });
-            return new RuntimeCounters(values.getAtIndex(JAVA_LONG, 0), values.getAtIndex(JAVA_LONG, 1),
+            return new DeviceCounters(values.getAtIndex(JAVA_LONG, 0), values.getAtIndex(JAVA_LONG, 1),
                     values.getAtIndex(JAVA_LONG, 2), values.getAtIndex(JAVA_LONG, 3));
         }
     }

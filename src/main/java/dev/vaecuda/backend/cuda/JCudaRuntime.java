@@ -2,6 +2,8 @@ package dev.vaecuda.backend.cuda;
 
 import static dev.vaecuda.backend.cuda.JCudaCalls.call;
 
+import dev.vaecuda.backend.DeviceCounters;
+import dev.vaecuda.backend.Replayable;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -11,10 +13,14 @@ import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUstream;
+import jcuda.driver.CUstreamCaptureMode;
 import jcuda.driver.JCudaDriver;
 import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasMath;
 import jcuda.jcublas.cublasHandle;
 import jcuda.jcublas.cublasOperation;
 import jcuda.runtime.cudaStream_t;
@@ -42,7 +48,7 @@ public final class JCudaRuntime implements CudaRuntime {
     private long hostToDeviceBytes;
     private long deviceToHostBytes;
 
-    private JCudaRuntime(int ordinal, boolean synchronizeEachLaunch) {
+    private JCudaRuntime(int ordinal, boolean synchronizeEachLaunch, boolean tf32) {
         this.synchronizeEachLaunch = synchronizeEachLaunch;
         JCudaCalls.enableExceptions();
         call("cuInit", () -> JCudaDriver.cuInit(0));
@@ -69,6 +75,9 @@ public final class JCudaRuntime implements CudaRuntime {
             call("cublasCreate", () -> JCublas2.cublasCreate(cublas));
             releases.push(() -> call("cublasDestroy", () -> JCublas2.cublasDestroy(cublas)));
             call("cublasSetStream", () -> JCublas2.cublasSetStream(cublas, new cudaStream_t(stream)));
+            if (tf32) {
+                call("cublasSetMathMode(TF32)", () -> JCublas2.cublasSetMathMode(cublas, cublasMath.CUBLAS_TF32_TENSOR_OP_MATH));
+            }
         } catch (RuntimeException e) {
             release();
             throw e;
@@ -77,10 +86,11 @@ public final class JCudaRuntime implements CudaRuntime {
 
     /**
      * Opens GPU {@code ordinal}. With {@code synchronizeEachLaunch} (--sync-debug) every launch is
-     * followed by a stream synchronisation, so that an error is reported at the kernel that made it.
+     * followed by a stream synchronisation, so that an error is reported at the kernel that made it;
+     * with {@code tf32}, cuBLAS may use TF32 tensor cores for the GEMMs.
      */
-    public static JCudaRuntime open(int ordinal, boolean synchronizeEachLaunch) {
-        return new JCudaRuntime(ordinal, synchronizeEachLaunch);
+    public static JCudaRuntime open(int ordinal, boolean synchronizeEachLaunch, boolean tf32) {
+        return new JCudaRuntime(ordinal, synchronizeEachLaunch, tf32);
     }
 
     private CudaDeviceInfo queryInfo() {
@@ -213,14 +223,49 @@ public final class JCudaRuntime implements CudaRuntime {
         gemmCalls++;
     }
 
+    /** Stream capture: the launches and cuBLAS calls until endRecording become one CUDA graph. */
+    @Override
+    public void beginRecording() {
+        call("cuStreamBeginCapture", () -> JCudaDriver.cuStreamBeginCapture(stream,
+                CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL));
+    }
+
+    @Override
+    public Replayable endRecording() {
+        CUgraph graph = new CUgraph();
+        call("cuStreamEndCapture", () -> JCudaDriver.cuStreamEndCapture(stream, graph));
+        CUgraphExec executable = new CUgraphExec();
+        try {
+            call("cuGraphInstantiate", () -> JCudaDriver.cuGraphInstantiate(executable, graph, 0L));
+        } catch (RuntimeException e) {
+            call("cuGraphDestroy", () -> JCudaDriver.cuGraphDestroy(graph));
+            throw e;
+        }
+        return new Replayable() {
+            @Override
+            public void replay() {
+                call("cuGraphLaunch", () -> JCudaDriver.cuGraphLaunch(executable, stream));
+                if (synchronizeEachLaunch) {
+                    call("cuStreamSynchronize after cuGraphLaunch", () -> JCudaDriver.cuStreamSynchronize(stream));
+                }
+            }
+
+            @Override
+            public void close() {
+                call("cuGraphExecDestroy", () -> JCudaDriver.cuGraphExecDestroy(executable));
+                call("cuGraphDestroy", () -> JCudaDriver.cuGraphDestroy(graph));
+            }
+        };
+    }
+
     @Override
     public void synchronize() {
         call("cuStreamSynchronize", () -> JCudaDriver.cuStreamSynchronize(stream));
     }
 
     @Override
-    public RuntimeCounters counters() {
-        return new RuntimeCounters(kernelLaunches, gemmCalls, hostToDeviceBytes, deviceToHostBytes);
+    public DeviceCounters counters() {
+        return new DeviceCounters(kernelLaunches, gemmCalls, hostToDeviceBytes, deviceToHostBytes);
     }
 
     @Override

@@ -11,29 +11,27 @@ import java.util.List;
 public final class Kernels {
     /** (y, bias, rows, cols, relu) */
     public static final KernelSpec BIAS_ADD = new KernelSpec("bias_add", POINTER, POINTER, INT, INT, INT);
-    /** (dy, dBias, rows, cols) */
-    public static final KernelSpec BIAS_GRAD = new KernelSpec("bias_grad", POINTER, POINTER, INT, INT);
-    /** (dy, y, n) */
-    public static final KernelSpec RELU_BACKWARD = new KernelSpec("relu_backward", POINTER, POINTER, INT);
+    /** (dy, y, rows, cols, dBias) */
+    public static final KernelSpec RELU_BACKWARD = new KernelSpec("relu_backward", POINTER, POINTER, INT, INT, POINTER);
     /** (x, out, n) */
     public static final KernelSpec SIGMOID = new KernelSpec("sigmoid", POINTER, POINTER, INT);
-    /** (meanLogvar, eps, z, rows, latent, seed, stream, step) */
+    /** (meanLogvar, headBias, eps, z, rows, latent, seed, stream, state) */
     public static final KernelSpec REPARAMETERIZE = new KernelSpec("reparameterize",
-            POINTER, POINTER, POINTER, INT, INT, U64, INT, U64);
-    /** (dz, eps, meanLogvar, dMeanLogvar, rows, latent) */
+            POINTER, POINTER, POINTER, POINTER, INT, INT, U64, INT, POINTER);
+    /** (dz, eps, meanLogvar, dMeanLogvar, dHeadBias, rows, latent) */
     public static final KernelSpec REPARAMETERIZE_BACKWARD = new KernelSpec("reparameterize_backward",
-            POINTER, POINTER, POINTER, POINTER, INT, INT);
-    /** (logits, target, meanLogvar, beta, rows, pixels, latent, bce, dLogits, dMeanLogvar, lossSum) */
+            POINTER, POINTER, POINTER, POINTER, POINTER, INT, INT);
+    /** (logits, outputBias, target, meanLogvar, beta, rows, pixels, latent, bce, dLogits, dOutputBias, dMeanLogvar, lossSum, state) */
     public static final KernelSpec LOSS_AND_GRADIENTS = new KernelSpec("loss_and_gradients",
-            POINTER, POINTER, POINTER, FLOAT, INT, INT, INT, INT, POINTER, POINTER, POINTER);
-    /** (params, grads, m, v, n, lr, beta1, beta2, epsilon, step) */
+            POINTER, POINTER, POINTER, POINTER, FLOAT, INT, INT, INT, INT, POINTER, POINTER, POINTER, POINTER, POINTER);
+    /** (params, grads, m, v, n, lr, beta1, beta2, epsilon, state) */
     public static final KernelSpec ADAM = new KernelSpec("adam",
-            POINTER, POINTER, POINTER, POINTER, INT, FLOAT, FLOAT, FLOAT, FLOAT, U64);
-    /** (images, order, first, rows, pixels, x, binarize, seed, stream, step) */
+            POINTER, POINTER, POINTER, POINTER, INT, FLOAT, FLOAT, FLOAT, FLOAT, POINTER);
+    /** (images, order, orderLength, batchSize, rows, pixels, x, binarize, seed, stream, state) */
     public static final KernelSpec GATHER_BATCH = new KernelSpec("gather_batch",
-            POINTER, POINTER, INT, INT, INT, POINTER, INT, U64, INT, U64);
+            POINTER, POINTER, INT, INT, INT, INT, POINTER, INT, U64, INT, POINTER);
 
-    public static final List<KernelSpec> ALL = List.of(BIAS_ADD, BIAS_GRAD, RELU_BACKWARD, SIGMOID,
+    public static final List<KernelSpec> ALL = List.of(BIAS_ADD, RELU_BACKWARD, SIGMOID,
             REPARAMETERIZE, REPARAMETERIZE_BACKWARD, LOSS_AND_GRADIENTS, ADAM, GATHER_BATCH);
 
     private Kernels() {

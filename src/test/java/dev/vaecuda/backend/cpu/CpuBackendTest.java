@@ -93,7 +93,7 @@ class CpuBackendTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 3})
-    void biasAddReluAndBiasGrad(int threads) {
+    void biasAddAndRelu(int threads) {
         try (CpuBackend backend = new CpuBackend(threads)) {
             int rows = 1 + random.nextInt(300), cols = 1 + random.nextInt(200);
             float[] y = randoms(rows * cols, -1, 1), bias = randoms(cols, -1, 1);
@@ -107,30 +107,25 @@ class CpuBackendTest {
                 backend.biasAdd(dy, put(backend, bias), rows, cols, relu);
                 assertClose(expected, get(backend, dy), "biasAdd relu=" + relu);
             }
-            double[] sums = new double[cols];
-            for (int i = 0; i < y.length; i++) {
-                sums[i % cols] += y[i];
-            }
-            DeviceBuffer db = put(backend, randoms(cols, -1, 1));
-            backend.biasGrad(put(backend, y), db, rows, cols);
-            assertClose(sums, get(backend, db), "biasGrad");
         }
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 3})
-    void reluBackwardAndSigmoid(int threads) {
+    void reluBackwardWithBiasGradientAndSigmoid(int threads) {
         try (CpuBackend backend = new CpuBackend(threads)) {
-            int n = 1 + random.nextInt(50_000);
+            int rows = 1 + random.nextInt(300), cols = 1 + random.nextInt(200), n = rows * cols;
             float[] dy = randoms(n, -1, 1), y = randoms(n, -1, 1), x = randoms(n, -40, 40);
-            double[] expected = new double[n], sig = new double[n];
+            double[] expected = new double[n], sig = new double[n], sums = new double[cols];
             for (int i = 0; i < n; i++) {
                 expected[i] = y[i] > 0 ? dy[i] : 0;
+                sums[i % cols] += expected[i];
                 sig[i] = 1 / (1 + Math.exp(-x[i]));
             }
-            DeviceBuffer g = put(backend, dy);
-            backend.reluBackward(g, put(backend, y), n);
+            DeviceBuffer g = put(backend, dy), db = put(backend, randoms(cols, -1, 1));
+            backend.reluBackward(g, put(backend, y), rows, cols, db);
             assertClose(expected, get(backend, g), "reluBackward");
+            assertClose(sums, get(backend, db), "bias gradient (column sums, overwritten)");
             DeviceBuffer out = backend.allocate(n);
             backend.sigmoid(put(backend, x), out, n);
             assertClose(sig, get(backend, out), "sigmoid");
@@ -142,30 +137,39 @@ class CpuBackendTest {
     void reparameterizeForwardAndBackward(int threads) {
         try (CpuBackend backend = new CpuBackend(threads)) {
             int rows = 1 + random.nextInt(200), latent = 1 + random.nextInt(30);
-            float[] ml = randoms(rows * 2 * latent, -2, 2), dz = randoms(rows * latent, -1, 1);
-            float[] dml = randoms(rows * 2 * latent, -1, 1);
-            long rngSeed = random.nextLong(), step = random.nextLong(1L << 40);
+            float[] ml = randoms(rows * 2 * latent, -2, 2), bias = randoms(2 * latent, -1, 1);
+            float[] dz = randoms(rows * latent, -1, 1), dml = randoms(rows * 2 * latent, -1, 1);
+            long rngSeed = random.nextLong(), stepsDone = random.nextLong(1L << 40);
             float[] eps = new float[rows * latent];
-            Philox.normals(rngSeed, 5, step, 0, eps.length, eps, 0, new int[4]);
-            double[] z = new double[rows * latent], dmlExpected = new double[dml.length];
+            Philox.normals(rngSeed, 5, stepsDone + 1, 0, eps.length, eps, 0, new int[4]);
+            double[] mlExpected = new double[ml.length], z = new double[rows * latent];
+            double[] dmlExpected = new double[dml.length], biasGrad = new double[2 * latent];
             for (int i = 0; i < dml.length; i++) {
+                mlExpected[i] = ml[i] + bias[i % (2 * latent)];
                 dmlExpected[i] = dml[i];
             }
             for (int r = 0; r < rows; r++) {
                 for (int j = 0; j < latent; j++) {
-                    double mu = ml[r * 2 * latent + j], sigma = Math.exp(0.5 * ml[r * 2 * latent + latent + j]);
+                    double mu = mlExpected[r * 2 * latent + j], sigma = Math.exp(0.5 * mlExpected[r * 2 * latent + latent + j]);
                     z[r * latent + j] = mu + sigma * eps[r * latent + j];
                     dmlExpected[r * 2 * latent + j] += dz[r * latent + j];
                     dmlExpected[r * 2 * latent + latent + j] += dz[r * latent + j] * eps[r * latent + j] * 0.5 * sigma;
                 }
             }
+            for (int i = 0; i < dml.length; i++) {
+                biasGrad[i % (2 * latent)] += dmlExpected[i];
+            }
+            CpuStepState state = new CpuStepState();
+            state.stepsDone = stepsDone;
             DeviceBuffer dMl = put(backend, ml), dEps = backend.allocate(eps.length), dZ = backend.allocate(z.length);
-            backend.reparameterize(dMl, dEps, dZ, rows, latent, rngSeed, 5, step);
-            assertClose(toDouble(eps), get(backend, dEps), "eps");
+            backend.reparameterize(dMl, put(backend, bias), dEps, dZ, rows, latent, rngSeed, 5, state);
+            assertClose(mlExpected, get(backend, dMl), "meanLogvar + head bias");
+            assertClose(toDouble(eps), get(backend, dEps), "eps at step stepsDone + 1");
             assertClose(z, get(backend, dZ), "z");
-            DeviceBuffer dDml = put(backend, dml);
-            backend.reparameterizeBackward(put(backend, dz), dEps, dMl, dDml, rows, latent);
+            DeviceBuffer dDml = put(backend, dml), dBias = backend.allocate(2 * latent);
+            backend.reparameterizeBackward(put(backend, dz), dEps, dMl, dDml, dBias, rows, latent);
             assertClose(dmlExpected, get(backend, dDml), "dMeanLogvar");
+            assertClose(biasGrad, get(backend, dBias), "head bias gradient");
         }
     }
 
@@ -177,11 +181,13 @@ class CpuBackendTest {
                 int rows = 1 + random.nextInt(60), pixels = 1 + random.nextInt(800), latent = 1 + random.nextInt(25);
                 float beta = (float) random.nextDouble(0, 3);
                 float[] logits = randoms(rows * pixels, -30, 30), target = randoms(rows * pixels, 0, 1);
-                float[] ml = randoms(rows * 2 * latent, -3, 3);
+                float[] ml = randoms(rows * 2 * latent, -3, 3), bias = randoms(pixels, -1, 1);
                 double loss = 0;
-                double[] dLogits = new double[logits.length], dMl = new double[ml.length];
+                double[] withBias = new double[logits.length], dLogits = new double[logits.length];
+                double[] dBias = new double[pixels], dMl = new double[ml.length];
                 for (int i = 0; i < logits.length; i++) {
-                    double x = logits[i], t = target[i], p = 1 / (1 + Math.exp(-x));
+                    withBias[i] = logits[i] + bias[i % pixels];
+                    double x = withBias[i], t = target[i], p = 1 / (1 + Math.exp(-x));
                     if (kind == LossKind.BCE) {
                         loss += -(t * Math.log(p) + (1 - t) * Math.log1p(-p));
                         dLogits[i] = p - t;
@@ -189,6 +195,7 @@ class CpuBackendTest {
                         loss += (p - t) * (p - t);
                         dLogits[i] = 2 * (p - t) * p * (1 - p);
                     }
+                    dBias[i % pixels] += dLogits[i];
                 }
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < latent; j++) {
@@ -199,12 +206,20 @@ class CpuBackendTest {
                     }
                 }
                 DeviceBuffer gLogits = backend.allocate(logits.length), gMl = backend.allocate(ml.length);
+                DeviceBuffer gBias = backend.allocate(pixels), dLogitsIn = put(backend, logits);
                 DeviceBuffer lossSum = put(backend, new float[] {1.5f});
-                backend.lossAndGradients(kind, put(backend, logits), put(backend, target), put(backend, ml), beta,
-                        rows, pixels, latent, gLogits, gMl, lossSum);
+                CpuStepState state = new CpuStepState();
+                state.stepsDone = 41;
+                state.batchInEpoch = 6;
+                backend.lossAndGradients(kind, dLogitsIn, put(backend, bias), put(backend, target), put(backend, ml),
+                        beta, rows, pixels, latent, gLogits, gBias, gMl, lossSum, state);
                 assertClose(new double[] {1.5 + loss}, get(backend, lossSum), kind + " loss sum (accumulates)");
+                assertClose(withBias, get(backend, dLogitsIn), kind + " logits + output bias");
                 assertClose(dLogits, get(backend, gLogits), kind + " dLogits");
+                assertClose(dBias, get(backend, gBias), kind + " output bias gradient");
                 assertClose(dMl, get(backend, gMl), kind + " dMeanLogvar");
+                assertEquals(42, state.stepsDone, "the loss advances the step");
+                assertEquals(7, state.batchInEpoch, "and the batch");
             }
         }
     }
@@ -226,7 +241,9 @@ class CpuBackendTest {
                     double mHat = mRef[i] / (1 - Math.pow(b1, step)), vHat = vRef[i] / (1 - Math.pow(b2, step));
                     pRef[i] -= lr * mHat / (Math.sqrt(vHat) + eps);
                 }
-                backend.adam(dp, put(backend, g), dm, dv, n, lr, b1, b2, eps, step);
+                CpuStepState state = new CpuStepState();
+                state.stepsDone = step;
+                backend.adam(dp, put(backend, g), dm, dv, n, lr, b1, b2, eps, state);
             }
             assertClose(pRef, get(backend, dp), "params after 3 Adam steps");
             assertClose(mRef, get(backend, dm), "first moment");
@@ -244,30 +261,42 @@ class CpuBackendTest {
             for (int i = 0; i < count; i++) {
                 order[i] = random.nextInt(count);
             }
-            int first = random.nextInt(count), rows = 1 + random.nextInt(count - first);
+            // a batch position from the step state; the order may end inside the batch
+            int rows = 1 + random.nextInt(count), batch = random.nextInt(count / rows + 1), first = batch * rows;
+            int available = Math.max(0, Math.min(rows, count - first));
             DeviceImages dImages = backend.uploadImages(images, count, pixels);
             DeviceIndices dOrder = backend.allocateIndices(count);
             backend.upload(order, dOrder);
-            DeviceBuffer x = backend.allocate(rows * pixels);
-            backend.gatherBatch(dImages, dOrder, first, rows, x, false, 0, 0, 0);
+            float[] nan = new float[rows * pixels];
+            java.util.Arrays.fill(nan, Float.NaN);
+            DeviceBuffer x = put(backend, nan);
+            CpuStepState state = new CpuStepState();
+            state.stepsDone = 8;
+            state.batchInEpoch = batch;
+            backend.gatherBatch(dImages, dOrder, rows, rows, x, false, 0, 0, state);
             double[] expected = new double[rows * pixels];
-            for (int r = 0; r < rows; r++) {
+            java.util.Arrays.fill(expected, Double.NaN);
+            for (int r = 0; r < available; r++) {
                 for (int i = 0; i < pixels; i++) {
                     expected[r * pixels + i] = (images[order[first + r] * pixels + i] & 0xFF) / 255.0;
                 }
             }
             float[] gathered = get(backend, x);
-            assertClose(expected, gathered, "gather");
-            backend.gatherBatch(dImages, dOrder, first, rows, x, true, 42, 1, 9);
-            float[] binary = get(backend, x);
-            float[] uniforms = new float[binary.length];
-            int[] block = new int[4];
-            for (int e = 0; e < binary.length; e++) {
-                Philox.block(42, 1, 9, e >>> 2, block);
-                uniforms[e] = Philox.uniform(block[e & 3]);
+            for (int e = 0; e < gathered.length; e++) {
+                if (Double.isNaN(expected[e])) {
+                    assertTrue(Float.isNaN(gathered[e]), "row past the order's end left alone, element " + e);
+                    gathered[e] = 0f;
+                    expected[e] = 0;
+                }
             }
-            for (int e = 0; e < binary.length; e++) {
-                assertEquals(uniforms[e] < gathered[e] ? 1f : 0f, binary[e], "binarized element " + e);
+            assertClose(expected, gathered, "gather");
+            backend.gatherBatch(dImages, dOrder, rows, rows, x, true, 42, 1, state);
+            float[] binary = get(backend, x);
+            int[] block = new int[4];
+            for (int e = 0; e < available * pixels; e++) {
+                Philox.block(42, 1, 9, e >>> 2, block);
+                float uniform = Philox.uniform(block[e & 3]);
+                assertEquals(uniform < gathered[e] ? 1f : 0f, binary[e], "binarized element " + e + " at step 9");
             }
         }
     }

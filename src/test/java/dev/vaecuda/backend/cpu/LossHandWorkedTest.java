@@ -17,10 +17,12 @@ class LossHandWorkedTest {
             DeviceBuffer x = backend.allocate(logits.length), t = backend.allocate(target.length);
             DeviceBuffer ml = backend.allocate(meanLogvar.length), loss = backend.allocate(1);
             DeviceBuffer dx = backend.allocate(logits.length), dml = backend.allocate(meanLogvar.length);
+            DeviceBuffer noBias = backend.allocate(logits.length / rows), dBias = backend.allocate(logits.length / rows);
             backend.upload(logits, x);
             backend.upload(target, t);
             backend.upload(meanLogvar, ml);
-            backend.lossAndGradients(kind, x, t, ml, beta, rows, logits.length / rows, latent, dx, dml, loss);
+            backend.lossAndGradients(kind, x, noBias, t, ml, beta, rows, logits.length / rows, latent, dx, dBias, dml,
+                    loss, backend.allocateStepState());
             backend.download(dx, dLogitsOut);
             backend.download(dml, dMlOut);
             float[] out = new float[1];

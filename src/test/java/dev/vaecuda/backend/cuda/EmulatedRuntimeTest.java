@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vaecuda.backend.DeviceCounters;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.Philox;
 import java.lang.foreign.Arena;
@@ -51,7 +52,7 @@ class EmulatedRuntimeTest {
             backend.sigmoid(x, out, 1000);
             backend.gemm(false, false, 10, 10, 10, 1f, x, 10, x, 10, 0f, out, 10);
             backend.download(out, new float[250]);
-            assertEquals(new RuntimeCounters(1, 1, 4000, 1000), backend.runtime().counters());
+            assertEquals(new DeviceCounters(1, 1, 4000, 1000), backend.runtime().counters());
         }
     }
 

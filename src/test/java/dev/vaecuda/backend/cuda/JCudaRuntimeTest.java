@@ -17,7 +17,7 @@ class JCudaRuntimeTest {
     void opensAndComputesOrSaysWhyNot() {
         JCudaRuntime runtime;
         try {
-            runtime = JCudaRuntime.open(0, true);
+            runtime = JCudaRuntime.open(0, true, false);
         } catch (CudaCallException e) {
             assertTrue(e.getMessage().startsWith("loading JCuda's native libraries failed: no usable NVIDIA driver")
                     || e.getMessage().startsWith("cuInit failed") || e.getMessage().startsWith("cuDeviceGet(0) failed"),
