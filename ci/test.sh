@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The project's tests: selects a JDK 25, then runs the Maven build with every test.
+# The project's tests: selects a JDK 25, lints docker/Dockerfile, then runs the Maven build with every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ci/jdk25.sh
+bash ci/lint-dockerfile.sh
 exec mvn -B -ntp verify "$@"

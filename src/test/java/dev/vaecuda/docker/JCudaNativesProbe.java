@@ -1,0 +1,29 @@
+package dev.vaecuda.docker;
+
+import jcuda.driver.JCudaDriver;
+import jcuda.jcublas.JCublas2;
+
+/**
+ * Run by {@link DockerRuntimeCommandIT} in a JVM of its own with only the built jar (and this
+ * class) on the class path: makes JCuda load its driver and cuBLAS bindings, and prints one line
+ * per library, "loaded NAME" or "failed NAME: reason". On a host without libcuda or libcublas the
+ * reason names the missing system library.
+ */
+public final class JCudaNativesProbe {
+    private JCudaNativesProbe() {
+    }
+
+    public static void main(String[] args) {
+        report("JCudaDriver", () -> JCudaDriver.setExceptionsEnabled(true));
+        report("JCublas2", () -> JCublas2.setExceptionsEnabled(true));
+    }
+
+    private static void report(String library, Runnable load) {
+        try {
+            load.run();
+            System.out.println("loaded " + library);
+        } catch (UnsatisfiedLinkError e) {
+            System.out.println("failed " + library + ": " + e.getMessage().replace('\n', ' '));
+        }
+    }
+}
