@@ -135,6 +135,26 @@ public final class Vae {
         adam.update(backend, params, grads, lr, step);
     }
 
+    /** The (rows, latent) eps of the last forward pass or {@link #sampleLatent}. */
+    public DeviceBuffer noise() {
+        return eps;
+    }
+
+    /** Encoder only: the first {@code rows} images of {@link #input()} to {@link #meanLogvar()}. */
+    public void encode(int rows) {
+        checkRows(rows);
+        encoder.forward(backend, input, rows);
+    }
+
+    /**
+     * After {@link #encode}: draws eps from (seed, stream, counter) into {@link #noise()} and
+     * writes z = mu + exp(0.5*logvar) * eps into {@link #latent()}, ready for {@link #decode}.
+     */
+    public void sampleLatent(int rows, long seed, int stream, long counter) {
+        checkRows(rows);
+        backend.reparameterize(encoder.output(), eps, z, rows, config.latent(), seed, stream, counter);
+    }
+
     /** Decodes the first {@code rows} latent vectors of {@link #latent()} into {@link #logits()}. */
     public void decode(int rows) {
         checkRows(rows);

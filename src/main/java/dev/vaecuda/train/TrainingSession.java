@@ -14,7 +14,8 @@ import java.util.Locale;
 
 /**
  * A whole `train` run in an output folder: config.json, then per epoch one printed line, a
- * metrics.csv row and a checkpoint. Resumes from a checkpoint when given one.
+ * metrics.csv row, a checkpoint and the epoch's pictures ({@link EpochFigures}). Resumes from
+ * a checkpoint when given one.
  */
 public final class TrainingSession {
     public static final String CHECKPOINT = "checkpoint.vae";
@@ -52,6 +53,7 @@ public final class TrainingSession {
             vae.initialize(config.training().seed());
         }
         MetricsCsv metrics = new MetricsCsv(outDir.resolve(METRICS), resumeFrom != null);
+        EpochFigures figures = new EpochFigures(backend, vae, testSet, config.training().seed(), outDir);
         out.printf(Locale.ROOT, "training %s: %d train / %d test images, %d parameters, batch %d, epochs %d..%d%n",
                 config.dataset(), trainSet.count(), testSet.count(), vae.parameterCount(), batchSize,
                 trainer.epochsCompleted() + 1, config.training().epochs());
@@ -64,6 +66,7 @@ public final class TrainingSession {
             out.flush();
             metrics.append(result);
             CheckpointFile.write(outDir.resolve(CHECKPOINT), trainer.checkpoint(config));
+            figures.write(result.epoch());
         }
     }
 
