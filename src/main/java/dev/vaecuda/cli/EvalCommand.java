@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Test-set figures per image, in nats: the loss as training reports it, the negative ELBO, and "
                 + "the importance-weighted estimate of -log p(x) (Burda et al., 2015) with K samples.",
-            "K = 1 gives the negative ELBO. With --loss mse, -log p(x|z) is the squared error: a Gaussian decoder "
-                + "of variance 1/2 without its constant (pixels/2) log(pi)."})
+            "K = 1 gives the negative ELBO. For a model trained with --loss mse, -log p(x|z) is the squared error: "
+                + "a Gaussian decoder of variance 1/2 without its constant (pixels/2) log(pi)."})
 final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -28,10 +28,10 @@ final class InterpolateCommand implements Callable<Integer> {
     @Mixin
     DataOption data;
 
-    @Option(names = "--pairs", defaultValue = "8", description = "Number of walks, one per row (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pairs", paramLabel = "N", defaultValue = "8", description = "Number of walks, one per row (default: ${DEFAULT-VALUE}).")
     int pairs;
 
-    @Option(names = "--steps", defaultValue = "10", description = "Decoded points per walk, ends included (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "10", description = "Decoded points per walk, ends included (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--out", defaultValue = "interpolation.png", paramLabel = "FILE|DIR",

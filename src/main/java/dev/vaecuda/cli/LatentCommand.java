@@ -32,10 +32,10 @@ final class LatentCommand implements Callable<Integer> {
     @Mixin
     DataOption data;
 
-    @Option(names = "--n", description = "Number of test images on the map (default: all).")
+    @Option(names = "--n", paramLabel = "N", description = "Number of test images on the map (default: all).")
     Integer n;
 
-    @Option(names = "--grid", defaultValue = "20", description = "The manifold's images per side (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--grid", paramLabel = "N", defaultValue = "20", description = "The manifold's images per side (default: ${DEFAULT-VALUE}).")
     int grid;
 
     @Option(names = "--out", defaultValue = "latent.png", paramLabel = "FILE|DIR",

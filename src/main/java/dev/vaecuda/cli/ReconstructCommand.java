@@ -27,7 +27,7 @@ final class ReconstructCommand implements Callable<Integer> {
     @Mixin
     DataOption data;
 
-    @Option(names = "--n", defaultValue = "8", description = "Number of test images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--n", paramLabel = "N", defaultValue = "8", description = "Number of test images (default: ${DEFAULT-VALUE}).")
     int n;
 
     @Option(names = "--out", defaultValue = "reconstructions.png", paramLabel = "FILE|DIR",

@@ -22,10 +22,10 @@ final class SampleCommand implements Callable<Integer> {
     @Mixin
     CheckpointOption checkpoint;
 
-    @Option(names = "--n", defaultValue = "64", description = "Number of samples (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--n", paramLabel = "N", defaultValue = "64", description = "Number of samples (default: ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--seed", description = "Seed of the z draw (default: the run's seed).")
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the z draw (default: the run's seed).")
     Long seed;
 
     @Option(names = "--out", defaultValue = "samples.png", paramLabel = "FILE|DIR",

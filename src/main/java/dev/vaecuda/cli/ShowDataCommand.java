@@ -38,7 +38,7 @@ final class ShowDataCommand implements Callable<Integer> {
             description = "train or test (default: ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--n", defaultValue = "64", description = "Number of images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--n", paramLabel = "N", defaultValue = "64", description = "Number of images (default: ${DEFAULT-VALUE}).")
     int n;
 
     @Option(names = "--labels", description = "Write each image's class under it.")
@@ -47,7 +47,7 @@ final class ShowDataCommand implements Callable<Integer> {
     @Option(names = "--binarize", description = "Show one draw of dynamic binarisation, as training with --binarize sees the images.")
     boolean binarize;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the binarisation draw (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the binarisation draw (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--out", defaultValue = "grid.png", paramLabel = "FILE|DIR",

@@ -3,7 +3,6 @@ package dev.vaecuda.train;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -44,6 +43,7 @@ public final class TrainingProgress {
         private final int batchSize;
         private final int epochs;
         private ProgressBar bar;
+        private long epochStart;
 
         Bar(int images, int batchSize, int epochs) {
             this.images = images;
@@ -56,10 +56,14 @@ public final class TrainingProgress {
             if (bar == null) {
                 bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(images)
                         .setConsumer(new ConsoleProgressBarConsumer(System.out)).setUpdateIntervalMillis(250)
-                        .setUnit(" images", 1).showSpeed().setSpeedUnit(ChronoUnit.SECONDS)
-                        .clearDisplayOnFinish().build();
+                        .setUnit(" images", 1).clearDisplayOnFinish().build();
+                epochStart = System.nanoTime();
             }
-            bar.stepTo(imagesDone(batch, batchSize, images));
+            int done = imagesDone(batch, batchSize, images);
+            // the bar's own speed counts whole seconds, too coarse for epochs of a few seconds
+            double seconds = (System.nanoTime() - epochStart) / 1e9;
+            bar.setExtraMessage(seconds > 0 ? String.format(Locale.ROOT, "%.0f images/s", done / seconds) : "");
+            bar.stepTo(done);
             if (batch == batches) {
                 bar.close();
                 bar = null;

@@ -19,7 +19,7 @@ public final class ModelFigures {
      * {@link RngStreams#SAMPLE_Z}, 0) and element index r*latent + j: (n, latent) row-major.
      * The first rows do not depend on n, so the same seed gives the same z every epoch.
      */
-    public static float[] fixedLatents(long seed, int n, int latent) {
+    private static float[] fixedLatents(long seed, int n, int latent) {
         float[] z = new float[n * latent];
         Philox.normals(seed, RngStreams.SAMPLE_Z, 0, 0, z.length, z, 0, new int[4]);
         return z;
