@@ -31,7 +31,8 @@ public final class LatentCodec {
         float[] means = new float[images.count() * latent];
         for (int first = 0; first < images.count(); first += vae.capacity()) {
             int rows = Math.min(vae.capacity(), images.count() - first);
-            backend.upload(Arrays.copyOfRange(images.values(), first * pixels, (first + rows) * pixels), vae.input());
+            backend.upload(Arrays.copyOfRange(images.values(), first * pixels, (first + rows) * pixels),
+                    vae.input().slice(0, rows * pixels));
             vae.encode(rows);
             float[] chunk = new float[rows * 2 * latent];
             backend.download(vae.meanLogvar().slice(0, chunk.length), chunk);
@@ -48,7 +49,7 @@ public final class LatentCodec {
         float[] images = new float[count * pixels];
         for (int first = 0; first < count; first += vae.capacity()) {
             int rows = Math.min(vae.capacity(), count - first);
-            backend.upload(Arrays.copyOfRange(z, first * latent, (first + rows) * latent), vae.latent());
+            backend.upload(Arrays.copyOfRange(z, first * latent, (first + rows) * latent), vae.latent().slice(0, rows * latent));
             vae.decode(rows);
             backend.sigmoid(vae.logits(), probabilities, rows * pixels);
             float[] chunk = new float[rows * pixels];
