@@ -6,6 +6,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // pictures and charts are drawn off-screen; no window system is needed or touched
+        System.setProperty("java.awt.headless", "true");
         System.exit(VaeCli.create().execute(args));
     }
 }

@@ -28,4 +28,14 @@ final class OptionChecks {
         }
         return value;
     }
+
+    /** 1 <= value <= available, where {@code available} counts {@code what}. */
+    static int atMost(CommandSpec spec, String option, int value, int available, String what) {
+        atLeast(spec, option, value, 1);
+        if (value > available) {
+            throw new ParameterException(spec.commandLine(), option + " " + value + " is more than the "
+                    + available + " " + what);
+        }
+        return value;
+    }
 }

@@ -10,6 +10,7 @@ import dev.vaecuda.train.Checkpoint;
 import dev.vaecuda.train.CheckpointFile;
 import dev.vaecuda.train.RunConfig;
 import dev.vaecuda.train.TrainingOptions;
+import dev.vaecuda.train.TrainingProgress;
 import dev.vaecuda.train.TrainingSession;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a VAE; writes metrics.csv, checkpoint.vae and config.json into --out.")
+        description = "Train a VAE; writes metrics.csv, checkpoint.vae, config.json and per-epoch pictures into --out.")
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -109,7 +110,9 @@ final class TrainCommand implements Callable<Integer> {
         RunConfig config = checkpoint == null ? configFromOptions(trainSet.rows(), trainSet.cols())
                 : checkpoint.config().withEpochs(epochs);
         try (Backend backend = deviceOptions.open(console)) {
-            new TrainingSession(config, out, checkpoint, deviceOptions.replaySteps()).run(backend, trainSet, testSet, console, (e, b, total) -> { });
+            new TrainingSession(config, out, checkpoint, deviceOptions.replaySteps()).run(backend, trainSet, testSet,
+                    console, TrainingProgress.forConsole(console, trainSet.count(), config.training().batchSize(),
+                            config.training().epochs()));
         }
         return 0;
     }

@@ -28,6 +28,8 @@ public final class Vae {
     private final DeviceBuffer z;
     private final DeviceBuffer latentGrad;
     private final DeviceBuffer lossSum;
+    private final DeviceBuffer zeroHeadBias;
+    private final DeviceStepState samplingState;
     private final float[] lossHost = new float[1];
 
     public Vae(Backend backend, ModelConfig config, int capacity) {
@@ -56,6 +58,8 @@ public final class Vae {
         z = backend.allocate(capacity * latent);
         latentGrad = backend.allocate(capacity * latent);
         lossSum = backend.allocate(1);
+        zeroHeadBias = backend.allocate(2 * latent);
+        samplingState = backend.allocateStepState();
     }
 
     public ModelConfig config() {
@@ -144,6 +148,23 @@ public final class Vae {
         checkRows(rows);
         encoder.forward(backend, input, rows);
         backend.biasAdd(encoder.output(), encoder.lastBias(), rows, 2 * config.latent(), false);
+    }
+
+    /** The (rows, latent) eps of the last forward pass or {@link #sampleLatent}. */
+    public DeviceBuffer noise() {
+        return eps;
+    }
+
+    /**
+     * After {@link #encode}: draws eps from (seed, stream, counter) into {@link #noise()} and
+     * writes z = mu + exp(0.5*logvar) * eps into {@link #latent()}, ready for {@link #decode}.
+     * The head's bias is already in {@link #meanLogvar()}, so the fused kernel adds zeros.
+     */
+    public void sampleLatent(int rows, long seed, int stream, long counter) {
+        checkRows(rows);
+        backend.setStepState(samplingState, counter - 1, 0);
+        backend.reparameterize(encoder.output(), zeroHeadBias, eps, z, rows, config.latent(), seed, stream,
+                samplingState);
     }
 
     /** Decodes the first {@code rows} latent vectors of {@link #latent()} into {@link #logits()}. */

@@ -14,7 +14,8 @@ import java.util.Locale;
 
 /**
  * A whole `train` run in an output folder: config.json, then per epoch one printed line, a
- * metrics.csv row and a checkpoint. Resumes from a checkpoint when given one.
+ * metrics.csv row, a checkpoint and the epoch's pictures ({@link EpochFigures}). Resumes from
+ * a checkpoint when given one.
  */
 public final class TrainingSession {
     public static final String CHECKPOINT = "checkpoint.vae";
@@ -47,12 +48,12 @@ public final class TrainingSession {
         DeviceImages train = backend.uploadImages(trainSet.pixels(), trainSet.count(), trainSet.pixelsPerImage());
         DeviceImages test = backend.uploadImages(testSet.pixels(), testSet.count(), testSet.pixelsPerImage());
         try (Trainer trainer = new Trainer(backend, vae, config.training(), train, test, replaySteps)) {
-            train(trainer, vae, trainSet, testSet, batchSize, out, progress);
+            train(backend, trainer, vae, trainSet, testSet, batchSize, out, progress);
         }
     }
 
-    private void train(Trainer trainer, Vae vae, ImageSet trainSet, ImageSet testSet, int batchSize, PrintWriter out,
-                       Trainer.BatchListener progress) {
+    private void train(Backend backend, Trainer trainer, Vae vae, ImageSet trainSet, ImageSet testSet, int batchSize,
+                       PrintWriter out, Trainer.BatchListener progress) {
         if (resumeFrom != null) {
             if (resumeFrom.parameters().length != vae.parameterCount()) {
                 throw new VaeCudaException(VaeCudaException.FAILURE, "checkpoint has " + resumeFrom.parameters().length
@@ -63,6 +64,7 @@ public final class TrainingSession {
             vae.initialize(config.training().seed());
         }
         MetricsCsv metrics = new MetricsCsv(outDir.resolve(METRICS), resumeFrom != null);
+        EpochFigures figures = new EpochFigures(backend, vae, testSet, config.training().seed(), outDir);
         out.printf(Locale.ROOT, "training %s: %d train / %d test images, %d parameters, batch %d, epochs %d..%d%n",
                 config.dataset(), trainSet.count(), testSet.count(), vae.parameterCount(), batchSize,
                 trainer.epochsCompleted() + 1, config.training().epochs());
@@ -75,6 +77,7 @@ public final class TrainingSession {
             out.flush();
             metrics.append(result);
             CheckpointFile.write(outDir.resolve(CHECKPOINT), trainer.checkpoint(config));
+            figures.write(result.epoch());
         }
     }
 

@@ -1,0 +1,69 @@
+package dev.vaecuda.cli;
+
+import dev.vaecuda.data.Dataset;
+import dev.vaecuda.data.ImageSet;
+import dev.vaecuda.viz.ModelFigures;
+import dev.vaecuda.viz.PngFiles;
+import dev.vaecuda.viz.Tiles;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "latent", mixinStandardHelpOptions = true,
+        description = {"The latent map: posterior means of test images at their first two dimensions, coloured by label.",
+            "With a 2-D latent also the manifold (Kingma and Welling's figure): decodings over a grid of Gaussian quantiles, "
+                + "written beside the map with the suffix _manifold."})
+final class LatentCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DeviceOptions deviceOptions;
+
+    @Mixin
+    CheckpointOption checkpoint;
+
+    @Mixin
+    DataOption data;
+
+    @Option(names = "--n", paramLabel = "N", description = "Number of test images on the map (default: all).")
+    Integer n;
+
+    @Option(names = "--grid", paramLabel = "N", defaultValue = "20", description = "The manifold's images per side (default: ${DEFAULT-VALUE}).")
+    int grid;
+
+    @Option(names = "--out", defaultValue = "latent.png", paramLabel = "FILE|DIR",
+            description = "PNG file, or folder for latent.png (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() {
+        PrintWriter console = spec.commandLine().getOut();
+        if (n != null) {
+            OptionChecks.atLeast(spec, "--n", n, 1);
+        }
+        OptionChecks.atLeast(spec, "--grid", grid, 1);
+        Path file = OutputFile.resolve(out, "latent.png");
+        try (LoadedModel model = checkpoint.open(deviceOptions, console)) {
+            ImageSet test = data.testSet(model.checkpoint().config());
+            int count = n == null ? test.count() : OptionChecks.atMost(spec, "--n", n, test.count(), "test images");
+            ModelFigures figures = model.figures();
+            Dataset dataset = Dataset.fromCliName(model.checkpoint().config().dataset());
+            PngFiles.write(figures.latentMap(Tiles.of(test, 0, count), Arrays.copyOf(test.labels(), count),
+                    dataset.classNames()), file);
+            console.println("wrote " + file);
+            if (model.vae().config().latent() == 2) {
+                Path manifold = OutputFile.withSuffix(file, "_manifold");
+                PngFiles.write(figures.manifold(grid), manifold);
+                console.println("wrote " + manifold);
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.vaecuda.cli;
+
+import dev.vaecuda.backend.Backend;
+import dev.vaecuda.data.Dataset;
+import dev.vaecuda.data.ImageSet;
+import dev.vaecuda.data.Split;
+import dev.vaecuda.viz.DatasetGrid;
+import dev.vaecuda.viz.PngFiles;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "show-data", mixinStandardHelpOptions = true,
+        description = "Draw the first images of a data set in a grid, as torchvision's make_grid (rows of 8, padding 2).")
+final class ShowDataCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DeviceOptions deviceOptions;
+
+    @Mixin
+    DataOption data;
+
+    @Option(names = "--dataset", defaultValue = "mnist", paramLabel = "NAME",
+            description = "Data set: mnist or fashion-mnist (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--split", defaultValue = "train", paramLabel = "SPLIT",
+            description = "train or test (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--n", paramLabel = "N", defaultValue = "64", description = "Number of images (default: ${DEFAULT-VALUE}).")
+    int n;
+
+    @Option(names = "--labels", description = "Write each image's class under it.")
+    boolean labels;
+
+    @Option(names = "--binarize", description = "Show one draw of dynamic binarisation, as training with --binarize sees the images.")
+    boolean binarize;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the binarisation draw (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", defaultValue = "grid.png", paramLabel = "FILE|DIR",
+            description = "PNG file, or folder for grid.png (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() {
+        PrintWriter console = spec.commandLine().getOut();
+        Dataset kind = dataset();
+        Split which = switch (split) {
+            case "train" -> Split.TRAIN;
+            case "test" -> Split.TEST;
+            default -> throw new ParameterException(spec.commandLine(), "--split must be train or test, got '" + split + "'");
+        };
+        OptionChecks.atLeast(spec, "--n", n, 1);
+        ImageSet set = data.load(kind, which);
+        OptionChecks.atMost(spec, "--n", n, set.count(), "images of the " + split + " split");
+        List<String> captions = labels ? IntStream.range(0, n)
+                .mapToObj(i -> kind.classNames().get(Byte.toUnsignedInt(set.labels()[i]))).toList() : null;
+        Path file = OutputFile.resolve(out, "grid.png");
+        try (Backend backend = deviceOptions.open(console)) {
+            PngFiles.write(DatasetGrid.render(backend, set, n, binarize, seed, captions), file);
+        }
+        console.println("wrote " + file);
+        return 0;
+    }
+
+    private Dataset dataset() {
+        try {
+            return Dataset.fromCliName(dataset);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--dataset must be mnist or fashion-mnist, got '" + dataset + "'");
+        }
+    }
+}

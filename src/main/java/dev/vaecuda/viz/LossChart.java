@@ -1,0 +1,32 @@
+package dev.vaecuda.viz;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/** loss.png: training and test loss per image against the epoch, drawn by XChart. */
+public final class LossChart {
+    private static final Color TRAIN_COLOR = new Color(0x1f77b4);
+    private static final Color TEST_COLOR = new Color(0xff7f0e);
+
+    private LossChart() {
+    }
+
+    /** epochs[i] with trainLoss[i] and testLoss[i]. */
+    public static BufferedImage render(double[] epochs, double[] trainLoss, double[] testLoss) {
+        XYChart chart = new XYChartBuilder().width(800).height(500)
+                .title("Loss per image (reconstruction + beta * KL)")
+                .xAxisTitle("epoch").yAxisTitle("loss (nats)").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE)
+                .setSeriesColors(new Color[] {TRAIN_COLOR, TEST_COLOR})
+                .setMarkerSize(7);
+        // epochs are whole numbers: ticks between them get no label
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(x -> x == Math.rint(x) ? Long.toString(Math.round(x)) : "");
+        chart.addSeries("train", epochs, trainLoss);
+        chart.addSeries("test", epochs, testLoss);
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+}
