@@ -1,7 +1,8 @@
 // The emulator's runtime and its C API (called from Java through FFM by EmulatedRuntime):
-// device memory (host memory with guard zones), copies, launches over a pool of block threads,
-// a column-major sgemm with cuBLAS's semantics, and traffic counters. Every function that can
-// fail returns 0 on success, else an error code with emu_last_error() saying why.
+// device memory (host memory with guard zones, optionally capped like a device's), copies,
+// launches over a pool of block threads, a column-major sgemm with cuBLAS's semantics, traffic
+// counters, and an injected launch failure for fault tests. Every function that can fail
+// returns 0 on success, else an error code with emu_last_error() saying why.
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include "cuda_emu.h"
@@ -22,6 +24,8 @@ namespace {
 
 constexpr int kOk = 0;
 constexpr int kError = 1;
+// What emu_malloc returns when the memory cap would be exceeded, as CUDA_ERROR_OUT_OF_MEMORY.
+constexpr int kOutOfMemory = 2;
 // Bytes of a known pattern before and after each allocation; a kernel that writes there is reported.
 constexpr std::size_t kGuard = 256;
 constexpr unsigned char kGuardByte = 0xA5;
@@ -34,6 +38,10 @@ constexpr int kMultiprocessors = 2;
 std::mutex state_mutex;
 std::string last_error;
 std::map<std::uintptr_t, std::size_t> allocations;  // payload address -> payload bytes
+std::size_t allocated_bytes = 0;                     // the payloads' sum
+std::size_t memory_limit = 0;                        // 0: no cap
+std::string failing_kernel;                          // the kernel whose launch is to fail, or empty
+long long launches_before_failure = 0;               // its launches that succeed before that one
 
 std::atomic<long long> kernel_launches{0};
 std::atomic<long long> gemm_calls{0};
@@ -83,6 +91,19 @@ bool is_matrix(const float* address, int rows, int cols, int ld) {
     }
     std::size_t floats = rows == 0 || cols == 0 ? 0 : static_cast<std::size_t>(cols - 1) * ld + rows;
     return floats == 0 || is_device_range(address, floats * sizeof(float));
+}
+
+// True when this launch of the kernel is the one emu_fail_launch asked to fail (which disarms it).
+bool injected_failure(const char* name) {
+    std::lock_guard<std::mutex> lock(state_mutex);
+    if (failing_kernel.empty() || failing_kernel != name) {
+        return false;
+    }
+    if (launches_before_failure-- > 0) {
+        return false;
+    }
+    failing_kernel.clear();
+    return true;
 }
 
 int check_guards(const char* after_what) {
@@ -227,8 +248,37 @@ int emu_multiprocessor_count() {
     return kMultiprocessors;
 }
 
-// *address = bytes of device memory, uninitialised (NaN-filled), 256-byte aligned like cudaMalloc's.
+// Caps the device memory at bytes (0: no cap), for tests of running out of it.
+void emu_set_memory_limit(std::size_t bytes) {
+    std::lock_guard<std::mutex> lock(state_mutex);
+    memory_limit = bytes;
+}
+
+// As cuMemGetInfo: total is the cap, or the host's physical memory without one; free is what is left of it.
+void emu_mem_get_info(std::size_t* free, std::size_t* total) {
+    std::lock_guard<std::mutex> lock(state_mutex);
+    *total = memory_limit != 0 ? memory_limit
+                               : static_cast<std::size_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    *free = *total > allocated_bytes ? *total - allocated_bytes : 0;
+}
+
+// The launch of the kernel called name that follows `after` successful ones fails, once; null name: none.
+void emu_fail_launch(const char* name, long long after) {
+    std::lock_guard<std::mutex> lock(state_mutex);
+    failing_kernel = name == nullptr ? "" : name;
+    launches_before_failure = after;
+}
+
+// *address = bytes of device memory, uninitialised (NaN-filled), 256-byte aligned like cudaMalloc's;
+// kOutOfMemory when a cap is set and this would exceed it.
 int emu_malloc(std::size_t bytes, void** address) {
+    {
+        std::lock_guard<std::mutex> lock(state_mutex);
+        if (memory_limit != 0 && allocated_bytes + bytes > memory_limit) {
+            last_error = "out of memory";
+            return kOutOfMemory;
+        }
+    }
     std::size_t total = kGuard + (bytes + kGuard - 1) / kGuard * kGuard + kGuard;
     auto* base = static_cast<unsigned char*>(std::aligned_alloc(kGuard, total));
     if (base == nullptr) {
@@ -238,16 +288,20 @@ int emu_malloc(std::size_t bytes, void** address) {
     std::memset(base + kGuard, kFreshByte, bytes);
     std::lock_guard<std::mutex> lock(state_mutex);
     allocations[reinterpret_cast<std::uintptr_t>(base + kGuard)] = bytes;
+    allocated_bytes += bytes;
     *address = base + kGuard;
     return kOk;
 }
 
 int emu_free(void* address) {
     std::lock_guard<std::mutex> lock(state_mutex);
-    if (allocations.erase(reinterpret_cast<std::uintptr_t>(address)) == 0) {
+    auto it = allocations.find(reinterpret_cast<std::uintptr_t>(address));
+    if (it == allocations.end()) {
         last_error = "free of an address that is not a live allocation";
         return kError;
     }
+    allocated_bytes -= it->second;
+    allocations.erase(it);
     std::free(static_cast<unsigned char*>(address) - kGuard);
     return kOk;
 }
@@ -296,6 +350,9 @@ int emu_launch(const void* kernel, unsigned int grid_x, unsigned int grid_y, uns
     unsigned long long threads = 1ULL * block_x * block_y * block_z;
     if (grid_x == 0 || grid_y == 0 || grid_z == 0 || threads == 0 || threads > kMaxThreadsPerBlock) {
         return fail(std::string(entry->name) + ": invalid launch configuration");
+    }
+    if (injected_failure(entry->name)) {
+        return fail(std::string(entry->name) + ": injected launch failure (as a kernel that faults on a GPU)");
     }
     std::lock_guard<std::mutex> lock(launch_mutex);
     block_threads().run(Launch{entry->bind(args), dim3{grid_x, grid_y, grid_z}, dim3{block_x, block_y, block_z}});

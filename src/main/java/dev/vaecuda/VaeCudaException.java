@@ -1,5 +1,13 @@
 package dev.vaecuda;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+
 /**
  * A problem the user can fix (bad input, bad options, missing files): its message is one line
  * that names the thing and what was expected, and it carries the process exit code.
@@ -24,5 +32,21 @@ public class VaeCudaException extends RuntimeException {
 
     public int exitCode() {
         return exitCode;
+    }
+
+    /** A failure to {@code action} (e.g. "write checkpoint") {@code file}, with the system's reason and no class names. */
+    public static VaeCudaException io(Path file, String action, IOException e) {
+        return new VaeCudaException(FAILURE, file + ": cannot " + action + ": " + reason(e), e);
+    }
+
+    private static String reason(IOException e) {
+        return switch (e) {
+            case NoSuchFileException missing -> "no such file or folder: " + missing.getFile();
+            case AccessDeniedException denied -> "permission denied: " + denied.getFile();
+            case FileAlreadyExistsException exists -> "already exists: " + exists.getFile();
+            case NotDirectoryException notFolder -> "not a folder: " + notFolder.getFile();
+            case FileSystemException other when other.getReason() != null -> other.getReason() + ": " + other.getFile();
+            default -> e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        };
     }
 }

@@ -22,7 +22,7 @@ final class DeviceOptions {
     Integer threads;
 
     @Option(names = "--sync-debug",
-            description = "CUDA: synchronise after every kernel launch, so an error names the kernel that made it.")
+            description = "CUDA: launch every kernel on its own (no graph) and synchronise after it, so an error names the kernel that made it.")
     boolean syncDebug;
 
     @Option(names = "--no-graph",
@@ -32,9 +32,9 @@ final class DeviceOptions {
     @Option(names = "--tf32", description = "CUDA: let cuBLAS use TF32 tensor cores for the GEMMs (faster, about 1e-3 relative error).")
     boolean tf32;
 
-    /** Whether a step recorded once is replayed (a CUDA graph on a GPU). */
+    /** Whether a step recorded once is replayed (a CUDA graph on a GPU); not with --sync-debug, whose errors name kernels. */
     boolean replaySteps() {
-        return !noGraph;
+        return !noGraph && !syncDebug;
     }
 
     Backend open(PrintWriter out) {

@@ -15,6 +15,13 @@ final class OptionChecks {
         return value;
     }
 
+    static int inRange(CommandSpec spec, String option, int value, int minimum, int maximum) {
+        if (value < minimum || value > maximum) {
+            throw new ParameterException(spec.commandLine(), option + " must be " + minimum + ".." + maximum + ", got " + value);
+        }
+        return value;
+    }
+
     static float positiveFinite(CommandSpec spec, String option, float value) {
         if (!(value > 0f) || Float.isInfinite(value)) {
             throw new ParameterException(spec.commandLine(), option + " must be a finite number > 0, got " + value);

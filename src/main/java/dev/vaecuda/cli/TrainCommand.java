@@ -9,6 +9,7 @@ import dev.vaecuda.model.ModelConfig;
 import dev.vaecuda.train.Checkpoint;
 import dev.vaecuda.train.CheckpointFile;
 import dev.vaecuda.train.RunConfig;
+import dev.vaecuda.train.StopRequest;
 import dev.vaecuda.train.TrainingOptions;
 import dev.vaecuda.train.TrainingProgress;
 import dev.vaecuda.train.TrainingSession;
@@ -16,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -91,6 +93,8 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint checkpoint = resume == null ? null : CheckpointFile.read(resume);
         if (checkpoint == null) {
             validateOptions();
+        } else {
+            refuseOptionsThatDisagreeWith(checkpoint.config());
         }
         if (checkpoint == null && !overwrite && Files.exists(out.resolve(TrainingSession.CHECKPOINT))) {
             throw new ParameterException(spec.commandLine(), out + " already holds a run; continue it with --resume "
@@ -109,12 +113,36 @@ final class TrainCommand implements Callable<Integer> {
         ImageSet testSet = limited(kind.load(dir, Split.TEST), n);
         RunConfig config = checkpoint == null ? configFromOptions(trainSet.rows(), trainSet.cols())
                 : checkpoint.config().withEpochs(epochs);
-        try (Backend backend = deviceOptions.open(console)) {
-            new TrainingSession(config, out, checkpoint, deviceOptions.replaySteps()).run(backend, trainSet, testSet,
-                    console, TrainingProgress.forConsole(console, trainSet.count(), config.training().batchSize(),
-                            config.training().epochs()));
+        StopRequest stop = new StopRequest();
+        try (SignalTrap trap = new SignalTrap(stop, console); Backend backend = deviceOptions.open(console)) {
+            boolean finished = new TrainingSession(config, out, checkpoint, deviceOptions.replaySteps()).run(backend,
+                    trainSet, testSet, console, TrainingProgress.forConsole(console, trainSet.count(),
+                            config.training().batchSize(), config.training().epochs()), stop);
+            return finished ? 0 : stop.reason().orElseThrow().exitCode();
         }
-        return 0;
+    }
+
+    /** A resumed run keeps its model and training options: one given again must say the same. */
+    private void refuseOptionsThatDisagreeWith(RunConfig saved) {
+        ModelConfig model = saved.model();
+        TrainingOptions training = saved.training();
+        agree("--dataset", dataset, saved.dataset());
+        agree("--hidden", hidden, model.hidden());
+        agree("--latent", latent, model.latent());
+        agree("--loss", loss, model.loss().name().toLowerCase(Locale.ROOT));
+        agree("--beta", beta, model.beta());
+        agree("--batch-size", batchSize, training.batchSize());
+        agree("--lr", learningRate, training.learningRate());
+        agree("--seed", seed, training.seed());
+        agree("--limit", limit, training.limit());
+        agree("--binarize", binarize, training.binarize());
+    }
+
+    private void agree(String option, Object given, Object saved) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option) && !given.equals(saved)) {
+            throw new ParameterException(spec.commandLine(), option + " " + given + " differs from the checkpoint's "
+                    + saved + ": a resumed run keeps the model and training options it started with");
+        }
     }
 
     private static ImageSet limited(ImageSet set, int n) {
@@ -129,12 +157,12 @@ final class TrainCommand implements Callable<Integer> {
         }
         lossKind();
         for (int size : hidden) {
-            OptionChecks.atLeast(spec, "--hidden", size, 1);
+            OptionChecks.inRange(spec, "--hidden", size, 1, ModelConfig.MAX_LAYER_WIDTH);
         }
         OptionChecks.positiveFinite(spec, "--lr", learningRate);
         OptionChecks.nonNegativeFinite(spec, "--beta", beta);
         OptionChecks.atLeast(spec, "--limit", limit, 0);
-        OptionChecks.atLeast(spec, "--latent", latent, 1);
+        OptionChecks.inRange(spec, "--latent", latent, 1, ModelConfig.MAX_LAYER_WIDTH);
         OptionChecks.atLeast(spec, "--batch-size", batchSize, 1);
         OptionChecks.atLeast(spec, "--epochs", epochs, 1);
     }
@@ -147,9 +175,18 @@ final class TrainCommand implements Callable<Integer> {
         };
     }
 
-    /** The model takes the data's image size. */
+    /** The model takes the data's image size; its buffers must fit in int-indexed arrays. */
     private RunConfig configFromOptions(int imageHeight, int imageWidth) {
         ModelConfig model = new ModelConfig(imageHeight, imageWidth, hidden, latent, lossKind(), beta);
+        if (model.parameterCount() > Integer.MAX_VALUE) {
+            throw new ParameterException(spec.commandLine(), "--hidden " + hidden + " and --latent " + latent + " on "
+                    + imageHeight + "x" + imageWidth + " images make " + model.parameterCount()
+                    + " parameters, more than the " + Integer.MAX_VALUE + " a buffer holds");
+        }
+        if (model.activationFloats(batchSize) > Integer.MAX_VALUE) {
+            throw new ParameterException(spec.commandLine(), "--batch-size " + batchSize + " makes activations of "
+                    + model.activationFloats(batchSize) + " floats, more than the " + Integer.MAX_VALUE + " a buffer holds");
+        }
         TrainingOptions training = new TrainingOptions(learningRate, batchSize, epochs, seed, limit, binarize);
         return new RunConfig(dataset, model, training);
     }

@@ -7,7 +7,8 @@ import picocli.CommandLine;
 /**
  * Builds the command line with the project's error policy, for {@link Main} and the tests:
  * a problem prints one line {@code error: ...} (the stack trace only with --verbose) and
- * exits 2 for invalid usage, 1 for a failure while running.
+ * exits 2 for invalid usage, 1 for a failure while running; running out of Java heap is such a
+ * failure too.
  */
 public final class VaeCli {
     private VaeCli() {
@@ -15,9 +16,23 @@ public final class VaeCli {
 
     public static CommandLine create() {
         CommandLine cli = new CommandLine(new VaeCommand());
+        cli.setExecutionStrategy(VaeCli::runReportingHeapExhaustion);
         cli.setExecutionExceptionHandler(VaeCli::handleExecutionException);
         cli.setParameterExceptionHandler(VaeCli::handleParameterException);
         return cli;
+    }
+
+    /** Runs the command; an OutOfMemoryError (an Error, which picocli lets through) becomes a one-line failure. */
+    private static int runReportingHeapExhaustion(CommandLine.ParseResult parsed) {
+        try {
+            return new CommandLine.RunLast().execute(parsed);
+        } catch (OutOfMemoryError e) {
+            CommandLine command = parsed.asCommandLineList().getLast();
+            throw new CommandLine.ExecutionException(command, e.toString(), new VaeCudaException(VaeCudaException.FAILURE,
+                    "out of memory (" + e.getMessage() + "): the Java heap holds at most "
+                            + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB; use a smaller model, --batch-size"
+                            + " or --limit, or give java more with -Xmx", e));
+        }
     }
 
     private static int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {

@@ -27,8 +27,8 @@ final class Linear {
         this.biasGrad = grads.slice(offset + in * out, out);
     }
 
-    static int parameterCount(int in, int out) {
-        return in * out + out;
+    static long parameterCount(int in, int out) {
+        return (long) in * out + out;
     }
 
     /** y = x W^T, without the bias. Column-major: y^T (out, rows) = W (out, in) x^T. Overwrites y. */

@@ -21,14 +21,14 @@ final class Mlp {
         outputGrads = new DeviceBuffer[layers.length];
         for (int i = 0; i < layers.length; i++) {
             layers[i] = new Linear(sizes[i], sizes[i + 1], params, grads, offset);
-            offset += Linear.parameterCount(sizes[i], sizes[i + 1]);
+            offset += Math.toIntExact(Linear.parameterCount(sizes[i], sizes[i + 1]));
             outputs[i] = backend.allocate(capacity * sizes[i + 1]);
             outputGrads[i] = backend.allocate(capacity * sizes[i + 1]);
         }
     }
 
-    static int parameterCount(int[] sizes) {
-        int count = 0;
+    static long parameterCount(int[] sizes) {
+        long count = 0;
         for (int i = 0; i + 1 < sizes.length; i++) {
             count += Linear.parameterCount(sizes[i], sizes[i + 1]);
         }

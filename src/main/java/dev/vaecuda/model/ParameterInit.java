@@ -12,17 +12,17 @@ final class ParameterInit {
 
     /** Fills the flat vector, layer by layer, for chains of the given sizes in order. */
     static float[] pytorchDefault(long seed, int[]... chains) {
-        int total = 0;
+        long total = 0;
         for (int[] sizes : chains) {
             total += Mlp.parameterCount(sizes);
         }
-        float[] params = new float[total];
+        float[] params = new float[Math.toIntExact(total)];
         SplittableRandom random = new SplittableRandom(seed);
         int at = 0;
         for (int[] sizes : chains) {
             for (int i = 0; i + 1 < sizes.length; i++) {
                 double bound = 1.0 / Math.sqrt(sizes[i]);
-                int count = Linear.parameterCount(sizes[i], sizes[i + 1]);
+                long count = Linear.parameterCount(sizes[i], sizes[i + 1]);
                 for (int j = 0; j < count; j++) {
                     params[at++] = (float) random.nextDouble(-bound, bound);
                 }

@@ -3,7 +3,6 @@ package dev.vaecuda.model;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceStepState;
-import java.util.stream.IntStream;
 
 /**
  * The VAE as a fixed sequence of backend calls, for batches of up to {@code capacity} images.
@@ -40,14 +39,10 @@ public final class Vae {
         this.config = config;
         this.capacity = capacity;
         int latent = config.latent();
-        int[] hidden = config.hidden().stream().mapToInt(Integer::intValue).toArray();
-        encoderSizes = IntStream.concat(IntStream.concat(IntStream.of(config.pixels()), IntStream.of(hidden)),
-                IntStream.of(2 * latent)).toArray();
-        decoderSizes = IntStream.concat(IntStream.concat(IntStream.of(latent),
-                IntStream.range(0, hidden.length).map(i -> hidden[hidden.length - 1 - i])),
-                IntStream.of(config.pixels())).toArray();
-        int encoderCount = Mlp.parameterCount(encoderSizes);
-        int total = encoderCount + Mlp.parameterCount(decoderSizes);
+        encoderSizes = config.encoderSizes();
+        decoderSizes = config.decoderSizes();
+        int encoderCount = Math.toIntExact(Mlp.parameterCount(encoderSizes));
+        int total = Math.toIntExact(config.parameterCount());
         params = backend.allocate(total);
         grads = backend.allocate(total);
         encoder = new Mlp(backend, encoderSizes, params, grads, 0, capacity);
@@ -176,9 +171,21 @@ public final class Vae {
 
     /** Reads the summed loss accumulated since the last call, and resets it. Synchronises. */
     public double takeLossSum() {
-        backend.download(lossSum, lossHost);
+        double sum = lossSum();
         backend.zero(lossSum, 1);
+        return sum;
+    }
+
+    /** Reads the summed loss accumulated so far, leaving it to accumulate further. Synchronises. */
+    public double lossSum() {
+        backend.download(lossSum, lossHost);
         return lossHost[0];
+    }
+
+    /** Sets the loss accumulator, e.g. to a resumed epoch's partial sum: a float on the device, as it was. */
+    public void setLossSum(double sum) {
+        lossHost[0] = (float) sum;
+        backend.upload(lossHost, lossSum);
     }
 
     private void checkRows(int rows) {

@@ -1,6 +1,5 @@
 package dev.vaecuda.train;
 
-import dev.vaecuda.VaeCudaException;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.model.Vae;
 
@@ -14,18 +13,22 @@ public record Checkpoint(RunConfig config, long step, int epochsCompleted, int b
                          float[] secondMoment) {
 
     public Checkpoint {
+        if (parameters.length != config.model().parameterCount()) {
+            throw new IllegalArgumentException(parameters.length + " parameters for a model of "
+                    + config.model().parameterCount());
+        }
         if (parameters.length != firstMoment.length || parameters.length != secondMoment.length) {
             throw new IllegalArgumentException("parameters and Adam moments differ in length");
+        }
+        if (step < 0 || epochsCompleted < 0 || batchesIntoEpoch < 0 || !Double.isFinite(partialTrainLossSum)) {
+            throw new IllegalArgumentException("negative or non-finite position: step " + step + ", epochs "
+                    + epochsCompleted + ", batches " + batchesIntoEpoch + ", partial loss " + partialTrainLossSum);
         }
     }
 
     /** A VAE of this run's shape holding these parameters, for batches of up to the run's batch size. */
     public Vae restoreVae(Backend backend) {
         Vae vae = new Vae(backend, config.model(), config.training().batchSize());
-        if (parameters.length != vae.parameterCount()) {
-            throw new VaeCudaException(VaeCudaException.FAILURE, "checkpoint has " + parameters.length
-                    + " parameters, its configuration's model " + vae.parameterCount());
-        }
         backend.upload(parameters, vae.parameters());
         return vae;
     }

@@ -4,16 +4,14 @@ import dev.vaecuda.VaeCudaException;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.zip.CRC32;
 
 /**
@@ -29,36 +27,24 @@ import java.util.zip.CRC32;
  * float[P] x3 parameters, Adam first moment, Adam second moment
  * long        CRC32 of every byte before it
  * </pre>
- * Written to a temporary file in the same folder, forced to disk, then renamed over the
- * target, so a crash never leaves a damaged checkpoint under the real name.
+ * P must be the parameter count of the configuration's model. Written through {@link AtomicFile},
+ * so a crash never leaves a damaged checkpoint under the real name.
  */
 public final class CheckpointFile {
     static final byte[] MAGIC = "VAECKPT\0".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
     private static final int MAX_CONFIG_BYTES = 1 << 20;
+    // magic and format version
+    private static final int HEAD_BYTES = MAGIC.length + 4;
 
     private CheckpointFile() {
     }
 
     public static void write(Path file, Checkpoint checkpoint) {
-        byte[] bytes = encode(checkpoint);
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFile.write(file, encode(checkpoint));
         } catch (IOException e) {
-            throw new VaeCudaException(VaeCudaException.FAILURE, file + ": cannot write checkpoint: " + e, e);
+            throw VaeCudaException.io(file, "write checkpoint", e);
         }
     }
 
@@ -90,30 +76,39 @@ public final class CheckpointFile {
         return bytes.toByteArray();
     }
 
+    /** Reads and checks a checkpoint; memory is allocated for the whole file only once its head shows the format. */
     public static Checkpoint read(Path file) {
         byte[] bytes;
-        try {
+        try (InputStream in = Files.newInputStream(file)) {
+            checkHead(file.toString(), in.readNBytes(HEAD_BYTES));
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new VaeCudaException(VaeCudaException.FAILURE, file + ": no such checkpoint file");
+        } catch (OutOfMemoryError e) {
+            throw new VaeCudaException(VaeCudaException.FAILURE, file + ": too large to read as a checkpoint: " + e.getMessage());
         } catch (IOException e) {
-            throw new VaeCudaException(VaeCudaException.FAILURE, file + ": cannot read checkpoint: " + e);
+            throw VaeCudaException.io(file, "read checkpoint", e);
         }
         return decode(file, bytes);
     }
 
-    static Checkpoint decode(Path file, byte[] bytes) {
-        String name = file.toString();
-        if (bytes.length < MAGIC.length + 4 || !java.util.Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+    /** The magic and the format version, at the start of {@code bytes}. */
+    private static void checkHead(String name, byte[] bytes) {
+        if (bytes.length < HEAD_BYTES || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw failure(name, "not a vae-cuda checkpoint (magic: expected \"VAECKPT\\0\")");
         }
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        in.position(MAGIC.length);
-        int version = in.getInt();
+        int version = ByteBuffer.wrap(bytes, MAGIC.length, 4).getInt();
         if (version != VERSION) {
             throw failure(name, "checkpoint format version " + version + ", this program reads version " + VERSION);
         }
-        if (bytes.length < MAGIC.length + 4 + 8) {
+    }
+
+    static Checkpoint decode(Path file, byte[] bytes) {
+        String name = file.toString();
+        checkHead(name, bytes);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        in.position(HEAD_BYTES);
+        if (bytes.length < HEAD_BYTES + 8) {
             throw failure(name, "truncated checkpoint (" + bytes.length + " bytes)");
         }
         CRC32 crc = new CRC32();
@@ -138,6 +133,10 @@ public final class CheckpointFile {
             int count = in.getInt();
             if (count < 0 || (long) count * 12 + 8 != in.remaining()) {
                 throw failure(name, "parameter count " + count + " does not match the file's size");
+            }
+            if (count != config.model().parameterCount()) {
+                throw failure(name, "the model of its configuration has " + config.model().parameterCount()
+                        + " parameters, the file holds " + count + ": another model's shape");
             }
             float[][] arrays = new float[3][count];
             for (float[] array : arrays) {

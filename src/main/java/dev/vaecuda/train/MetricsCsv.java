@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -15,17 +16,22 @@ public final class MetricsCsv {
 
     private final Path file;
 
-    /** Starts a new file, or continues an existing one when {@code append} (a resumed run). */
-    public MetricsCsv(Path file, boolean append) {
+    /**
+     * Starts a new file when {@code epochsKept} is 0; otherwise (a resumed run) keeps the existing
+     * file's rows of epochs up to {@code epochsKept} and drops the others, which the run trains again.
+     */
+    public MetricsCsv(Path file, int epochsKept) {
         this.file = file;
-        if (!append || !Files.exists(file)) {
-            write(HEADER + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+        List<String> lines = new ArrayList<>(List.of(HEADER));
+        if (epochsKept > 0 && Files.exists(file)) {
+            lines.addAll(rowsUpTo(epochsKept));
         }
+        replace(lines);
     }
 
     public void append(EpochResult result) {
-        write(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.3f,%.1f%n", result.epoch(), result.trainLoss(),
-                result.testLoss(), result.trainSeconds(), result.imagesPerSecond()), StandardOpenOption.APPEND);
+        appendLine(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.3f,%.1f%n", result.epoch(), result.trainLoss(),
+                result.testLoss(), result.trainSeconds(), result.imagesPerSecond()));
     }
 
     /** The rows of an existing file, in order. */
@@ -37,17 +43,36 @@ public final class MetricsCsv {
                             Double.parseDouble(f[3]), Double.parseDouble(f[4])))
                     .toList();
         } catch (IOException e) {
-            throw new VaeCudaException(VaeCudaException.FAILURE, file + ": cannot read metrics: " + e.getMessage(), e);
+            throw VaeCudaException.io(file, "read metrics", e);
         } catch (RuntimeException e) {
             throw new VaeCudaException(VaeCudaException.FAILURE, file + ": malformed metrics row: " + e.getMessage(), e);
         }
     }
 
-    private void write(String text, StandardOpenOption mode) {
+    private List<String> rowsUpTo(int epoch) {
         try {
-            Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode);
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().skip(1)
+                    .filter(line -> line.matches("\\d{1,9},.*") && Integer.parseInt(line.substring(0, line.indexOf(','))) <= epoch)
+                    .toList();
         } catch (IOException e) {
-            throw new VaeCudaException(VaeCudaException.FAILURE, file + ": cannot write metrics: " + e.getMessage(), e);
+            throw VaeCudaException.io(file, "read metrics", e);
+        }
+    }
+
+    private void replace(List<String> lines) {
+        try {
+            AtomicFile.write(file, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw VaeCudaException.io(file, "write metrics", e);
+        }
+    }
+
+    private void appendLine(String row) {
+        try {
+            Files.writeString(file, row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw VaeCudaException.io(file, "write metrics", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.vaecuda.train;
 
+import dev.vaecuda.VaeCudaException;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
@@ -7,15 +8,22 @@ import dev.vaecuda.backend.DeviceStepState;
 import dev.vaecuda.backend.Replayable;
 import dev.vaecuda.model.RngStreams;
 import dev.vaecuda.model.Vae;
+import java.util.Optional;
 
 /**
  * The training loop over device-resident data: per epoch, a shuffled order and the step state
  * uploaded once; then per batch one step (gather, forward, backward, Adam) that reads the
  * batch's position and the step number from the device-side step state. A full batch's step is
  * recorded once and replayed (a CUDA graph on a GPU) unless {@code replaySteps} is off; the
- * last, partial batch of an epoch runs directly. The loss is read back once per epoch.
+ * last, partial batch of an epoch runs directly. The loss accumulates on the device over the
+ * epoch; the host reads the running sum every {@link #LOSS_CHECK_STEPS} steps, to stop when it
+ * is not finite. Training can stop between two steps of an epoch and continue there exactly:
+ * the epoch's order is recomputed from (seed, epoch), the step state and the running loss sum
+ * are restored.
  */
 public final class Trainer implements AutoCloseable {
+    /** Steps between two reads of the running loss sum: one synchronisation per interval, not per step. */
+    public static final int LOSS_CHECK_STEPS = 50;
 
     /** Told after every batch, e.g. to draw a progress bar. */
     @FunctionalInterface
@@ -37,6 +45,9 @@ public final class Trainer implements AutoCloseable {
     private Replayable fullBatchStep;
     private long step;
     private int epochsCompleted;
+    // how far into the current epoch training stands, and the loss summed over those batches
+    private int batchesIntoEpoch;
+    private double partialLossSum;
 
     public Trainer(Backend backend, Vae vae, TrainingOptions options, DeviceImages train, DeviceImages test,
                    boolean replaySteps) {
@@ -66,30 +77,83 @@ public final class Trainer implements AutoCloseable {
         return epochsCompleted;
     }
 
-    /** Trains one epoch, then evaluates on the test set. */
-    public EpochResult trainEpoch(BatchListener listener) {
+    /** Batches of the current epoch already trained: 0 except after a stop or a resume inside an epoch. */
+    public int batchesIntoEpoch() {
+        return batchesIntoEpoch;
+    }
+
+    /** Batches per epoch. */
+    public int batchesPerEpoch() {
+        return ceilDiv(train.count(), options.batchSize());
+    }
+
+    /**
+     * Trains the current epoch from where it stands, then evaluates on the test set. When
+     * {@code stop} is requested, returns empty after the step under way, unless that step ended
+     * the epoch; {@link #checkpoint} then saves the position inside the epoch. Throws
+     * {@link TrainingDivergedException} when the loss is not finite; a failure of the device
+     * inside a step is reported with the step it happened in.
+     */
+    public Optional<EpochResult> trainEpoch(BatchListener listener, StopRequest stop) {
         int epoch = epochsCompleted + 1;
         EpochOrder.shuffle(options.seed(), epoch, orderHost);
         backend.upload(orderHost, order);
-        backend.setStepState(trainState, step, 0);
-        int n = train.count(), batchSize = options.batchSize();
-        int batches = ceilDiv(n, batchSize);
-        vae.takeLossSum();
+        int firstBatch = batchesIntoEpoch, n = train.count(), batchSize = options.batchSize();
+        int batches = batchesPerEpoch();
+        if (firstBatch >= batches) {
+            throw new VaeCudaException(VaeCudaException.FAILURE, "the checkpoint stopped after batch " + firstBatch
+                    + " of an epoch, but this training set of " + n + " images has only " + batches
+                    + " batches of " + batchSize + ": it is not the data the run started with");
+        }
+        backend.setStepState(trainState, step, firstBatch);
+        vae.setLossSum(partialLossSum);
+        long checkedUpTo = step;
         long start = System.nanoTime();
-        for (int batch = 0; batch < batches; batch++) {
+        for (int batch = firstBatch; batch < batches; batch++) {
             int rows = Math.min(batchSize, n - batch * batchSize);
-            if (rows == batchSize && replaySteps) {
-                fullBatchStep().replay();
-            } else {
-                trainStep(rows);
+            try {
+                if (rows == batchSize && replaySteps) {
+                    fullBatchStep().replay();
+                } else {
+                    trainStep(rows);
+                }
+            } catch (VaeCudaException e) {
+                throw new VaeCudaException(e.exitCode(), String.format("step %d (epoch %d, batch %d of %d) failed: %s",
+                        step + 1, epoch, batch + 1, batches, e.getMessage()), e);
             }
             step++;
+            batchesIntoEpoch = batch + 1;
+            if (step % LOSS_CHECK_STEPS == 0) {
+                checkFinite(vae.lossSum(), checkedUpTo, epoch);
+                checkedUpTo = step;
+            }
             listener.batchEnded(epoch, batch + 1, batches);
+            if (stop.requested() && batch + 1 < batches) {
+                partialLossSum = checkFinite(vae.lossSum(), checkedUpTo, epoch);
+                return Optional.empty();
+            }
         }
-        double trainLoss = vae.takeLossSum() / n;
+        double trainLoss = checkFinite(vae.takeLossSum(), checkedUpTo, epoch) / n;
         double seconds = (System.nanoTime() - start) / 1e9;
         epochsCompleted = epoch;
-        return new EpochResult(epoch, trainLoss, evaluate(epoch), seconds, n / seconds);
+        batchesIntoEpoch = 0;
+        partialLossSum = 0;
+        double testLoss = evaluate(epoch);
+        if (!Double.isFinite(testLoss)) {
+            throw new TrainingDivergedException("the test loss after epoch " + epoch + " is " + testLoss
+                    + ": the parameters are not finite after step " + step);
+        }
+        int trained = n - firstBatch * batchSize;
+        return Optional.of(new EpochResult(epoch, trainLoss, testLoss, seconds, trained / seconds));
+    }
+
+    /** {@code lossSum} when finite; otherwise it went bad in one of the steps after {@code checkedUpTo}. */
+    private double checkFinite(double lossSum, long checkedUpTo, int epoch) {
+        if (!Double.isFinite(lossSum)) {
+            throw new TrainingDivergedException("the training loss is " + lossSum + (step - checkedUpTo == 1
+                    ? " at step " + step : " at a step in " + (checkedUpTo + 1) + ".." + step) + " (epoch " + epoch + ")");
+        }
+        return lossSum;
     }
 
     private void trainStep(int rows) {
@@ -119,22 +183,30 @@ public final class Trainer implements AutoCloseable {
         return vae.takeLossSum() / n;
     }
 
+    /** The state to continue from, at an epoch's end or between two of its steps; never a diverged one. */
     public Checkpoint checkpoint(RunConfig config) {
         int p = vae.parameterCount();
         float[] params = new float[p], m = new float[p], v = new float[p];
         backend.download(vae.parameters(), params);
         backend.download(vae.adam().firstMoment(), m);
         backend.download(vae.adam().secondMoment(), v);
-        return new Checkpoint(config, step, epochsCompleted, 0, 0.0, params, m, v);
+        for (float value : params) {
+            if (!Float.isFinite(value)) {
+                throw new TrainingDivergedException("the parameters are not finite after step " + step);
+            }
+        }
+        return new Checkpoint(config, step, epochsCompleted, batchesIntoEpoch, partialLossSum, params, m, v);
     }
 
-    /** Continues from a checkpoint taken at an epoch boundary by a run of the same model. */
+    /** Continues from a checkpoint of a run of the same model, taken at an epoch's end or inside an epoch. */
     public void restore(Checkpoint checkpoint) {
         backend.upload(checkpoint.parameters(), vae.parameters());
         backend.upload(checkpoint.firstMoment(), vae.adam().firstMoment());
         backend.upload(checkpoint.secondMoment(), vae.adam().secondMoment());
         step = checkpoint.step();
         epochsCompleted = checkpoint.epochsCompleted();
+        batchesIntoEpoch = checkpoint.batchesIntoEpoch();
+        partialLossSum = checkpoint.partialTrainLossSum();
     }
 
     static int ceilDiv(int a, int b) {

@@ -78,9 +78,11 @@ public final class TrainingProgress {
         private final int batchSize;
         private final int epochs;
         private final long intervalNanos;
+        private int epoch;
         private long epochStart;
         private long lastLine;
         private int lastTenth;
+        private int firstDone;
 
         Lines(PrintWriter out, int images, int batchSize, int epochs, long intervalNanos) {
             this.out = out;
@@ -93,18 +95,21 @@ public final class TrainingProgress {
         @Override
         public void batchEnded(int epoch, int batch, int batches) {
             long now = System.nanoTime();
-            if (batch == 1) {
-                // the clock starts after the first batch, which also warms up the code
+            int done = imagesDone(batch, batchSize, images);
+            if (epoch != this.epoch) {
+                // the clock starts after the epoch's first batch here (a resumed epoch starts inside),
+                // which also warms up the code
+                this.epoch = epoch;
                 epochStart = now;
                 lastLine = now;
-                lastTenth = 0;
+                lastTenth = (int) (10L * done / images);
+                firstDone = done;
             }
-            int done = imagesDone(batch, batchSize, images);
             int tenth = (int) (10L * done / images);
             // the last tenth is the epoch's own line, which follows
             if (tenth > lastTenth && tenth < 10 && now - lastLine >= intervalNanos) {
                 double seconds = (now - epochStart) / 1e9;
-                int measured = done - imagesDone(1, batchSize, images);
+                int measured = done - firstDone;
                 double rate = seconds > 0 ? measured / seconds : 0;
                 out.printf(Locale.ROOT, "epoch %d/%d  %3d%%  %d/%d images  %.0f images/s  ETA %.0f s%n", epoch, epochs,
                         100L * done / images, done, images, rate, rate > 0 ? (images - done) / rate : 0.0);

@@ -11,11 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A whole `train` run in an output folder: config.json, then per epoch one printed line, a
  * metrics.csv row, a checkpoint and the epoch's pictures ({@link EpochFigures}). Resumes from
- * a checkpoint when given one.
+ * a checkpoint when given one, also from inside an epoch. Stops between two steps when asked,
+ * saving a checkpoint there. When training diverges it stops and saves nothing, so the last
+ * checkpoint written stays the last good one.
  */
 public final class TrainingSession {
     public static final String CHECKPOINT = "checkpoint.vae";
@@ -26,6 +29,8 @@ public final class TrainingSession {
     private final Path outDir;
     private final Checkpoint resumeFrom;
     private final boolean replaySteps;
+    // what the last checkpoint this session wrote holds, for the message when training diverges
+    private String lastSaved;
 
     /**
      * {@code resumeFrom} may be null for a fresh run; {@code config} then sets the model's shape.
@@ -38,9 +43,11 @@ public final class TrainingSession {
         this.replaySteps = replaySteps;
     }
 
-    public void run(Backend backend, ImageSet trainSet, ImageSet testSet, PrintWriter out,
-                    Trainer.BatchListener progress) {
-        checkImageSize(trainSet);
+    /** Trains up to the configured epochs: true when it got there, false when {@code stop} was requested first. */
+    public boolean run(Backend backend, ImageSet trainSet, ImageSet testSet, PrintWriter out,
+                       Trainer.BatchListener progress, StopRequest stop) {
+        checkImageSize("training", trainSet);
+        checkImageSize("test", testSet);
         prepareOutDir();
         writeConfig();
         int batchSize = config.training().batchSize();
@@ -48,44 +55,72 @@ public final class TrainingSession {
         DeviceImages train = backend.uploadImages(trainSet.pixels(), trainSet.count(), trainSet.pixelsPerImage());
         DeviceImages test = backend.uploadImages(testSet.pixels(), testSet.count(), testSet.pixelsPerImage());
         try (Trainer trainer = new Trainer(backend, vae, config.training(), train, test, replaySteps)) {
-            train(backend, trainer, vae, trainSet, testSet, batchSize, out, progress);
+            return train(backend, trainer, vae, trainSet, testSet, batchSize, out, progress, stop);
+        } catch (TrainingDivergedException e) {
+            throw new VaeCudaException(e.exitCode(), e.getMessage() + "; " + (lastSaved != null ? lastSaved
+                    : resumeFrom != null ? "the checkpoint it resumed from keeps the last good state (" + position(
+                            resumeFrom.step(), resumeFrom.epochsCompleted(), resumeFrom.batchesIntoEpoch()) + ")"
+                    : "no checkpoint was written") + "; a lower --lr may help", e);
         }
     }
 
-    private void train(Backend backend, Trainer trainer, Vae vae, ImageSet trainSet, ImageSet testSet, int batchSize,
-                       PrintWriter out, Trainer.BatchListener progress) {
+    private boolean train(Backend backend, Trainer trainer, Vae vae, ImageSet trainSet, ImageSet testSet, int batchSize,
+                          PrintWriter out, Trainer.BatchListener progress, StopRequest stop) {
         if (resumeFrom != null) {
-            if (resumeFrom.parameters().length != vae.parameterCount()) {
-                throw new VaeCudaException(VaeCudaException.FAILURE, "checkpoint has " + resumeFrom.parameters().length
-                        + " parameters, the model " + vae.parameterCount());
-            }
             trainer.restore(resumeFrom);
         } else {
             vae.initialize(config.training().seed());
         }
-        MetricsCsv metrics = new MetricsCsv(outDir.resolve(METRICS), resumeFrom != null);
+        MetricsCsv metrics = new MetricsCsv(outDir.resolve(METRICS), trainer.epochsCompleted());
         EpochFigures figures = new EpochFigures(backend, vae, testSet, config.training().seed(), outDir);
-        out.printf(Locale.ROOT, "training %s: %d train / %d test images, %d parameters, batch %d, epochs %d..%d%n",
+        out.printf(Locale.ROOT, "training %s: %d train / %d test images, %d parameters, batch %d, epochs %d..%d%s%n",
                 config.dataset(), trainSet.count(), testSet.count(), vae.parameterCount(), batchSize,
-                trainer.epochsCompleted() + 1, config.training().epochs());
+                trainer.epochsCompleted() + 1, config.training().epochs(), trainer.batchesIntoEpoch() == 0 ? ""
+                        : String.format(Locale.ROOT, ", epoch %d from batch %d of %d", trainer.epochsCompleted() + 1,
+                                trainer.batchesIntoEpoch() + 1, trainer.batchesPerEpoch()));
         out.flush();
         while (trainer.epochsCompleted() < config.training().epochs()) {
-            EpochResult result = trainer.trainEpoch(progress);
+            Optional<EpochResult> finished = trainer.trainEpoch(progress, stop);
+            if (finished.isEmpty()) {
+                Path file = save(trainer);
+                out.printf(Locale.ROOT, "%s: stopped after step %d (epoch %d, batch %d of %d), saved in %s;"
+                                + " continue with: train --resume %s --epochs %d%n",
+                        stop.reason().orElseThrow().name(), trainer.step(), trainer.epochsCompleted() + 1,
+                        trainer.batchesIntoEpoch(), trainer.batchesPerEpoch(), file, file, config.training().epochs());
+                out.flush();
+                return false;
+            }
+            EpochResult result = finished.get();
             out.printf(Locale.ROOT, "epoch %d/%d  train_loss %.4f  test_loss %.4f  %.2f s  %.0f images/s%n",
                     result.epoch(), config.training().epochs(), result.trainLoss(), result.testLoss(),
                     result.trainSeconds(), result.imagesPerSecond());
             out.flush();
+            // the row before the checkpoint: a resume drops rows after the checkpoint's epoch, so none is lost or doubled
             metrics.append(result);
-            CheckpointFile.write(outDir.resolve(CHECKPOINT), trainer.checkpoint(config));
+            save(trainer);
             figures.write(result.epoch());
         }
+        return true;
     }
 
-    private void checkImageSize(ImageSet set) {
+    private Path save(Trainer trainer) {
+        Path file = outDir.resolve(CHECKPOINT);
+        CheckpointFile.write(file, trainer.checkpoint(config));
+        lastSaved = file + " keeps the last good state (" + position(trainer.step(), trainer.epochsCompleted(),
+                trainer.batchesIntoEpoch()) + ")";
+        return file;
+    }
+
+    private static String position(long step, int epochsCompleted, int batchesIntoEpoch) {
+        return "step " + step + (batchesIntoEpoch == 0 ? ", end of epoch " + epochsCompleted
+                : ", epoch " + (epochsCompleted + 1) + " after batch " + batchesIntoEpoch);
+    }
+
+    private void checkImageSize(String split, ImageSet set) {
         int h = config.model().imageHeight(), w = config.model().imageWidth();
         if (set.rows() != h || set.cols() != w) {
-            throw new VaeCudaException(VaeCudaException.FAILURE, "images are " + set.rows() + "x" + set.cols()
-                    + ", the model expects " + h + "x" + w);
+            throw new VaeCudaException(VaeCudaException.FAILURE, "the " + split + " images are " + set.rows() + "x"
+                    + set.cols() + ", the model " + (resumeFrom != null ? "of the checkpoint " : "") + "expects " + h + "x" + w);
         }
     }
 
@@ -95,8 +130,7 @@ public final class TrainingSession {
             Path probe = Files.createTempFile(outDir, ".write-test", ".tmp");
             Files.delete(probe);
         } catch (IOException e) {
-            throw new VaeCudaException(VaeCudaException.FAILURE, outDir + ": output folder cannot be written ("
-                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            throw VaeCudaException.io(outDir, "write output folder", e);
         }
     }
 
@@ -105,7 +139,7 @@ public final class TrainingSession {
         try {
             Files.writeString(file, ConfigJson.toJson(config) + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new VaeCudaException(VaeCudaException.FAILURE, file + ": cannot write: " + e.getMessage(), e);
+            throw VaeCudaException.io(file, "write", e);
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.vaecuda.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
@@ -14,6 +17,15 @@ record CliRunner(int exitCode, String out, String err) {
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);
         return new CliRunner(code, out.toString(), err.toString());
+    }
+
+    /** Exit {@code code} and one line on stderr, "error: ..." containing {@code expected}; nothing like a stack trace. */
+    void assertOneLineError(int code, String expected) {
+        assertEquals(code, exitCode, toString());
+        String line = err.strip();
+        assertEquals(1, line.lines().count(), toString());
+        assertTrue(line.startsWith("error: ") && line.contains(expected), "expected \"" + expected + "\" in\n" + this);
+        assertTrue(!line.contains("Exception") && !line.contains("\tat "), toString());
     }
 
     @Override

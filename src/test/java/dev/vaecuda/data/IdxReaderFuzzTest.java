@@ -1,6 +1,7 @@
 package dev.vaecuda.data;
 
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
@@ -13,11 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
  * A seeded mutation fuzzer over the IDX reader: valid image and label files, plain and gzip,
  * are damaged at random (bit flips, overwritten header fields with extreme values, truncation,
  * inserted and appended bytes) and read back. The only acceptable outcomes are a successful
- * read or a {@link DataException}; anything else, or a case that takes over 2 s, fails.
+ * read or a {@link DataException}; anything else, a case that takes over 2 s, or one that
+ * allocates more than {@link #MAX_BYTES_PER_CASE} (a header may claim up to 2^31 items), fails.
  * The seed is fresh each run and printed in any failure.
  */
 class IdxReaderFuzzTest {
     private static final int CASES = 3000;
+    // the reader's stream buffers and at most the 1 MiB first chunk of a gzip stream, with room to spare
+    private static final long MAX_BYTES_PER_CASE = 8 << 20;
 
     @TempDir
     Path dir;
@@ -43,17 +47,20 @@ class IdxReaderFuzzTest {
             Path file = IdxFixtures.write(dir, "case", content);
             int at = c;
             assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
-                try {
-                    if (labels) {
-                        IdxReader.readLabels(file);
-                    } else {
-                        IdxReader.readImages(file);
+                long allocated = HeapAllocations.whileRunning(() -> {
+                    try {
+                        if (labels) {
+                            IdxReader.readLabels(file);
+                        } else {
+                            IdxReader.readImages(file);
+                        }
+                    } catch (DataException expected) {
+                        // the documented outcome for a bad file
+                    } catch (Throwable other) {
+                        fail("case " + at + " (seed " + seed + "): " + other, other);
                     }
-                } catch (DataException expected) {
-                    // the documented outcome for a bad file
-                } catch (Throwable other) {
-                    fail("case " + at + " (seed " + seed + "): " + other, other);
-                }
+                });
+                assertTrue(allocated <= MAX_BYTES_PER_CASE, "case " + at + " (seed " + seed + ") allocated " + allocated + " bytes");
             }, () -> "case " + at + " (seed " + seed + ") did not finish");
         }
     }

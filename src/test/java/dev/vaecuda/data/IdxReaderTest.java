@@ -14,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -153,7 +152,7 @@ class IdxReaderTest {
     @Test
     void refusesAHugePlainHeaderWithoutAllocating() {
         Path file = write(dir, "huge", idx(IMAGES_MAGIC, new int[] {Integer.MAX_VALUE, 28, 28}, new byte[4]));
-        long allocated = allocatedBytesWhile(() -> assertMessage(file + ": implausible header: 2147483647 images"
+        long allocated = HeapAllocations.whileRunning(() -> assertMessage(file + ": implausible header: 2147483647 images"
                 + " of 28x28 would be more than the 1073741824 bytes of data accepted", () -> IdxReader.readImages(file)));
         assertTrue(allocated < 16 << 20, "allocated " + allocated + " bytes");
     }
@@ -161,7 +160,7 @@ class IdxReaderTest {
     @Test
     void refusesAHugeGzipHeaderWithoutAllocating() {
         Path file = write(dir, "huge.gz", gzip(idx(LABELS_MAGIC, new int[] {Integer.MAX_VALUE}, new byte[4])));
-        long allocated = allocatedBytesWhile(() -> assertMessage(file + ": implausible header: 2147483647 labels"
+        long allocated = HeapAllocations.whileRunning(() -> assertMessage(file + ": implausible header: 2147483647 labels"
                 + " would be more than the 1073741824 bytes of data accepted", () -> IdxReader.readLabels(file)));
         assertTrue(allocated < 16 << 20, "allocated " + allocated + " bytes");
     }
@@ -169,7 +168,7 @@ class IdxReaderTest {
     @Test
     void catchesAPlausibleLieInAPlainFileBeforeAllocating() {
         Path file = write(dir, "lie", images(1000, 1024, 1024, new byte[10]));
-        long allocated = allocatedBytesWhile(() -> assertMessage(file + ": truncated: header says 1000 images"
+        long allocated = HeapAllocations.whileRunning(() -> assertMessage(file + ": truncated: header says 1000 images"
                 + " of 1024x1024 (1048576000 bytes) but the file has 10 bytes of data", () -> IdxReader.readImages(file)));
         assertTrue(allocated < 16 << 20, "allocated " + allocated + " bytes");
     }
@@ -177,7 +176,7 @@ class IdxReaderTest {
     @Test
     void catchesAPlausibleLieInAGzipStreamWhileReading() {
         Path file = write(dir, "lie.gz", gzip(images(1000, 1024, 1024, new byte[10])));
-        long allocated = allocatedBytesWhile(() -> assertMessage(file + ": truncated: header says 1000 images"
+        long allocated = HeapAllocations.whileRunning(() -> assertMessage(file + ": truncated: header says 1000 images"
                 + " of 1024x1024 (1048576000 bytes) but the decompressed stream has 10 bytes of data",
                 () -> IdxReader.readImages(file)));
         assertTrue(allocated < 16 << 20, "allocated " + allocated + " bytes");
@@ -213,13 +212,5 @@ class IdxReaderTest {
         DataException e = assertThrows(DataException.class, read);
         assertEquals(expected, e.getMessage());
         assertEquals(1, e.exitCode());
-    }
-
-    /** Bytes allocated on the heap by this thread while {@code action} runs. */
-    private static long allocatedBytesWhile(Runnable action) {
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = threads.getCurrentThreadAllocatedBytes();
-        action.run();
-        return threads.getCurrentThreadAllocatedBytes() - before;
     }
 }

@@ -25,17 +25,19 @@ class CheckpointFileTest {
     private final SplittableRandom random = new SplittableRandom();
 
     private Checkpoint sample() {
-        int n = 1 + random.nextInt(1000);
+        RunConfig config = new RunConfig("fashion-mnist",
+                new ModelConfig(1 + random.nextInt(28), 1 + random.nextInt(28), List.of(1 + random.nextInt(100),
+                        1 + random.nextInt(50)), 1 + random.nextInt(10), LossKind.MSE, 0.5f),
+                new TrainingOptions(1e-3f, 64, 7, random.nextLong(), 0, true));
+        int n = (int) config.model().parameterCount();
         float[][] arrays = new float[3][n];
         for (float[] a : arrays) {
             for (int i = 0; i < n; i++) {
                 a[i] = (float) random.nextGaussian();
             }
         }
-        RunConfig config = new RunConfig("fashion-mnist",
-                new ModelConfig(28, 28, List.of(400, 200), 2, LossKind.MSE, 0.5f),
-                new TrainingOptions(1e-3f, 64, 7, random.nextLong(), 0, true));
-        return new Checkpoint(config, random.nextLong(1L << 40), 3, 0, 0.0, arrays[0], arrays[1], arrays[2]);
+        return new Checkpoint(config, random.nextLong(1L << 40), 3, random.nextInt(100), random.nextDouble(1e6),
+                arrays[0], arrays[1], arrays[2]);
     }
 
     @Test
@@ -47,6 +49,8 @@ class CheckpointFileTest {
         assertEquals(written.config(), read.config());
         assertEquals(written.step(), read.step());
         assertEquals(written.epochsCompleted(), read.epochsCompleted());
+        assertEquals(written.batchesIntoEpoch(), read.batchesIntoEpoch());
+        assertEquals(written.partialTrainLossSum(), read.partialTrainLossSum());
         assertArrayEquals(written.parameters(), read.parameters());
         assertArrayEquals(written.firstMoment(), read.firstMoment());
         assertArrayEquals(written.secondMoment(), read.secondMoment());

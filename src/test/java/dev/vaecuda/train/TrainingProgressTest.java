@@ -32,6 +32,19 @@ class TrainingProgressTest {
     }
 
     @Test
+    void anEpochResumedInsideCountsFromWhereItStarted() {
+        StringWriter text = new StringWriter();
+        Trainer.BatchListener listener = TrainingProgress.lines(new PrintWriter(text), 1000, 50, 2, Duration.ZERO);
+        for (int batch = 11; batch <= 20; batch++) {
+            listener.batchEnded(1, batch, 20);
+        }
+        List<String> lines = text.toString().lines().toList();
+        assertEquals(4, lines.size(), text.toString());
+        assertTrue(lines.getFirst().startsWith("epoch 1/2   60%  600/1000 images  "), lines.getFirst());
+        assertTrue(lines.getLast().startsWith("epoch 1/2   90%  900/1000 images  "), lines.getLast());
+    }
+
+    @Test
     void plainLinesKeepTheirInterval() {
         StringWriter text = new StringWriter();
         List<String> lines = run(TrainingProgress.lines(new PrintWriter(text), 1000, 50, 3, Duration.ofHours(1)), text, 3, 20);

@@ -2,8 +2,11 @@ package dev.vaecuda.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vaecuda.VaeCudaException;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.backend.cpu.CpuBackend;
 import dev.vaecuda.data.ImageSet;
@@ -23,16 +26,45 @@ class TrainingSessionTest {
     private static final ImageSet TEST = SyntheticDigits.generate(200, 12, 12, 2);
 
     private static RunConfig config(int epochs, boolean binarize) {
+        return config(epochs, binarize, 3e-3f, 32);
+    }
+
+    private static RunConfig config(int epochs, boolean binarize, float lr, int batchSize) {
         ModelConfig model = new ModelConfig(12, 12, List.of(64, 32), 4, LossKind.BCE, 1f);
-        return new RunConfig("mnist", model, new TrainingOptions(3e-3f, 32, epochs, 99, 0, binarize));
+        return new RunConfig("mnist", model, new TrainingOptions(lr, batchSize, epochs, 99, 0, binarize));
     }
 
     private static String run(RunConfig config, Path out, Checkpoint resume) {
+        Run run = run(config, out, resume, (epoch, batch) -> false);
+        assertTrue(run.finished(), run.printed());
+        return run.printed();
+    }
+
+    /** What a session printed, and whether it trained all its epochs or was stopped. */
+    private record Run(boolean finished, String printed) {
+    }
+
+    /** When a run is asked to stop, as a signal would: after the given batch (1-based) of the given epoch. */
+    private interface StopAt {
+        boolean after(int epoch, int batch);
+    }
+
+    private static Run run(RunConfig config, Path out, Checkpoint resume, StopAt stopAt) {
         StringWriter text = new StringWriter();
+        StopRequest stop = new StopRequest();
         try (CpuBackend backend = new CpuBackend(2)) {
-            new TrainingSession(config, out, resume, true).run(backend, TRAIN, TEST, new PrintWriter(text), (e, b, n) -> { });
+            boolean finished = new TrainingSession(config, out, resume, true).run(backend, TRAIN, TEST,
+                    new PrintWriter(text), (epoch, batch, batches) -> {
+                        if (stopAt.after(epoch, batch)) {
+                            stop.request(new StopRequest.Reason("SIGINT", 130));
+                        }
+                    }, stop);
+            return new Run(finished, text.toString());
         }
-        return text.toString();
+    }
+
+    private static Checkpoint saved(Path out) {
+        return CheckpointFile.read(out.resolve(TrainingSession.CHECKPOINT));
     }
 
     private static List<String[]> metrics(Path out) throws IOException {
@@ -65,17 +97,86 @@ class TrainingSessionTest {
         Checkpoint afterOne = CheckpointFile.read(split.resolve(TrainingSession.CHECKPOINT));
         run(afterOne.config().withEpochs(3), split, afterOne);
 
-        Checkpoint a = CheckpointFile.read(whole.resolve(TrainingSession.CHECKPOINT));
-        Checkpoint b = CheckpointFile.read(split.resolve(TrainingSession.CHECKPOINT));
+        assertSameRun(whole, split, 3);
+    }
+
+    /** The same state bit for bit, and the same losses in metrics.csv, one row per epoch. */
+    private static void assertSameRun(Path expected, Path actual, int epochs) throws IOException {
+        Checkpoint a = saved(expected), b = saved(actual);
         assertEquals(a.step(), b.step());
+        assertEquals(0, b.batchesIntoEpoch());
         assertArrayEquals(a.parameters(), b.parameters(), "parameters");
         assertArrayEquals(a.firstMoment(), b.firstMoment(), "Adam first moment");
         assertArrayEquals(a.secondMoment(), b.secondMoment(), "Adam second moment");
-        List<String[]> ma = metrics(whole), mb = metrics(split);
-        assertEquals(3, mb.size(), "resumed metrics.csv appends");
-        for (int i = 0; i < 3; i++) {
+        List<String[]> ma = metrics(expected), mb = metrics(actual);
+        assertEquals(epochs, mb.size(), "resumed metrics.csv appends, a row per epoch");
+        for (int i = 0; i < epochs; i++) {
+            assertEquals(String.valueOf(i + 1), mb.get(i)[0], "epoch of row " + (i + 1));
             assertEquals(ma.get(i)[1], mb.get(i)[1], "train loss, epoch " + (i + 1));
             assertEquals(ma.get(i)[2], mb.get(i)[2], "test loss, epoch " + (i + 1));
         }
+    }
+
+    @Test
+    void stoppedInsideEpochsAndResumedEqualsAnUninterruptedRunBitForBit(@TempDir Path dir) throws IOException {
+        Path whole = dir.resolve("whole"), split = dir.resolve("split");
+        run(config(3, true), whole, null);
+
+        Run first = run(config(3, true), split, null, (epoch, batch) -> epoch == 1 && batch == 5);
+        assertFalse(first.finished());
+        assertTrue(first.printed().contains("SIGINT: stopped after step 5 (epoch 1, batch 5 of 19), saved in "
+                + split.resolve(TrainingSession.CHECKPOINT)), first.printed());
+        Checkpoint stopped = saved(split);
+        assertEquals(5, stopped.step());
+        assertEquals(0, stopped.epochsCompleted());
+        assertEquals(5, stopped.batchesIntoEpoch());
+        assertTrue(stopped.partialTrainLossSum() > 0, "the loss of the epoch's first 5 batches is kept");
+        assertEquals(0, metrics(split).size(), "no row for an epoch not finished");
+
+        Run second = run(stopped.config(), split, stopped, (epoch, batch) -> epoch == 3 && batch == 12);
+        assertFalse(second.finished());
+        assertTrue(second.printed().contains("epochs 1..3, epoch 1 from batch 6 of 19"), second.printed());
+        assertEquals(2 * 19 + 12, saved(split).step());
+        assertEquals(2, metrics(split).size());
+
+        run(saved(split).config(), split, saved(split));
+        assertSameRun(whole, split, 3);
+    }
+
+    @Test
+    void aResumeDropsMetricsRowsWrittenAfterItsCheckpoint(@TempDir Path dir) throws IOException {
+        Path whole = dir.resolve("whole"), out = dir.resolve("out");
+        run(config(2, false), whole, null);
+        run(config(1, false), out, null);
+        Checkpoint afterOne = saved(out);
+        run(afterOne.config().withEpochs(2), out, afterOne);
+        // as if the process had died after epoch 2's row but before its checkpoint
+        run(afterOne.config().withEpochs(2), out, afterOne);
+        assertSameRun(whole, out, 2);
+    }
+
+    @Test
+    void aLossThatIsNotFiniteStopsTrainingAndKeepsTheLastGoodCheckpoint(@TempDir Path out) throws IOException {
+        Run first = run(config(3, false), out, null, (epoch, batch) -> epoch == 2 && batch == 3);
+        assertFalse(first.finished());
+        byte[] good = Files.readAllBytes(out.resolve(TrainingSession.CHECKPOINT));
+        Checkpoint saved = saved(out);
+        RunConfig absurd = config(3, false, 1e6f, 32);
+
+        VaeCudaException e = assertThrows(VaeCudaException.class, () -> run(absurd, out, saved));
+        assertTrue(e.getMessage().matches("training diverged: the training loss is (NaN|Infinity) at a step in 23\\.\\.38"
+                + " \\(epoch 2\\); the checkpoint it resumed from keeps the last good state \\(step 22, epoch 2 after"
+                + " batch 3\\); a lower --lr may help"), e.getMessage());
+        assertArrayEquals(good, Files.readAllBytes(out.resolve(TrainingSession.CHECKPOINT)));
+        assertEquals(1, metrics(out).size());
+    }
+
+    @Test
+    void aLossThatIsNotFiniteIsCaughtWithinTheCheckInterval(@TempDir Path out) {
+        // 600 images in batches of 8: 75 steps an epoch, read every 50
+        VaeCudaException e = assertThrows(VaeCudaException.class, () -> run(config(1, false, 1e6f, 8), out, null));
+        assertTrue(e.getMessage().startsWith("training diverged: the training loss is "), e.getMessage());
+        assertTrue(e.getMessage().contains(" at a step in 1..50 (epoch 1); no checkpoint was written"), e.getMessage());
+        assertTrue(Files.notExists(out.resolve(TrainingSession.CHECKPOINT)));
     }
 }

@@ -22,6 +22,8 @@ import java.util.Map;
 public final class EmulatedRuntime implements CudaRuntime {
     private static final int HOST_TO_DEVICE = 1;
     private static final int DEVICE_TO_HOST = 2;
+    // emu_malloc's status for an allocation over the memory cap
+    private static final int OUT_OF_MEMORY = 2;
 
     private final EmulatorLibrary library;
     private final Map<KernelSpec, MemorySegment> kernels = new HashMap<>();
@@ -85,8 +87,54 @@ public final class EmulatedRuntime implements CudaRuntime {
     public long allocate(long bytes) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment address = arena.allocate(ADDRESS);
-            call("emu_malloc", () -> (int) library.malloc.invokeExact(bytes, address));
+            int status = value(() -> (int) library.malloc.invokeExact(bytes, address));
+            if (status == OUT_OF_MEMORY) {
+                long[] freeAndTotal = memoryInfo(library);
+                throw CudaCallException.outOfMemory("emu_malloc", bytes, freeAndTotal[0], freeAndTotal[1]);
+            }
+            check("emu_malloc", status);
             return address.get(ADDRESS, 0).address();
+        }
+    }
+
+    /** As cuMemGetInfo: free and total bytes of the emulated device (total: its cap, or the host's memory). */
+    private static long[] memoryInfo(EmulatorLibrary library) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment free = arena.allocate(JAVA_LONG), total = arena.allocate(JAVA_LONG);
+            value(() -> {
+                library.memGetInfo.invokeExact(free, total);
+                return 0;
+            });
+            return new long[] {free.get(JAVA_LONG, 0), total.get(JAVA_LONG, 0)};
+        }
+    }
+
+    /**
+     * For tests of running out of device memory: caps the emulated device's memory (one per
+     * process) at what is allocated now plus {@code bytes}; 0 lifts the cap.
+     */
+    public static void limitMemory(long bytes) {
+        EmulatorLibrary library = EmulatorLibrary.load();
+        long[] freeAndTotal = memoryInfo(library);
+        long limit = bytes == 0 ? 0 : freeAndTotal[1] - freeAndTotal[0] + bytes;
+        value(() -> {
+            library.setMemoryLimit.invokeExact(limit);
+            return 0;
+        });
+    }
+
+    /**
+     * For fault tests: the launch of {@code kernel} that follows {@code after} successful ones
+     * fails, once, as a kernel that faults on a GPU; null disarms it.
+     */
+    public static void failLaunch(String kernel, long after) {
+        EmulatorLibrary library = EmulatorLibrary.load();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = kernel == null ? MemorySegment.NULL : arena.allocateFrom(kernel);
+            value(() -> {
+                library.failLaunch.invokeExact(name, after);
+                return 0;
+            });
         }
     }
 
@@ -259,7 +307,11 @@ public final class EmulatedRuntime implements CudaRuntime {
 
     /** Runs a C API call that returns a status; a nonzero one becomes a CudaCallException with the emulator's message. */
     private void call(String name, Downcall<Integer> downcall) {
-        if (value(downcall) != 0) {
+        check(name, value(downcall));
+    }
+
+    private void check(String name, int status) {
+        if (status != 0) {
             throw new CudaCallException(name, cString(value(() -> (MemorySegment) library.lastError.invokeExact())));
         }
     }

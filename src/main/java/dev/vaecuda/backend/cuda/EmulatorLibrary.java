@@ -43,6 +43,9 @@ final class EmulatorLibrary {
     final MethodHandle sgemm;
     final MethodHandle counters;
     final MethodHandle resetCounters;
+    final MethodHandle setMemoryLimit;
+    final MethodHandle memGetInfo;
+    final MethodHandle failLaunch;
 
     private EmulatorLibrary(Path file) {
         Linker linker = Linker.nativeLinker();
@@ -63,6 +66,9 @@ final class EmulatorLibrary {
                 JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT));
         counters = handle(linker, "emu_counters", FunctionDescriptor.ofVoid(ADDRESS));
         resetCounters = handle(linker, "emu_reset_counters", FunctionDescriptor.ofVoid());
+        setMemoryLimit = handle(linker, "emu_set_memory_limit", FunctionDescriptor.ofVoid(JAVA_LONG));
+        memGetInfo = handle(linker, "emu_mem_get_info", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+        failLaunch = handle(linker, "emu_fail_launch", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG));
     }
 
     /** The library on the class path, loaded on first use. */

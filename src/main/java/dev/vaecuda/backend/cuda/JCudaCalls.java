@@ -2,6 +2,7 @@ package dev.vaecuda.backend.cuda;
 
 import java.util.function.IntSupplier;
 import jcuda.CudaException;
+import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
 import jcuda.jcublas.JCublas2;
 import jcuda.runtime.JCuda;
@@ -50,5 +51,17 @@ final class JCudaCalls {
         } catch (CudaException e) {
             throw new CudaCallException(name, e.getMessage(), e);
         }
+    }
+
+    /** Whether a failed driver call said CUDA_ERROR_OUT_OF_MEMORY. */
+    static boolean isOutOfMemory(CudaCallException e) {
+        return e.getCause() instanceof CudaException cause
+                && CUresult.stringFor(CUresult.CUDA_ERROR_OUT_OF_MEMORY).equals(cause.getMessage());
+    }
+
+    /** An error that a call on the stream reported, which may come from work queued before it, {@code lastQueued} the latest. */
+    static String fromQueuedWork(String error, String lastQueued) {
+        return error + " (maybe from work queued since the last synchronisation, the latest being " + lastQueued
+                + "; --sync-debug names the kernel that failed)";
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -43,6 +44,8 @@ public final class JCudaRuntime implements CudaRuntime {
     private final int multiprocessors;
     private final CudaDeviceInfo info;
     private final boolean synchronizeEachLaunch;
+    // the latest launch, cuBLAS call or graph replay queued on the stream since the last wait, or null
+    private String lastQueued;
     private long kernelLaunches;
     private long gemmCalls;
     private long hostToDeviceBytes;
@@ -134,8 +137,32 @@ public final class JCudaRuntime implements CudaRuntime {
     @Override
     public long allocate(long bytes) {
         DevicePointers.Allocated pointer = new DevicePointers.Allocated();
-        call("cuMemAlloc(" + bytes + " bytes)", () -> JCudaDriver.cuMemAlloc(pointer, bytes));
+        try {
+            call("cuMemAlloc(" + bytes + " bytes)", () -> JCudaDriver.cuMemAlloc(pointer, bytes));
+        } catch (CudaCallException e) {
+            if (!JCudaCalls.isOutOfMemory(e)) {
+                throw e;
+            }
+            long[] free = new long[1], total = new long[1];
+            call("cuMemGetInfo", () -> JCudaDriver.cuMemGetInfo(free, total));
+            throw CudaCallException.outOfMemory("cuMemAlloc", bytes, free[0], total[0]);
+        }
         return pointer.address();
+    }
+
+    /**
+     * A call on the stream. Kernels fail asynchronously, and their error is reported by whichever
+     * call comes next, so an error here may come from work queued before it: the message says so.
+     */
+    private void onStream(String name, IntSupplier call) {
+        try {
+            call(name, call);
+        } catch (CudaCallException e) {
+            if (lastQueued == null || synchronizeEachLaunch) {
+                throw e;
+            }
+            throw new CudaCallException(name, JCudaCalls.fromQueuedWork(e.getCause().getMessage(), lastQueued), e);
+        }
     }
 
     @Override
@@ -145,7 +172,7 @@ public final class JCudaRuntime implements CudaRuntime {
 
     @Override
     public void fillZero(long address, long bytes) {
-        call("cuMemsetD8Async", () -> JCudaDriver.cuMemsetD8Async(DevicePointers.at(address), (byte) 0, bytes, stream));
+        onStream("cuMemsetD8Async", () -> JCudaDriver.cuMemsetD8Async(DevicePointers.at(address), (byte) 0, bytes, stream));
     }
 
     @Override
@@ -168,7 +195,7 @@ public final class JCudaRuntime implements CudaRuntime {
         if (bytes == 0) {
             return;
         }
-        call("cuMemcpyHtoDAsync(" + bytes + " bytes)",
+        onStream("cuMemcpyHtoDAsync(" + bytes + " bytes)",
                 () -> JCudaDriver.cuMemcpyHtoDAsync(DevicePointers.at(destination), source, bytes, stream));
         synchronize();
         hostToDeviceBytes += bytes;
@@ -180,7 +207,7 @@ public final class JCudaRuntime implements CudaRuntime {
         if (bytes == 0) {
             return;
         }
-        call("cuMemcpyDtoHAsync(" + bytes + " bytes)",
+        onStream("cuMemcpyDtoHAsync(" + bytes + " bytes)",
                 () -> JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(destination), DevicePointers.at(source), bytes, stream));
         synchronize();
         deviceToHostBytes += bytes;
@@ -203,9 +230,10 @@ public final class JCudaRuntime implements CudaRuntime {
                 case U64 -> Pointer.to(new long[] {(Long) argument});
             };
         }
-        call("cuLaunchKernel(" + kernel.name() + ")", () -> JCudaDriver.cuLaunchKernel(function,
+        onStream("cuLaunchKernel(" + kernel.name() + ")", () -> JCudaDriver.cuLaunchKernel(function,
                 geometry.gridX(), geometry.gridY(), 1, geometry.blockX(), geometry.blockY(), 1,
                 0, stream, Pointer.to(values), null));
+        lastQueued = "kernel " + kernel.name();
         kernelLaunches++;
         if (synchronizeEachLaunch) {
             call("cuStreamSynchronize after " + kernel.name(), () -> JCudaDriver.cuStreamSynchronize(stream));
@@ -215,11 +243,12 @@ public final class JCudaRuntime implements CudaRuntime {
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda,
                       long b, int ldb, float beta, long c, int ldc) {
-        call("cublasSgemm", () -> JCublas2.cublasSgemm(cublas,
+        onStream("cublasSgemm", () -> JCublas2.cublasSgemm(cublas,
                 transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
                 transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
                 m, n, k, Pointer.to(new float[] {alpha}), DevicePointers.at(a), lda, DevicePointers.at(b), ldb,
                 Pointer.to(new float[] {beta}), DevicePointers.at(c), ldc));
+        lastQueued = "cublasSgemm";
         gemmCalls++;
     }
 
@@ -244,7 +273,8 @@ public final class JCudaRuntime implements CudaRuntime {
         return new Replayable() {
             @Override
             public void replay() {
-                call("cuGraphLaunch", () -> JCudaDriver.cuGraphLaunch(executable, stream));
+                onStream("cuGraphLaunch", () -> JCudaDriver.cuGraphLaunch(executable, stream));
+                lastQueued = "the recorded step (a CUDA graph)";
                 if (synchronizeEachLaunch) {
                     call("cuStreamSynchronize after cuGraphLaunch", () -> JCudaDriver.cuStreamSynchronize(stream));
                 }
@@ -260,7 +290,8 @@ public final class JCudaRuntime implements CudaRuntime {
 
     @Override
     public void synchronize() {
-        call("cuStreamSynchronize", () -> JCudaDriver.cuStreamSynchronize(stream));
+        onStream("cuStreamSynchronize", () -> JCudaDriver.cuStreamSynchronize(stream));
+        lastQueued = null;
     }
 
     @Override
