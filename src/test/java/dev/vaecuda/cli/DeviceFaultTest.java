@@ -31,7 +31,7 @@ class DeviceFaultTest {
 
     @BeforeAll
     static void writeData() {
-        SyntheticDigits.writeIdx(data, 300, 100, 28, 28);
+        SyntheticDigits.writeIdx(data, 50, 25, 28, 28);
     }
 
     @AfterEach
@@ -42,7 +42,7 @@ class DeviceFaultTest {
 
     private CliRunner train(boolean replaySteps) {
         List<String> args = new ArrayList<>(List.of("train", "--device", "emulated", "--data", data.toString(),
-                "--out", out.toString(), "--hidden", "32", "--latent", "4", "--batch-size", "50", "--epochs", "2"));
+                "--out", out.toString(), "--hidden", "32", "--latent", "4", "--batch-size", "25", "--epochs", "2"));
         if (!replaySteps) {
             args.add("--no-graph");
         }
@@ -51,8 +51,8 @@ class DeviceFaultTest {
 
     @Test
     void runningOutOfDeviceMemoryNamesTheSizeAskedAndTheSizeFree() {
-        // room for the data set (300 + 100 images of 784 bytes) but not for the model's buffers
-        EmulatedRuntime.limitMemory(400_000);
+        // room for the data set (50 + 25 images of 784 bytes) but not for the model's buffers
+        EmulatedRuntime.limitMemory(100_000);
         CliRunner result = train(true);
         result.assertOneLineError(1, "emu_malloc failed: out of device memory: asked for ");
         assertTrue(result.err().matches("(?s)error: emu_malloc failed: out of device memory: asked for \\d+ bytes"
@@ -63,11 +63,11 @@ class DeviceFaultTest {
     @ParameterizedTest(name = "replaying a recorded step: {0}")
     @ValueSource(booleans = {true, false})
     void aKernelThatFailsInsideAStepIsNamedWithTheStep(boolean replaySteps) {
-        // 6 steps an epoch: Adam's 8th launch is step 8, epoch 2's second batch
-        EmulatedRuntime.failLaunch("adam", 7);
-        train(replaySteps).assertOneLineError(1, "step 8 (epoch 2, batch 2 of 6) failed: emu_launch(adam) failed:"
+        // 2 steps an epoch: Adam's 4th launch is step 4, epoch 2's second batch
+        EmulatedRuntime.failLaunch("adam", 3);
+        train(replaySteps).assertOneLineError(1, "step 4 (epoch 2, batch 2 of 2) failed: emu_launch(adam) failed:"
                 + " adam: injected launch failure");
         Checkpoint kept = CheckpointFile.read(out.resolve("checkpoint.vae"));
-        assertEquals(6, kept.step(), "the checkpoint of epoch 1 stays");
+        assertEquals(2, kept.step(), "the checkpoint of epoch 1 stays");
     }
 }
