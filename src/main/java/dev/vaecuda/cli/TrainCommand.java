@@ -1,5 +1,6 @@
 package dev.vaecuda.cli;
 
+import dev.vaecuda.VaeCudaException;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.data.Dataset;
@@ -178,6 +179,10 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The model takes the data's image size; its buffers must fit in int-indexed arrays. */
     private RunConfig configFromOptions(int imageHeight, int imageWidth) {
+        if ((long) imageHeight * imageWidth > ModelConfig.MAX_LAYER_WIDTH) {
+            throw new VaeCudaException(VaeCudaException.FAILURE, "the images are " + imageHeight + "x" + imageWidth
+                    + ", more than the " + ModelConfig.MAX_LAYER_WIDTH + " pixels a model takes");
+        }
         ModelConfig model = new ModelConfig(imageHeight, imageWidth, hidden, latent, lossKind(), beta);
         if (model.parameterCount() > Integer.MAX_VALUE) {
             throw new ParameterException(spec.commandLine(), "--hidden " + hidden + " and --latent " + latent + " on "

@@ -10,15 +10,16 @@ import java.util.stream.IntStream;
  */
 public record ModelConfig(int imageHeight, int imageWidth, List<Integer> hidden, int latent,
                           LossKind loss, float beta) {
-    /** The widest hidden or latent layer accepted; counts of this size still fit comfortably in a long. */
+    /** The widest layer accepted (pixels of an image, hidden or latent units); counts of such layers fit a long. */
     public static final int MAX_LAYER_WIDTH = 1 << 24;
 
     public ModelConfig {
         java.util.Objects.requireNonNull(hidden, "hidden sizes are missing");
         java.util.Objects.requireNonNull(loss, "loss kind is missing");
         hidden = List.copyOf(hidden);
-        if (imageHeight < 1 || imageWidth < 1) {
-            throw new IllegalArgumentException("image size must be positive, got " + imageHeight + "x" + imageWidth);
+        if (imageHeight < 1 || imageWidth < 1 || (long) imageHeight * imageWidth > MAX_LAYER_WIDTH) {
+            throw new IllegalArgumentException("image size must be positive and at most " + MAX_LAYER_WIDTH
+                    + " pixels, got " + imageHeight + "x" + imageWidth);
         }
         if (hidden.isEmpty() || hidden.stream().anyMatch(h -> h < 1 || h > MAX_LAYER_WIDTH)) {
             throw new IllegalArgumentException("hidden sizes must be 1.." + MAX_LAYER_WIDTH + ", got " + hidden);

@@ -92,7 +92,7 @@ public final class Trainer implements AutoCloseable {
      * {@code stop} is requested, returns empty after the step under way, unless that step ended
      * the epoch; {@link #checkpoint} then saves the position inside the epoch. Throws
      * {@link TrainingDivergedException} when the loss is not finite; a failure of the device
-     * inside a step is reported with the step it happened in.
+     * inside a step, or in the evaluation, is reported with the step or epoch it happened in.
      */
     public Optional<EpochResult> trainEpoch(BatchListener listener, StopRequest stop) {
         int epoch = epochsCompleted + 1;
@@ -118,8 +118,7 @@ public final class Trainer implements AutoCloseable {
                     trainStep(rows);
                 }
             } catch (VaeCudaException e) {
-                throw new VaeCudaException(e.exitCode(), String.format("step %d (epoch %d, batch %d of %d) failed: %s",
-                        step + 1, epoch, batch + 1, batches, e.getMessage()), e);
+                throw failedIn(String.format("step %d (epoch %d, batch %d of %d)", step + 1, epoch, batch + 1, batches), e);
             }
             step++;
             batchesIntoEpoch = batch + 1;
@@ -138,13 +137,23 @@ public final class Trainer implements AutoCloseable {
         epochsCompleted = epoch;
         batchesIntoEpoch = 0;
         partialLossSum = 0;
-        double testLoss = evaluate(epoch);
+        double testLoss;
+        try {
+            testLoss = evaluate(epoch);
+        } catch (VaeCudaException e) {
+            throw failedIn("the evaluation on the test set after epoch " + epoch, e);
+        }
         if (!Double.isFinite(testLoss)) {
             throw new TrainingDivergedException("the test loss after epoch " + epoch + " is " + testLoss
                     + ": the parameters are not finite after step " + step);
         }
         int trained = n - firstBatch * batchSize;
         return Optional.of(new EpochResult(epoch, trainLoss, testLoss, seconds, trained / seconds));
+    }
+
+    /** A device failure, reported as happening in {@code work}. */
+    private static VaeCudaException failedIn(String work, VaeCudaException e) {
+        return new VaeCudaException(e.exitCode(), work + " failed: " + e.getMessage(), e);
     }
 
     /** {@code lossSum} when finite; otherwise it went bad in one of the steps after {@code checkedUpTo}. */

@@ -131,6 +131,10 @@ class BadInputTest {
                 replace(d, TRAIN_LABELS, bytes);
             }, "train labels: expected 0..9 for mnist but item 17 has 11"),
             damage("a missing file", d -> deleteQuietly(d.resolve(TEST_LABELS)), TEST_LABELS + ": file not found"),
+            damage("images of more pixels than a model takes", d -> {
+                replace(d, TRAIN_IMAGES, idx(IMAGES_MAGIC, new int[] {1, 1, (1 << 24) + 1}, new byte[(1 << 24) + 1]));
+                replace(d, TRAIN_LABELS, labels(new byte[1]));
+            }, "the images are 1x16777217, more than the 16777216 pixels a model takes"),
             damage("test images of another size", d -> {
                 SyntheticDigits.writeIdx(d.resolve("other"), 10, 100, 32, 32);
                 replace(d, TEST_IMAGES, read(d.resolve("other").resolve(TEST_IMAGES)));

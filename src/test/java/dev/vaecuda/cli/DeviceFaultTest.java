@@ -70,4 +70,13 @@ class DeviceFaultTest {
         Checkpoint kept = CheckpointFile.read(out.resolve("checkpoint.vae"));
         assertEquals(2, kept.step(), "the checkpoint of epoch 1 stays");
     }
+
+    @Test
+    void aKernelThatFailsInTheEvaluationIsNamedWithTheEpoch() {
+        // the loss kernel runs in each step and once in each evaluation (25 test images): the 6th is epoch 2's
+        EmulatedRuntime.failLaunch("loss_and_gradients", 5);
+        train(true).assertOneLineError(1, "the evaluation on the test set after epoch 2 failed:"
+                + " emu_launch(loss_and_gradients) failed:"
+                + " loss_and_gradients: injected launch failure");
+    }
 }
