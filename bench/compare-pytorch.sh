@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# One MNIST epoch (or more) of the default model, ours and PyTorch's examples/vae, on this
-# machine in one run, with the same thread count; prints both and the ratio of their
-# seconds per epoch (the median over the epochs). Needs the built jar (mvn package), MNIST in
+# The default model on MNIST, ours and PyTorch's examples/vae, on this machine in one run
+# with the same thread count, beside the GEMM floor (`bench`: the same step's GEMMs alone);
+# prints the seconds per epoch of each (median over the epochs) and their ratios. Needs the built jar (mvn package), MNIST in
 # data/mnist (data/fetch-mnist.sh) and Debian's PyTorch (apt-get install python3-torch).
 # Usage: bench/compare-pytorch.sh [EPOCHS] [THREADS]
 set -euo pipefail
@@ -22,6 +22,9 @@ median_seconds() {  # the median of the "N.NN s" fields of epoch lines on stdin
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
+echo "== vae-cuda bench (CPU backend, $threads threads): a step and its GEMMs alone"
+java -jar "$jar" bench --device cpu --threads "$threads" | tee "$out/bench.log" | grep -vE '^device'
+floor=$(grep '^GEMMs alone' "$out/bench.log" | grep -oE '\(([0-9.]+) s per' | grep -oE '[0-9.]+')
 echo "== vae-cuda (CPU backend, $threads threads), $epochs epochs"
 java -jar "$jar" train --device cpu --threads "$threads" --data "$data" --epochs "$epochs" --out "$out/ours" \
   | tee "$out/ours.log" | grep -E '^(device|epoch)'
@@ -29,4 +32,6 @@ echo "== PyTorch $("$python" -c 'import torch; print(torch.__version__)') exampl
 "$python" bench/pytorch_vae.py "$data" "$epochs" "$threads" | tee "$out/pytorch.log"
 ours=$(grep '^epoch' "$out/ours.log" | median_seconds)
 theirs=$(median_seconds < "$out/pytorch.log")
-awk -v o="$ours" -v t="$theirs" 'BEGIN { printf "seconds per epoch (median): vae-cuda %.2f, PyTorch %.2f; vae-cuda takes %.3f of PyTorch'"'"'s time (%.1fx faster)\n", o, t, o / t, t / o }'
+awk -v o="$ours" -v t="$theirs" -v f="$floor" 'BEGIN {
+  printf "seconds per epoch: vae-cuda %.2f (median of %s), GEMM floor %.2f, PyTorch %.2f (median)\n", o, "'"$epochs"'", f, t
+  printf "vae-cuda / floor %.2fx; vae-cuda / PyTorch %.3f (PyTorch takes %.1fx as long)\n", o / f, o / t, t / o }'
