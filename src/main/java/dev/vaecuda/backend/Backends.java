@@ -53,6 +53,15 @@ public final class Backends {
         return backend;
     }
 
+    /** The GPU `--device cuda` would use, described, or why CUDA is unavailable; one line. */
+    public static String cudaStatus() {
+        try (JCudaRuntime cuda = JCudaRuntime.open(0, false, false)) {
+            return cuda.info().describe();
+        } catch (VaeCudaException | LinkageError e) {
+            return "unavailable: " + oneLine(e);
+        }
+    }
+
     private static String oneLine(Throwable e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
         return message.lines().findFirst().orElse("").strip();

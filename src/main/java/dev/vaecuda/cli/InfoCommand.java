@@ -1,8 +1,7 @@
 package dev.vaecuda.cli;
 
-import dev.vaecuda.VaeCudaException;
+import dev.vaecuda.backend.Backends;
 import dev.vaecuda.backend.cpu.CpuBackend;
-import dev.vaecuda.backend.cuda.JCudaRuntime;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,12 +21,7 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("jvm       %s %s (%s)%n", System.getProperty("java.vm.name"), System.getProperty("java.version"),
                 System.getProperty("java.home"));
         out.printf("cpu       %d cores, BLAS %s%n", Runtime.getRuntime().availableProcessors(), CpuBackend.blasName());
-        try (JCudaRuntime cuda = JCudaRuntime.open(0, false, false)) {
-            out.printf("cuda      %s%n", cuda.info().describe());
-        } catch (VaeCudaException | LinkageError e) {
-            String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            out.printf("cuda      unavailable: %s%n", reason);
-        }
+        out.printf("cuda      %s%n", Backends.cudaStatus());
         return 0;
     }
 }

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The default model on MNIST, ours and PyTorch's examples/vae, on this machine in one run
+# with the same thread count, beside the GEMM floor (`bench`: the same step's GEMMs alone);
+# prints the seconds per epoch of each (median over the epochs) and their ratios. Needs the built jar (mvn package), MNIST in
+# data/mnist (data/fetch-mnist.sh) and Debian's PyTorch (apt-get install python3-torch).
+# Usage: bench/compare-pytorch.sh [EPOCHS] [THREADS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source ci/jdk25.sh
+epochs="${1:-3}"
+threads="${2:-$(nproc)}"
+data=data/mnist
+python=/usr/bin/python3   # Debian's interpreter, where python3-torch installs
+jar=target/vae-cuda.jar
+[ -f "$jar" ] || { echo "error: $jar missing: run mvn -B -q package -DskipTests" >&2; exit 1; }
+[ -f "$data/train-images-idx3-ubyte" ] || { echo "error: no MNIST in $data: run data/fetch-mnist.sh" >&2; exit 1; }
+"$python" -c 'import torch' 2>/dev/null || { echo "error: no PyTorch for $python: apt-get install python3-torch" >&2; exit 1; }
+
+median_seconds() {  # the median of the "N.NN s" fields of epoch lines on stdin
+  grep -oE '[0-9]+\.[0-9]+ s' | cut -d' ' -f1 | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+echo "== vae-cuda bench (CPU backend, $threads threads): a step and its GEMMs alone"
+java -jar "$jar" bench --device cpu --threads "$threads" | tee "$out/bench.log" | grep -vE '^device'
+floor=$(grep '^GEMMs alone' "$out/bench.log" | grep -oE '\(([0-9.]+) s per' | grep -oE '[0-9.]+')
+echo "== vae-cuda (CPU backend, $threads threads), $epochs epochs"
+java -jar "$jar" train --device cpu --threads "$threads" --data "$data" --epochs "$epochs" --out "$out/ours" \
+  | tee "$out/ours.log" | grep -E '^(device|epoch)'
+echo "== PyTorch $("$python" -c 'import torch; print(torch.__version__)') examples/vae ($threads threads), $epochs epochs"
+"$python" bench/pytorch_vae.py "$data" "$epochs" "$threads" | tee "$out/pytorch.log"
+ours=$(grep '^epoch' "$out/ours.log" | median_seconds)
+theirs=$(median_seconds < "$out/pytorch.log")
+awk -v o="$ours" -v t="$theirs" -v f="$floor" 'BEGIN {
+  printf "seconds per epoch: vae-cuda %.2f (median of %s), GEMM floor %.2f, PyTorch %.2f (median)\n", o, "'"$epochs"'", f, t
+  printf "vae-cuda / floor %.2fx; vae-cuda / PyTorch %.3f (PyTorch takes %.1fx as long)\n", o / f, o / t, t / o }'

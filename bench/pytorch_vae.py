@@ -1,0 +1,93 @@
+"""PyTorch's examples/vae/main.py, model, loss and loop unchanged, timed per epoch.
+
+The only differences from the example: MNIST is read from the IDX files that
+data/fetch-mnist.sh fetched (torchvision would download them), the DataLoader's
+ToTensor is replaced by the same scaling (uint8 / 255), and no images are saved.
+Usage: python3 pytorch_vae.py DATA_DIR EPOCHS THREADS
+"""
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.utils.data
+from torch import nn, optim
+from torch.nn import functional as F
+
+
+def read_idx_images(path):
+    with open(path, "rb") as f:
+        magic, count, rows, cols = struct.unpack(">IIII", f.read(16))
+        assert magic == 0x803, path
+        return np.frombuffer(f.read(), dtype=np.uint8).reshape(count, rows * cols)
+
+
+class VAE(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 400)
+        self.fc21 = nn.Linear(400, 20)
+        self.fc22 = nn.Linear(400, 20)
+        self.fc3 = nn.Linear(20, 400)
+        self.fc4 = nn.Linear(400, 784)
+
+    def encode(self, x):
+        h1 = F.relu(self.fc1(x))
+        return self.fc21(h1), self.fc22(h1)
+
+    def reparameterize(self, mu, logvar):
+        std = torch.exp(0.5 * logvar)
+        eps = torch.randn_like(std)
+        return mu + eps * std
+
+    def decode(self, z):
+        h3 = F.relu(self.fc3(z))
+        return torch.sigmoid(self.fc4(h3))
+
+    def forward(self, x):
+        mu, logvar = self.encode(x.view(-1, 784))
+        z = self.reparameterize(mu, logvar)
+        return self.decode(z), mu, logvar
+
+
+def loss_function(recon_x, x, mu, logvar):
+    bce = F.binary_cross_entropy(recon_x, x.view(-1, 784), reduction="sum")
+    kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+    return bce + kld
+
+
+def main():
+    data_dir, epochs, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    train = torch.from_numpy(read_idx_images(f"{data_dir}/train-images-idx3-ubyte").astype(np.float32) / 255.0)
+    test = torch.from_numpy(read_idx_images(f"{data_dir}/t10k-images-idx3-ubyte").astype(np.float32) / 255.0)
+    train_loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(train), batch_size=128, shuffle=True)
+    test_loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(test), batch_size=128, shuffle=False)
+    model = VAE()
+    optimizer = optim.Adam(model.parameters(), lr=1e-3)
+    for epoch in range(1, epochs + 1):
+        model.train()
+        train_loss = 0.0
+        start = time.perf_counter()
+        for (data,) in train_loader:
+            optimizer.zero_grad()
+            recon_batch, mu, logvar = model(data)
+            loss = loss_function(recon_batch, data, mu, logvar)
+            loss.backward()
+            train_loss += loss.item()
+            optimizer.step()
+        seconds = time.perf_counter() - start
+        model.eval()
+        test_loss = 0.0
+        with torch.no_grad():
+            for (data,) in test_loader:
+                recon_batch, mu, logvar = model(data)
+                test_loss += loss_function(recon_batch, data, mu, logvar).item()
+        print(f"epoch {epoch}  train_loss {train_loss / len(train):.4f}  "
+              f"test_loss {test_loss / len(test):.4f}  {seconds:.2f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
