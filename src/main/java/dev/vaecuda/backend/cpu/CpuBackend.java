@@ -31,11 +31,14 @@ public final class CpuBackend implements Backend {
     private final WorkerPool pool;
     private final int[][] philoxScratch;
     private final double[] partialLoss;
+    private final ReconstructionLoss[] reconstruction;
 
     public CpuBackend(int threads) {
         this.pool = new WorkerPool(threads);
         this.philoxScratch = new int[threads][4];
         this.partialLoss = new double[threads];
+        this.reconstruction = new ReconstructionLoss[threads];
+        Arrays.setAll(reconstruction, part -> new ReconstructionLoss());
     }
 
     private static java.util.logging.Logger quietNetlibLog() {
@@ -200,29 +203,30 @@ public final class CpuBackend implements Backend {
         CpuBuffer cx = CpuBuffer.of(logits), cb = CpuBuffer.of(outputBias), ct = CpuBuffer.of(target);
         CpuBuffer cml = CpuBuffer.of(meanLogvar), cdx = CpuBuffer.of(dLogits), cdml = CpuBuffer.of(dMeanLogvar);
         CpuBuffer cl = CpuBuffer.of(lossSum);
-        float[] x = cx.data(), bias = cb.data(), t = ct.data(), ml = cml.data(), dx = cdx.data(), dml = cdml.data();
+        float[] x = cx.data(), t = ct.data(), ml = cml.data(), dx = cdx.data(), dml = cdml.data();
         Arrays.fill(partialLoss, 0.0);
+        for (ReconstructionLoss part : reconstruction) {
+            part.start(cb.data(), cb.offset(), pixels);
+        }
         pool.forRange(rows, Math.max(1, MIN_PARALLEL_ELEMENTS / Math.max(1, pixels)), (r0, r1, part) -> {
-            double sum = 0.0;
+            double kl = 0.0;
             for (int r = r0; r < r1; r++) {
-                int xo = cx.offset() + r * pixels, to = ct.offset() + r * pixels, go = cdx.offset() + r * pixels;
-                for (int i = 0; i < pixels; i++) {
-                    x[xo + i] += bias[cb.offset() + i];
-                }
-                sum += kind == LossKind.BCE
-                        ? ReconstructionLoss.bce(x, xo, t, to, dx, go, pixels)
-                        : ReconstructionLoss.mse(x, xo, t, to, dx, go, pixels);
-                sum += beta * KlDivergence.lossAndGradient(ml, cml.offset() + r * 2 * latent,
+                reconstruction[part].row(kind, x, cx.offset() + r * pixels, t, ct.offset() + r * pixels,
+                        dx, cdx.offset() + r * pixels);
+                kl += KlDivergence.lossAndGradient(ml, cml.offset() + r * 2 * latent,
                         dml, cdml.offset() + r * 2 * latent, latent, beta);
             }
-            partialLoss[part] = sum;
+            partialLoss[part] = reconstruction[part].lossSum() + beta * kl;
         });
+        // the parts in a fixed order, so the sums depend on the thread count only
         double total = 0.0;
-        for (double partial : partialLoss) {
-            total += partial;
+        CpuBuffer cdb = CpuBuffer.of(dOutputBias);
+        Arrays.fill(cdb.data(), cdb.offset(), cdb.offset() + pixels, 0f);
+        for (int part = 0; part < reconstruction.length; part++) {
+            total += partialLoss[part];
+            reconstruction[part].addGradientSums(cdb.data(), cdb.offset());
         }
         cl.data()[cl.offset()] += (float) total;
-        columnSums(cdx, rows, pixels, CpuBuffer.of(dOutputBias));
         CpuStepState s = CpuStepState.of(state);
         s.stepsDone++;
         s.batchInEpoch++;

@@ -1,5 +1,6 @@
 package dev.vaecuda.backend.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -220,6 +221,37 @@ class CpuBackendTest {
                 assertClose(dMl, get(backend, gMl), kind + " dMeanLogvar");
                 assertEquals(42, state.stepsDone, "the loss advances the step");
                 assertEquals(7, state.batchInEpoch, "and the batch");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void lossGivesTheSameBitsOnEveryCall(int threads) {
+        // the first calls run interpreted, later ones vectorised by the JIT: the same bits throughout
+        try (CpuBackend backend = new CpuBackend(threads)) {
+            for (LossKind kind : LossKind.values()) {
+                int rows = 64, pixels = 784, latent = 20;
+                float[] logits = randoms(rows * pixels, -120, 120), target = randoms(rows * pixels, 0, 1);
+                DeviceBuffer x = backend.allocate(logits.length), dx = backend.allocate(logits.length);
+                DeviceBuffer bias = put(backend, randoms(pixels, -1, 1)), t = put(backend, target);
+                DeviceBuffer ml = put(backend, randoms(rows * 2 * latent, -3, 3)), dMl = backend.allocate(rows * 2 * latent);
+                DeviceBuffer dBias = backend.allocate(pixels), loss = backend.allocate(1);
+                float[][] first = null;
+                for (int call = 0; call < 300; call++) {
+                    backend.upload(logits, x);
+                    backend.zero(loss, 1);
+                    backend.lossAndGradients(kind, x, bias, t, ml, 0.5f, rows, pixels, latent, dx, dBias, dMl, loss,
+                            new CpuStepState());
+                    float[][] got = {get(backend, loss), get(backend, x), get(backend, dx), get(backend, dBias),
+                            get(backend, dMl)};
+                    if (first == null) {
+                        first = got;
+                    }
+                    for (int i = 0; i < got.length; i++) {
+                        assertArrayEquals(first[i], got[i], kind + " output " + i + ", call " + call);
+                    }
+                }
             }
         }
     }

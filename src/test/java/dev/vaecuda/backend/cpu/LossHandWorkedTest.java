@@ -62,11 +62,58 @@ class LossHandWorkedTest {
     }
 
     @Test
-    void log1pSeriesMatchesMathLog1pOnItsWholeRange() {
-        // on [0, 1], the range of exp(-|x|), within the series' truncation bound (2e-12)
-        for (int i = 0; i <= 100_000; i++) {
-            double e = i / 100_000.0;
-            assertEquals(Math.log1p(e), ReconstructionLoss.log1pOfAtMostOne(e), 2e-12, "e = " + e);
+    void hugeLogitsGiveFiniteLossesAndGradients() {
+        // BCE per pixel max(x, 0) - x t + log(1 + e^-|x|), the last term below 1e-38 here:
+        // 100 - 25, 0 + 25, 1e30 - 1e30, 0 - 0: total 100; d/dx = sigmoid(x) - t: 0.75, -0.25, 0, 0
+        float[] logits = {100f, -100f, 1e30f, -1e30f}, target = {0.25f, 0.25f, 1f, 0f};
+        float[] dx = new float[4], dml = new float[2];
+        float[] loss = run(LossKind.BCE, logits, target, new float[] {0f, 0f}, 1f, 1, 1, dx, dml);
+        assertEquals(100f, loss[0], TOL * 100);
+        assertArrayEquals(new float[] {0.75f, -0.25f, 0f, 0f}, dx, TOL);
+        // MSE: (1 - 0.25)^2 + (0 - 0.25)^2 + 0 + 0 = 0.625; d/dx = 2 (p - t) p (1 - p), below 1e-38
+        loss = run(LossKind.MSE, logits, target, new float[] {0f, 0f}, 1f, 1, 1, dx, dml);
+        assertEquals(0.625f, loss[0], TOL);
+        assertArrayEquals(new float[4], dx, TOL);
+    }
+
+    @Test
+    void expOfMinusAbsMatchesMathExpOnItsWholeRange() {
+        // |x| in [0, 87] (every e^-|x| a normal float), both signs: within 1e-7 relative (8.2e-8 measured)
+        int n = 2_000_001;
+        float[] x = new float[n], e = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (87.0 * (i - n / 2) / (n / 2));
         }
+        ReconstructionLoss.expOfMinusAbs(x, e, new int[n], n);
+        for (int i = 0; i < n; i++) {
+            double exact = Math.exp(-Math.abs((double) x[i]));
+            assertEquals(exact, e[i], 1e-7 * exact, "x = " + x[i]);
+        }
+        // beyond, e^-87 (1.65e-38): still positive and finite, so no NaN downstream
+        float[] huge = {87f, 88f, 100f, -1e4f, 1e30f, -Float.MAX_VALUE, Float.NEGATIVE_INFINITY};
+        float[] eHuge = new float[huge.length];
+        ReconstructionLoss.expOfMinusAbs(huge, eHuge, new int[huge.length], huge.length);
+        for (float v : eHuge) {
+            assertEquals(eHuge[0], v, "capped");
+        }
+        assertEquals(Math.exp(-87), eHuge[0], 1e-7 * Math.exp(-87));
+    }
+
+    @Test
+    void log1pSeriesMatchesMathLog1pOnItsWholeRange() {
+        // on [0, 1], the range of exp(-|x|), densely and at every power of two down to 2^-126:
+        // within 2e-7 relative (1.65e-7 measured; float rounding of s = e / (2 + e) dominates)
+        for (int i = 0; i <= 1_000_000; i++) {
+            checkLog1p(i / 1_000_000f);
+        }
+        for (int p = 0; p <= 126; p++) {
+            checkLog1p(Math.scalb(1f, -p));
+            checkLog1p(Math.scalb(1.7f, -p - 1));
+        }
+    }
+
+    private static void checkLog1p(float e) {
+        double exact = Math.log1p(e);
+        assertEquals(exact, ReconstructionLoss.log1pOfAtMostOne(e), 2e-7 * exact, "e = " + e);
     }
 }
