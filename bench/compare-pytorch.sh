@@ -3,6 +3,8 @@
 # with the same thread count, beside the GEMM floor (`bench`: the same step's GEMMs alone);
 # prints the seconds per epoch of each (median over the epochs) and their ratios. Needs the built jar (mvn package), MNIST in
 # data/mnist (data/fetch-mnist.sh) and Debian's PyTorch (apt-get install python3-torch).
+# Also runs the same example in Java through DJL on PyTorch 2.7.1's CPU engine (bench/djl) when
+# that project builds (its first build fetches DJL and libtorch from Maven Central).
 # Usage: bench/compare-pytorch.sh [EPOCHS] [THREADS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,8 +32,26 @@ java -jar "$jar" train --device cpu --threads "$threads" --data "$data" --epochs
   | tee "$out/ours.log" | grep -E '^(device|epoch)'
 echo "== PyTorch $("$python" -c 'import torch; print(torch.__version__)') examples/vae ($threads threads), $epochs epochs"
 "$python" bench/pytorch_vae.py "$data" "$epochs" "$threads" | tee "$out/pytorch.log"
+djl=""
+if mvn -B -q -ntp -f bench/djl/pom.xml package >"$out/djl-build.log" 2>&1; then
+  echo "== examples/vae in Java through DJL ($threads threads), $epochs epochs"
+  # libtorch is extracted from its jar into bench/djl/target (once), not into ~/.djl.ai
+  if java -DDJL_CACHE_DIR=bench/djl/target/djl-cache -jar bench/djl/target/djl-vae.jar "$data" "$epochs" "$threads" \
+      | tee "$out/djl.log"; then
+    djl=$(grep '^epoch' "$out/djl.log" | median_seconds)
+    djl_name=$(sed -nE '1s/^DJL ([^,]+), PyTorch ([^,]+),.*/PyTorch \2 through DJL \1/p' "$out/djl.log")
+  else
+    echo "DJL peer failed: left out of the summary"
+  fi
+else
+  echo "== DJL peer skipped: bench/djl did not build (needs Maven Central; mvn -f bench/djl/pom.xml package says why)"
+fi
 ours=$(grep '^epoch' "$out/ours.log" | median_seconds)
 theirs=$(median_seconds < "$out/pytorch.log")
 awk -v o="$ours" -v t="$theirs" -v f="$floor" 'BEGIN {
   printf "seconds per epoch: vae-cuda %.2f (median of %s), GEMM floor %.2f, PyTorch %.2f (median)\n", o, "'"$epochs"'", f, t
   printf "vae-cuda / floor %.2fx; vae-cuda / PyTorch %.3f (PyTorch takes %.1fx as long)\n", o / f, o / t, t / o }'
+if [ -n "$djl" ]; then
+  awk -v o="$ours" -v d="$djl" -v n="$djl_name" 'BEGIN {
+    printf "%s %.2f s per epoch (median); vae-cuda / DJL %.3f (DJL takes %.1fx as long)\n", n, d, o / d, d / o }'
+fi
