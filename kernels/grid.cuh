@@ -37,6 +37,8 @@ __device__ __forceinline__ void store_column_sum(float partial_sum, float* out, 
         }
         out[c] = total;
     }
+    // before a second call in the same kernel writes `partial` again
+    __syncthreads();
 }
 
 // Sum of `value` over all threads of the block, valid in thread (0, 0); the block's thread count
@@ -52,5 +54,8 @@ __device__ __forceinline__ float block_sum(float value) {
         }
         __syncthreads();
     }
-    return partial[0];
+    float total = partial[0];
+    // before a second call in the same kernel writes `partial` again
+    __syncthreads();
+    return total;
 }

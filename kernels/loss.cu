@@ -2,13 +2,14 @@
 // sigmoid(logits)) + beta * KL(N(mu, exp(logvar)) || N(0, I)), with the gradients of the summed
 // loss, the decoder output's bias added before and its gradient summed after.
 #include "grid.cuh"
+#include "loss_sum.cuh"
 #include "step_state.cuh"
 
-// logits (rows, pixels) += outputBias; lossSum[0] += sum of recon + beta KL; writes dLogits, dOutputBias (its column sums) and dMeanLogvar (KL part); bce != 0 picks BCE, else MSE; then advances the step state; blocks (32, Y) over ceil(pixels / 32).
+// logits (rows, pixels) += outputBias; lossSum->sum += sum of recon + beta KL, independent of block order; writes dLogits, dOutputBias (its column sums) and dMeanLogvar (KL part); bce != 0 picks BCE, else MSE; then advances the step state; blocks (32, Y) over ceil(pixels / 32).
 extern "C" __global__ void loss_and_gradients(float* logits, const float* outputBias, const float* target,
                                               const float* meanLogvar, float beta, int rows,
                                               int pixels, int latent, int bce, float* dLogits,
-                                              float* dOutputBias, float* dMeanLogvar, float* lossSum,
+                                              float* dOutputBias, float* dMeanLogvar, LossSum* lossSum,
                                               StepState* state) {
     float loss = 0.0f, columnSum = 0.0f;
     int c = block_column(pixels);
@@ -46,12 +47,9 @@ extern "C" __global__ void loss_and_gradients(float* logits, const float* output
         dMeanLogvar[logvar] = beta * 0.5f * (variance - 1.0f);
     }
     float total = block_sum(loss);
-    if (threadIdx.x == 0 && threadIdx.y == 0) {
-        atomicAdd(lossSum, total);
-        // no thread of this kernel reads the state, so one thread may advance it
-        if (blockIdx.x == 0) {
-            state->stepsDone += 1;
-            state->batchInEpoch += 1;
-        }
+    // the last block to finish also advances the state: no thread of this kernel reads it
+    if (add_block_partials_in_order(total, lossSum)) {
+        state->stepsDone += 1;
+        state->batchInEpoch += 1;
     }
 }

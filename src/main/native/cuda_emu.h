@@ -54,3 +54,11 @@ inline void __syncthreads() {
 inline float atomicAdd(float* address, float value) {
     return std::atomic_ref<float>(*address).fetch_add(value);
 }
+
+inline unsigned int atomicAdd(unsigned int* address, unsigned int value) {
+    return std::atomic_ref<unsigned int>(*address).fetch_add(value);
+}
+
+inline void __threadfence() {
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+}

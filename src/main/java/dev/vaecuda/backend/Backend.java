@@ -61,7 +61,7 @@ public interface Backend extends AutoCloseable {
     /**
      * The fused loss for a batch. logits (rows, pixels) is the decoder's output without its
      * bias: adds {@code outputBias} (pixels) in place. target is (rows, pixels); meanLogvar
-     * (rows, 2*latent). Adds to {@code lossSum[0]} the batch's summed loss
+     * (rows, 2*latent). Adds to {@code lossSum} the batch's summed loss
      * sum_r [ recon_r + beta * KL_r ]. Writes the gradients of that sum: dLogits (rows,
      * pixels), dOutputBias (pixels, its column sums), and dMeanLogvar (rows, 2*latent), the
      * latter holding only the KL term's part (see {@link #reparameterizeBackward}). Then
@@ -70,7 +70,7 @@ public interface Backend extends AutoCloseable {
     void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer outputBias, DeviceBuffer target,
                           DeviceBuffer meanLogvar, float beta, int rows, int pixels, int latent,
                           DeviceBuffer dLogits, DeviceBuffer dOutputBias, DeviceBuffer dMeanLogvar,
-                          DeviceBuffer lossSum, DeviceStepState state);
+                          DeviceLossSum lossSum, DeviceStepState state);
 
     /**
      * Adds the path through z = mu + exp(0.5*logvar)*eps to the KL gradients:
@@ -100,6 +100,15 @@ public interface Backend extends AutoCloseable {
      */
     void gatherBatch(DeviceImages images, DeviceIndices order, int batchSize, int rows,
                      DeviceBuffer x, boolean binarize, long seed, int stream, DeviceStepState state);
+
+    /** A loss accumulator holding 0. */
+    DeviceLossSum allocateLossSum();
+
+    /** The accumulated loss; waits for the work before it. */
+    double readLossSum(DeviceLossSum lossSum);
+
+    /** Sets the accumulator (to 0, or to a resumed epoch's partial sum): between steps, never inside one. */
+    void setLossSum(DeviceLossSum lossSum, double value);
 
     /** A zeroed step state. */
     DeviceStepState allocateStepState();

@@ -69,7 +69,7 @@ public abstract class ForwardingBackend implements Backend {
     public void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer outputBias, DeviceBuffer target,
                                  DeviceBuffer meanLogvar, float beta, int rows, int pixels, int latent,
                                  DeviceBuffer dLogits, DeviceBuffer dOutputBias, DeviceBuffer dMeanLogvar,
-                                 DeviceBuffer lossSum, DeviceStepState state) {
+                                 DeviceLossSum lossSum, DeviceStepState state) {
         delegate.lossAndGradients(kind, logits, outputBias, target, meanLogvar, beta, rows, pixels, latent,
                 dLogits, dOutputBias, dMeanLogvar, lossSum, state);
     }
@@ -95,6 +95,21 @@ public abstract class ForwardingBackend implements Backend {
     public void gatherBatch(DeviceImages images, DeviceIndices order, int batchSize, int rows, DeviceBuffer x,
                             boolean binarize, long seed, int stream, DeviceStepState state) {
         delegate.gatherBatch(images, order, batchSize, rows, x, binarize, seed, stream, state);
+    }
+
+    @Override
+    public DeviceLossSum allocateLossSum() {
+        return delegate.allocateLossSum();
+    }
+
+    @Override
+    public double readLossSum(DeviceLossSum lossSum) {
+        return delegate.readLossSum(lossSum);
+    }
+
+    @Override
+    public void setLossSum(DeviceLossSum lossSum, double value) {
+        delegate.setLossSum(lossSum, value);
     }
 
     @Override

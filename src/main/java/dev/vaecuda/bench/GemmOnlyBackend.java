@@ -2,6 +2,7 @@ package dev.vaecuda.bench;
 
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
+import dev.vaecuda.backend.DeviceLossSum;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
 import dev.vaecuda.backend.DeviceStepState;
@@ -52,7 +53,7 @@ final class GemmOnlyBackend extends ForwardingBackend {
     public void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer outputBias, DeviceBuffer target,
                                  DeviceBuffer meanLogvar, float beta, int rows, int pixels, int latent,
                                  DeviceBuffer dLogits, DeviceBuffer dOutputBias, DeviceBuffer dMeanLogvar,
-                                 DeviceBuffer lossSum, DeviceStepState state) {
+                                 DeviceLossSum lossSum, DeviceStepState state) {
     }
 
     @Override

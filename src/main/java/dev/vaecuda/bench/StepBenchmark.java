@@ -5,7 +5,7 @@ import dev.vaecuda.backend.DeviceCounters;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
 import dev.vaecuda.backend.DeviceStepState;
-import dev.vaecuda.backend.Replayable;
+import dev.vaecuda.backend.ReplayedStep;
 import dev.vaecuda.model.ModelConfig;
 import dev.vaecuda.model.RngStreams;
 import dev.vaecuda.model.Vae;
@@ -68,7 +68,7 @@ public final class StepBenchmark {
         private final DeviceImages images;
         private final DeviceIndices order;
         private final DeviceStepState state;
-        private final Replayable recorded;
+        private final ReplayedStep recorded;
 
         Bench(Backend backend) {
             this.backend = backend;
@@ -84,7 +84,7 @@ public final class StepBenchmark {
             state = backend.allocateStepState();
             vae = new Vae(backend, config, batch);
             vae.initialize(1);
-            recorded = replay ? backend.record(this::direct) : null;
+            recorded = new ReplayedStep(backend, this::direct, replay);
         }
 
         void direct() {
@@ -93,11 +93,7 @@ public final class StepBenchmark {
         }
 
         void step() {
-            if (recorded != null) {
-                recorded.replay();
-            } else {
-                direct();
-            }
+            recorded.run();
         }
 
         Optional<DeviceCounters> countOneStep() {
@@ -134,9 +130,7 @@ public final class StepBenchmark {
 
         @Override
         public void close() {
-            if (recorded != null) {
-                recorded.close();
-            }
+            recorded.close();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.vaecuda.model;
 
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
+import dev.vaecuda.backend.DeviceLossSum;
 import dev.vaecuda.backend.DeviceStepState;
 
 /**
@@ -26,10 +27,9 @@ public final class Vae {
     private final DeviceBuffer eps;
     private final DeviceBuffer z;
     private final DeviceBuffer latentGrad;
-    private final DeviceBuffer lossSum;
+    private final DeviceLossSum lossSum;
     private final DeviceBuffer zeroHeadBias;
     private final DeviceStepState samplingState;
-    private final float[] lossHost = new float[1];
 
     public Vae(Backend backend, ModelConfig config, int capacity) {
         if (capacity < 1) {
@@ -52,7 +52,7 @@ public final class Vae {
         eps = backend.allocate(capacity * latent);
         z = backend.allocate(capacity * latent);
         latentGrad = backend.allocate(capacity * latent);
-        lossSum = backend.allocate(1);
+        lossSum = backend.allocateLossSum();
         zeroHeadBias = backend.allocate(2 * latent);
         samplingState = backend.allocateStepState();
     }
@@ -172,20 +172,18 @@ public final class Vae {
     /** Reads the summed loss accumulated since the last call, and resets it. Synchronises. */
     public double takeLossSum() {
         double sum = lossSum();
-        backend.zero(lossSum, 1);
+        backend.setLossSum(lossSum, 0);
         return sum;
     }
 
     /** Reads the summed loss accumulated so far, leaving it to accumulate further. Synchronises. */
     public double lossSum() {
-        backend.download(lossSum, lossHost);
-        return lossHost[0];
+        return backend.readLossSum(lossSum);
     }
 
-    /** Sets the loss accumulator, e.g. to a resumed epoch's partial sum: a float on the device, as it was. */
+    /** Sets the loss accumulator, e.g. to a resumed epoch's partial sum. */
     public void setLossSum(double sum) {
-        lossHost[0] = (float) sum;
-        backend.upload(lossHost, lossSum);
+        backend.setLossSum(lossSum, sum);
     }
 
     private void checkRows(int rows) {

@@ -2,6 +2,7 @@ package dev.vaecuda.selftest;
 
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
+import dev.vaecuda.backend.DeviceLossSum;
 import dev.vaecuda.backend.DeviceStepState;
 import java.util.Arrays;
 import java.util.Random;
@@ -13,6 +14,10 @@ import java.util.Random;
 public final class BackendPair implements AutoCloseable {
     /** A buffer that exists in both backends. */
     public record Twin(DeviceBuffer device, DeviceBuffer reference, int length) {
+    }
+
+    /** A loss accumulator that exists in both backends. */
+    public record TwinLossSum(DeviceLossSum device, DeviceLossSum reference) {
     }
 
     /** A step state that exists in both backends. */
@@ -39,6 +44,13 @@ public final class BackendPair implements AutoCloseable {
         Twin twin = new Twin(device.allocate(values.length), reference.allocate(values.length), values.length);
         device.upload(values, twin.device());
         reference.upload(values, twin.reference());
+        return twin;
+    }
+
+    public TwinLossSum twinLossSum(double value) {
+        TwinLossSum twin = new TwinLossSum(device.allocateLossSum(), reference.allocateLossSum());
+        device.setLossSum(twin.device(), value);
+        reference.setLossSum(twin.reference(), value);
         return twin;
     }
 
@@ -70,6 +82,12 @@ public final class BackendPair implements AutoCloseable {
         reference.download(twin.reference(), expected);
         device.download(twin.device(), actual);
         tolerance.assertClose(what + " (seed " + seed + ")", expected, actual);
+    }
+
+    /** As {@link #assertClose(String, Twin, Tolerance)}, for the two loss sums. */
+    public void assertClose(String what, TwinLossSum twin, Tolerance tolerance) {
+        tolerance.assertClose(what + " (seed " + seed + ")", new float[] {(float) reference.readLossSum(twin.reference())},
+                new float[] {(float) device.readLossSum(twin.device())});
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.selftest.BackendPair.Twin;
+import dev.vaecuda.selftest.BackendPair.TwinLossSum;
 import dev.vaecuda.selftest.BackendPair.TwinState;
 
 /**
@@ -88,7 +89,7 @@ public final class KernelChecks {
         Twin target = pair.uniform(rows * pixels, 0, 1), meanLogvar = pair.uniform(2 * rows * latent, -3, 3);
         Twin dLogits = pair.filled(rows * pixels, Float.NaN), dOutputBias = pair.filled(pixels, Float.NaN);
         Twin dMeanLogvar = pair.filled(2 * rows * latent, Float.NaN);
-        Twin lossSum = pair.filled(1, 5f);
+        TwinLossSum lossSum = pair.twinLossSum(5);
         TwinState state = pair.twinState(pair.random.nextInt(1 << 20), 0);
         float beta = 0.75f;
         String what = kind + " " + rows + "x" + pixels + " latent " + latent;
@@ -102,7 +103,7 @@ public final class KernelChecks {
         pair.assertClose(what + " dLogits", dLogits, new Tolerance(1e-6, 1e-5));
         pair.assertClose(what + " dOutputBias", dOutputBias, sumOf(rows));
         pair.assertClose(what + " dMeanLogvar", dMeanLogvar, new Tolerance(1e-6, 1e-5));
-        // float partial sums reduced in a tree and atomically, against one double sum (lossSum starts at 5)
+        // float partial sums per block, added in block order, against per-thread double sums (lossSum starts at 5)
         pair.assertClose(what + " lossSum", lossSum, new Tolerance(1e-4, 1e-5));
 
         Twin eps = pair.filled(latent, Float.NaN), z = pair.filled(latent, Float.NaN);

@@ -4,7 +4,7 @@ import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
 import dev.vaecuda.backend.DeviceStepState;
-import dev.vaecuda.backend.Replayable;
+import dev.vaecuda.backend.ReplayedStep;
 import dev.vaecuda.model.ModelConfig;
 import dev.vaecuda.model.RngStreams;
 import dev.vaecuda.model.Vae;
@@ -84,7 +84,7 @@ public final class TrainingStepCheck {
         private final DeviceStepState state;
         private final int batch;
         private final long seed;
-        private final Replayable recorded;
+        private final ReplayedStep recorded;
 
         Side(Backend backend, ModelConfig config, int batch, long seed, byte[] pixels, int[] order, boolean replay) {
             this.backend = backend;
@@ -96,7 +96,7 @@ public final class TrainingStepCheck {
             this.order = backend.allocateIndices(order.length);
             backend.upload(order, this.order);
             this.state = backend.allocateStepState();
-            this.recorded = replay ? backend.record(this::direct) : null;
+            this.recorded = new ReplayedStep(backend, this::direct, replay);
         }
 
         private void direct() {
@@ -106,19 +106,13 @@ public final class TrainingStepCheck {
 
         float[] step() {
             vae.takeLossSum();
-            if (recorded != null) {
-                recorded.replay();
-            } else {
-                direct();
-            }
+            recorded.run();
             return new float[] {(float) vae.takeLossSum()};
         }
 
         @Override
         public void close() {
-            if (recorded != null) {
-                recorded.close();
-            }
+            recorded.close();
         }
 
         /** Copies the other side's parameters and Adam moments into this side's model. */

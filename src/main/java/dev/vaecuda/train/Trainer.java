@@ -5,7 +5,7 @@ import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
 import dev.vaecuda.backend.DeviceStepState;
-import dev.vaecuda.backend.Replayable;
+import dev.vaecuda.backend.ReplayedStep;
 import dev.vaecuda.model.RngStreams;
 import dev.vaecuda.model.Vae;
 import java.util.Optional;
@@ -41,8 +41,7 @@ public final class Trainer implements AutoCloseable {
     private final DeviceIndices testOrder;
     private final DeviceStepState trainState;
     private final DeviceStepState evalState;
-    private final boolean replaySteps;
-    private Replayable fullBatchStep;
+    private final ReplayedStep fullBatchStep;
     private long step;
     private int epochsCompleted;
     // how far into the current epoch training stands, and the loss summed over those batches
@@ -56,7 +55,7 @@ public final class Trainer implements AutoCloseable {
         this.options = options;
         this.train = train;
         this.test = test;
-        this.replaySteps = replaySteps;
+        this.fullBatchStep = new ReplayedStep(backend, () -> trainStep(options.batchSize()), replaySteps);
         this.orderHost = new int[train.count()];
         this.order = backend.allocateIndices(train.count());
         this.testOrder = backend.allocateIndices(test.count());
@@ -112,8 +111,8 @@ public final class Trainer implements AutoCloseable {
         for (int batch = firstBatch; batch < batches; batch++) {
             int rows = Math.min(batchSize, n - batch * batchSize);
             try {
-                if (rows == batchSize && replaySteps) {
-                    fullBatchStep().replay();
+                if (rows == batchSize) {
+                    fullBatchStep.run();
                 } else {
                     trainStep(rows);
                 }
@@ -171,13 +170,6 @@ public final class Trainer implements AutoCloseable {
         vae.trainStep(rows, options.seed(), options.learningRate(), trainState);
     }
 
-    private Replayable fullBatchStep() {
-        if (fullBatchStep == null) {
-            fullBatchStep = backend.record(() -> trainStep(options.batchSize()));
-        }
-        return fullBatchStep;
-    }
-
     /** The test set's loss per image, with eps keyed by the epoch so evaluation is reproducible. */
     public double evaluate(int epoch) {
         int n = test.count(), batchSize = vae.capacity();
@@ -224,8 +216,6 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (fullBatchStep != null) {
-            fullBatchStep.close();
-        }
+        fullBatchStep.close();
     }
 }

@@ -1,12 +1,11 @@
 package dev.vaecuda.docker;
 
 import jcuda.driver.JCudaDriver;
-import jcuda.jcublas.JCublas2;
 
 /**
  * Run by {@link DockerRuntimeCommandIT} in a JVM of its own with only the built jar (and this
- * class) on the class path: makes JCuda load its driver and cuBLAS bindings, and prints one line
- * per library, "loaded NAME" or "failed NAME: reason". On a host without libcuda or libcublas the
+ * class) on the class path: makes JCuda load its driver binding, and prints one line
+ * per library, "loaded NAME" or "failed NAME: reason". On a host without libcuda the
  * reason names the missing system library.
  */
 public final class JCudaNativesProbe {
@@ -15,7 +14,6 @@ public final class JCudaNativesProbe {
 
     public static void main(String[] args) {
         report("JCudaDriver", () -> JCudaDriver.setExceptionsEnabled(true));
-        report("JCublas2", () -> JCublas2.setExceptionsEnabled(true));
     }
 
     private static void report(String library, Runnable load) {

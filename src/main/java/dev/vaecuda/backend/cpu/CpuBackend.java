@@ -5,6 +5,7 @@ import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
+import dev.vaecuda.backend.DeviceLossSum;
 import dev.vaecuda.backend.DeviceStepState;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.backend.Philox;
@@ -199,10 +200,9 @@ public final class CpuBackend implements Backend {
     public void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer outputBias, DeviceBuffer target,
                                  DeviceBuffer meanLogvar, float beta, int rows, int pixels, int latent,
                                  DeviceBuffer dLogits, DeviceBuffer dOutputBias, DeviceBuffer dMeanLogvar,
-                                 DeviceBuffer lossSum, DeviceStepState state) {
+                                 DeviceLossSum lossSum, DeviceStepState state) {
         CpuBuffer cx = CpuBuffer.of(logits), cb = CpuBuffer.of(outputBias), ct = CpuBuffer.of(target);
         CpuBuffer cml = CpuBuffer.of(meanLogvar), cdx = CpuBuffer.of(dLogits), cdml = CpuBuffer.of(dMeanLogvar);
-        CpuBuffer cl = CpuBuffer.of(lossSum);
         float[] x = cx.data(), t = ct.data(), ml = cml.data(), dx = cdx.data(), dml = cdml.data();
         Arrays.fill(partialLoss, 0.0);
         for (ReconstructionLoss part : reconstruction) {
@@ -226,7 +226,7 @@ public final class CpuBackend implements Backend {
             total += partialLoss[part];
             reconstruction[part].addGradientSums(cdb.data(), cdb.offset());
         }
-        cl.data()[cl.offset()] += (float) total;
+        CpuLossSum.of(lossSum).sum += total;
         CpuStepState s = CpuStepState.of(state);
         s.stepsDone++;
         s.batchInEpoch++;
@@ -351,6 +351,21 @@ public final class CpuBackend implements Backend {
                 }
             }
         }
+    }
+
+    @Override
+    public DeviceLossSum allocateLossSum() {
+        return new CpuLossSum();
+    }
+
+    @Override
+    public double readLossSum(DeviceLossSum lossSum) {
+        return CpuLossSum.of(lossSum).sum;
+    }
+
+    @Override
+    public void setLossSum(DeviceLossSum lossSum, double value) {
+        CpuLossSum.of(lossSum).sum = value;
     }
 
     @Override

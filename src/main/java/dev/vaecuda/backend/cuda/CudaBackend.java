@@ -5,6 +5,7 @@ import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceCounters;
 import dev.vaecuda.backend.DeviceIndices;
+import dev.vaecuda.backend.DeviceLossSum;
 import dev.vaecuda.backend.DeviceStepState;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.backend.Replayable;
@@ -141,8 +142,12 @@ public final class CudaBackend implements Backend {
     public void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer outputBias, DeviceBuffer target,
                                  DeviceBuffer meanLogvar, float beta, int rows, int pixels, int latent,
                                  DeviceBuffer dLogits, DeviceBuffer dOutputBias, DeviceBuffer dMeanLogvar,
-                                 DeviceBuffer lossSum, DeviceStepState state) {
+                                 DeviceLossSum lossSum, DeviceStepState state) {
         long n = (long) rows * pixels, k = 2L * rows * latent;
+        if (columnBlocks(pixels) > CudaLossSum.MAX_BLOCKS) {
+            throw new IllegalArgumentException("loss over " + pixels + " pixels: at most "
+                    + CudaLossSum.MAX_BLOCKS * COLUMN_BLOCK_COLUMNS + " per image");
+        }
         launchColumnSums(pixels, Kernels.LOSS_AND_GRADIENTS, CudaBuffer.of(logits).holding(n, "loss logits"),
                 CudaBuffer.of(outputBias).holding(pixels, "loss outputBias"),
                 CudaBuffer.of(target).holding(n, "loss target"),
@@ -150,7 +155,7 @@ public final class CudaBackend implements Backend {
                 kind == LossKind.BCE ? 1 : 0, CudaBuffer.of(dLogits).holding(n, "loss dLogits"),
                 CudaBuffer.of(dOutputBias).holding(pixels, "loss dOutputBias"),
                 CudaBuffer.of(dMeanLogvar).holding(k, "loss dMeanLogvar"),
-                CudaBuffer.of(lossSum).holding(1, "loss lossSum"), CudaStepState.of(state));
+                CudaLossSum.of(lossSum), CudaStepState.of(state));
     }
 
     @Override
@@ -189,6 +194,26 @@ public final class CudaBackend implements Backend {
         launchOver((n + 3) / 4, Kernels.GATHER_BATCH, source, indices, indices.length(), batchSize, rows,
                 source.pixelsPerImage(), CudaBuffer.of(x).holding(n, "gatherBatch x"), binarize ? 1 : 0, seed,
                 stream, CudaStepState.of(state));
+    }
+
+    @Override
+    public DeviceLossSum allocateLossSum() {
+        return new CudaLossSum(allocateZeroed(CudaLossSum.BYTES));
+    }
+
+    @Override
+    public double readLossSum(DeviceLossSum lossSum) {
+        byte[] bytes = new byte[Double.BYTES];
+        runtime.copyToHost(CudaLossSum.of(lossSum).address(), bytes);
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getDouble();
+    }
+
+    /** The sum, and the count of blocks done back to 0 (it is 0 between launches anyway). */
+    @Override
+    public void setLossSum(DeviceLossSum lossSum, double value) {
+        byte[] bytes = ByteBuffer.allocate(CudaLossSum.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN)
+                .putDouble(value).putInt(0).putInt(0).array();
+        runtime.copyToDevice(bytes, CudaLossSum.of(lossSum).address());
     }
 
     @Override
@@ -234,8 +259,11 @@ public final class CudaBackend implements Backend {
         if (cols <= 0) {
             return;
         }
-        int blocks = (cols + COLUMN_BLOCK_COLUMNS - 1) / COLUMN_BLOCK_COLUMNS;
-        runtime.launch(kernel, new LaunchGeometry(blocks, 1, COLUMN_BLOCK_COLUMNS, COLUMN_BLOCK_ROW_STRIDES), arguments);
+        runtime.launch(kernel, new LaunchGeometry(columnBlocks(cols), 1, COLUMN_BLOCK_COLUMNS, COLUMN_BLOCK_ROW_STRIDES), arguments);
+    }
+
+    private static int columnBlocks(int cols) {
+        return (cols + COLUMN_BLOCK_COLUMNS - 1) / COLUMN_BLOCK_COLUMNS;
     }
 
     /** A 1-D grid-stride launch over {@code work} threads' worth of work; none when there is none. */

@@ -33,6 +33,9 @@ public interface CudaRuntime extends AutoCloseable {
     /** Waits for the work before it, then copies {@code destination.length} floats. */
     void copyToHost(long source, float[] destination);
 
+    /** Waits for the work before it, then copies {@code destination.length} bytes. */
+    void copyToHost(long source, byte[] destination);
+
     /** Launches {@code kernel}; the arguments must match its parameters (see {@link KernelSpec#checkArguments}). */
     void launch(KernelSpec kernel, LaunchGeometry geometry, Object... arguments);
 

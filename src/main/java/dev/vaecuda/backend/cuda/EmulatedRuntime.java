@@ -29,6 +29,8 @@ public final class EmulatedRuntime implements CudaRuntime {
     private final Map<KernelSpec, MemorySegment> kernels = new HashMap<>();
     // the launches and sgemms of a step being recorded, or null
     private List<Runnable> recording;
+    // whether a call that stream capture forbids was made while recording (as the driver, it fails the capture)
+    private boolean recordingInvalidated;
 
     private EmulatedRuntime(EmulatorLibrary library) {
         this.library = library;
@@ -46,11 +48,11 @@ public final class EmulatedRuntime implements CudaRuntime {
     private MemorySegment findKernel(KernelSpec kernel) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = arena.allocateFrom(kernel.name());
-            MemorySegment found = value(() -> (MemorySegment) library.findKernel.invokeExact(name));
+            MemorySegment found = Downcalls.value(() -> (MemorySegment) library.findKernel.invokeExact(name));
             if (found.equals(MemorySegment.NULL)) {
                 throw new IllegalStateException("the emulator has no kernel " + kernel.name());
             }
-            String signature = cString(value(() -> (MemorySegment) library.kernelSignature.invokeExact(found)));
+            String signature = cString(Downcalls.value(() -> (MemorySegment) library.kernelSignature.invokeExact(found)));
             if (!signature.equals(signatureOf(kernel))) {
                 throw new IllegalStateException("kernel " + kernel.name() + " takes (" + signature
                         + ") in C, its launch description says (" + signatureOf(kernel) + ")");
@@ -80,14 +82,15 @@ public final class EmulatedRuntime implements CudaRuntime {
 
     @Override
     public int multiprocessorCount() {
-        return value(() -> (int) library.multiprocessorCount.invokeExact());
+        return Downcalls.value(() -> (int) library.multiprocessorCount.invokeExact());
     }
 
     @Override
     public long allocate(long bytes) {
+        refuseWhileRecording("emu_malloc");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment address = arena.allocate(ADDRESS);
-            int status = value(() -> (int) library.malloc.invokeExact(bytes, address));
+            int status = Downcalls.value(() -> (int) library.malloc.invokeExact(bytes, address));
             if (status == OUT_OF_MEMORY) {
                 long[] freeAndTotal = memoryInfo(library);
                 throw CudaCallException.outOfMemory("emu_malloc", bytes, freeAndTotal[0], freeAndTotal[1]);
@@ -101,7 +104,7 @@ public final class EmulatedRuntime implements CudaRuntime {
     private static long[] memoryInfo(EmulatorLibrary library) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment free = arena.allocate(JAVA_LONG), total = arena.allocate(JAVA_LONG);
-            value(() -> {
+            Downcalls.value(() -> {
                 library.memGetInfo.invokeExact(free, total);
                 return 0;
             });
@@ -117,7 +120,7 @@ public final class EmulatedRuntime implements CudaRuntime {
         EmulatorLibrary library = EmulatorLibrary.load();
         long[] freeAndTotal = memoryInfo(library);
         long limit = bytes == 0 ? 0 : freeAndTotal[1] - freeAndTotal[0] + bytes;
-        value(() -> {
+        Downcalls.value(() -> {
             library.setMemoryLimit.invokeExact(limit);
             return 0;
         });
@@ -131,7 +134,7 @@ public final class EmulatedRuntime implements CudaRuntime {
         EmulatorLibrary library = EmulatorLibrary.load();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = kernel == null ? MemorySegment.NULL : arena.allocateFrom(kernel);
-            value(() -> {
+            Downcalls.value(() -> {
                 library.failLaunch.invokeExact(name, after);
                 return 0;
             });
@@ -140,6 +143,7 @@ public final class EmulatedRuntime implements CudaRuntime {
 
     @Override
     public void free(long address) {
+        refuseWhileRecording("emu_free");
         call("emu_free", () -> (int) library.free.invokeExact(MemorySegment.ofAddress(address)));
     }
 
@@ -166,8 +170,12 @@ public final class EmulatedRuntime implements CudaRuntime {
 
     @Override
     public void copyToHost(long source, float[] destination) {
-        MemorySegment host = MemorySegment.ofArray(destination);
-        copy(host, MemorySegment.ofAddress(source), DEVICE_TO_HOST);
+        copy(MemorySegment.ofArray(destination), MemorySegment.ofAddress(source), DEVICE_TO_HOST);
+    }
+
+    @Override
+    public void copyToHost(long source, byte[] destination) {
+        copy(MemorySegment.ofArray(destination), MemorySegment.ofAddress(source), DEVICE_TO_HOST);
     }
 
     /** Copies the host segment's size in bytes (the host side is whichever is a Java array). */
@@ -192,6 +200,11 @@ public final class EmulatedRuntime implements CudaRuntime {
         }
         List<Runnable> work = List.copyOf(recording);
         recording = null;
+        if (recordingInvalidated) {
+            recordingInvalidated = false;
+            throw new CudaCallException("ending the recording", "CUDA_ERROR_STREAM_CAPTURE_INVALIDATED: a call that"
+                    + " stream capture forbids was made while recording");
+        }
         return new Replayable() {
             @Override
             public void replay() {
@@ -213,10 +226,16 @@ public final class EmulatedRuntime implements CudaRuntime {
         }
     }
 
-    /** What a CUDA graph cannot contain here: a host copy or fill during recording is an error, as in stream capture. */
+    /**
+     * What stream capture forbids (CUDA Programming Guide, "Prohibited and Unhandled Operations"):
+     * allocating, freeing, synchronous copies and waiting for the stream fail, and invalidate the
+     * capture, as the driver does; fills are refused here too, as the backend never records one.
+     */
     private void refuseWhileRecording(String call) {
         if (recording != null) {
-            throw new CudaCallException(call, "not allowed while a step is being recorded");
+            recordingInvalidated = true;
+            throw new CudaCallException(call, "CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED: not allowed while a step is being"
+                    + " recorded (stream capture)");
         }
     }
 
@@ -261,7 +280,8 @@ public final class EmulatedRuntime implements CudaRuntime {
 
     @Override
     public void synchronize() {
-        // launches and copies return when done
+        // launches and copies return when done; but a capture could not wait for its stream
+        refuseWhileRecording("synchronize");
     }
 
     @Override
@@ -290,29 +310,14 @@ public final class EmulatedRuntime implements CudaRuntime {
         // nothing of its own: the backend frees its allocations, the library stays loaded
     }
 
-    /** A downcall through a method handle (whose invokeExact declares Throwable). */
-    private interface Downcall<T> {
-        T invoke() throws Throwable;
-    }
-
-    private static <T> T value(Downcall<T> downcall) {
-        try {
-            return downcall.invoke();
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("unexpected checked exception from a downcall", e);
-        }
-    }
-
     /** Runs a C API call that returns a status; a nonzero one becomes a CudaCallException with the emulator's message. */
-    private void call(String name, Downcall<Integer> downcall) {
-        check(name, value(downcall));
+    private void call(String name, Downcalls.Downcall<Integer> downcall) {
+        check(name, Downcalls.value(downcall));
     }
 
     private void check(String name, int status) {
         if (status != 0) {
-            throw new CudaCallException(name, cString(value(() -> (MemorySegment) library.lastError.invokeExact())));
+            throw new CudaCallException(name, cString(Downcalls.value(() -> (MemorySegment) library.lastError.invokeExact())));
         }
     }
 

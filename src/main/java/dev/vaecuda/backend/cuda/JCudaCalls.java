@@ -4,36 +4,30 @@ import java.util.function.IntSupplier;
 import jcuda.CudaException;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
-import jcuda.jcublas.JCublas2;
-import jcuda.runtime.JCuda;
 
 /**
- * The one place where JCuda's errors are handled: exceptions are switched on for the driver
- * API, the runtime API and cuBLAS (so no failed call passes unnoticed), and every call goes
- * through {@link #call}, which turns JCuda's exception into a {@link CudaCallException} that
- * names the call.
+ * The one place where JCuda's errors are handled: exceptions are switched on for the driver API
+ * (so no failed call passes unnoticed), and every call goes through {@link #call}, which turns
+ * JCuda's exception into a {@link CudaCallException} that names the call.
  */
 final class JCudaCalls {
-    private static boolean exceptionsEnabled;
+    private static boolean loaded;
 
     private JCudaCalls() {
     }
 
-    /** Loads JCuda's native libraries and enables their exceptions; a missing driver is reported as such. */
-    static synchronized void enableExceptions() {
-        if (exceptionsEnabled) {
+    /** Loads JCuda's driver binding (which needs libcuda.so.1) and enables its exceptions; a missing driver is reported as such. */
+    static synchronized void loadDriverApi() {
+        if (loaded) {
             return;
         }
         try {
             JCudaDriver.setExceptionsEnabled(true);
-            JCuda.setExceptionsEnabled(true);
-            JCublas2.setExceptionsEnabled(true);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            throw new CudaCallException("loading JCuda's native libraries", "no usable NVIDIA driver or CUDA library"
-                    + " (libcuda.so.1 from the driver, libcublas.so.12 from CUDA 12) on the loader path: "
-                    + linkerComplaint(e), e);
+            throw new CudaCallException("loading JCuda's driver binding", "no NVIDIA driver (libcuda.so.1) on the loader"
+                    + " path (install the NVIDIA driver, or run in the Docker image with --gpus all): " + linkerComplaint(e), e);
         }
-        exceptionsEnabled = true;
+        loaded = true;
     }
 
     /** The line of JCuda's long loading report that says what is missing, else its first line. */

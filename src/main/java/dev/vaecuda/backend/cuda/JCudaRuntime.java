@@ -4,6 +4,7 @@ import static dev.vaecuda.backend.cuda.JCudaCalls.call;
 
 import dev.vaecuda.backend.DeviceCounters;
 import dev.vaecuda.backend.Replayable;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -19,43 +20,67 @@ import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUstream;
 import jcuda.driver.CUstreamCaptureMode;
+import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
-import jcuda.jcublas.JCublas2;
-import jcuda.jcublas.cublasMath;
-import jcuda.jcublas.cublasHandle;
-import jcuda.jcublas.cublasOperation;
-import jcuda.runtime.cudaStream_t;
 
 /**
- * The CUDA runtime seam on a real GPU: JCuda's driver API in the device's primary context (the
- * one cuBLAS's runtime API shares), one stream for everything, the kernel module loaded and its
- * functions looked up once, cuBLAS on the same stream. Only these thin calls are not run in CI
- * (no GPU there); everything above them runs over {@link EmulatedRuntime} in the tests.
+ * The CUDA runtime seam on a GPU: JCuda's driver API in the device's primary context (the one
+ * cuBLAS's runtime API shares), one stream for everything, the kernel module loaded and its
+ * functions looked up once, cuBLAS through FFM ({@link CublasHandle}) on the same stream. In CI it
+ * runs against the fake driver (target/fake-cuda), which enforces what NVIDIA documents.
  */
 public final class JCudaRuntime implements CudaRuntime {
+    /** The oldest GPU the PTX is built for (kernels/build-ptx.sh: -arch=sm_75), as major * 10 + minor. */
+    static final int MIN_COMPUTE_CAPABILITY = 75;
+    /** The oldest driver that loads the PTX: ISA 8.0 came with CUDA 12.0 (driver R525). */
+    static final int MIN_DRIVER_VERSION = 12000;
+    // cuBLAS's recommended workspace (cublasSetWorkspace): 32 MiB on Hopper and newer, 4 MiB before
+    private static final long WORKSPACE_BYTES_SM90 = 32L << 20;
+    private static final long WORKSPACE_BYTES = 4L << 20;
+
     private final CUdevice device = new CUdevice();
     private final CUcontext context = new CUcontext();
-    private final CUstream stream = new CUstream();
+    private final StreamHandle stream = new StreamHandle();
     private final CUmodule module = new CUmodule();
-    private final cublasHandle cublas = new cublasHandle();
     private final Map<KernelSpec, CUfunction> functions = new HashMap<>();
     // what close() undoes, most recent first: each acquisition pushes its release
     private final Deque<Runnable> releases = new ArrayDeque<>();
     private final int multiprocessors;
     private final CudaDeviceInfo info;
+    private final CublasHandle cublas;
     private final boolean synchronizeEachLaunch;
     // the latest launch, cuBLAS call or graph replay queued on the stream since the last wait, or null
     private String lastQueued;
+    // launches and GEMMs captured into the graph being recorded, or null when not recording
+    private long[] captured;
     private long kernelLaunches;
     private long gemmCalls;
     private long hostToDeviceBytes;
     private long deviceToHostBytes;
 
+    /** A CUstream whose address cuBLAS can take (JCuda keeps it in a protected field). */
+    private static final class StreamHandle extends CUstream {
+        long address() {
+            return getNativePointer();
+        }
+    }
+
     private JCudaRuntime(int ordinal, boolean synchronizeEachLaunch, boolean tf32) {
         this.synchronizeEachLaunch = synchronizeEachLaunch;
-        JCudaCalls.enableExceptions();
+        JCudaCalls.loadDriverApi();
         call("cuInit", () -> JCudaDriver.cuInit(0));
+        int[] driver = new int[1];
+        call("cuDriverGetVersion", () -> JCudaDriver.cuDriverGetVersion(driver));
+        if (driver[0] < MIN_DRIVER_VERSION) {
+            throw new CudaCallException("checking the NVIDIA driver", "it supports CUDA " + CudaDeviceInfo.cudaVersion(driver[0])
+                    + "; the kernels (PTX ISA 8.0) need a driver for CUDA 12.0 or newer (R525+)");
+        }
         call("cuDeviceGet(" + ordinal + ")", () -> JCudaDriver.cuDeviceGet(device, ordinal));
+        CudaDeviceInfo gpu = queryInfo(driver[0]);
+        if (gpu.computeMajor() * 10 + gpu.computeMinor() < MIN_COMPUTE_CAPABILITY) {
+            throw new CudaCallException("checking the GPU", gpu.name() + " has compute capability " + gpu.computeMajor()
+                    + "." + gpu.computeMinor() + "; the kernels need 7.5 (Turing) or newer");
+        }
         call("cuDevicePrimaryCtxRetain", () -> JCudaDriver.cuDevicePrimaryCtxRetain(context, device));
         releases.push(() -> call("cuDevicePrimaryCtxRelease", () -> JCudaDriver.cuDevicePrimaryCtxRelease(device)));
         try {
@@ -64,8 +89,8 @@ public final class JCudaRuntime implements CudaRuntime {
             call("cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)", () -> JCudaDriver.cuDeviceGetAttribute(count,
                     CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device));
             multiprocessors = count[0];
-            info = queryInfo();
-            call("cuStreamCreate", () -> JCudaDriver.cuStreamCreate(stream, 0));
+            // non-blocking: no implicit dependency on the legacy NULL stream, on which capture is not allowed
+            call("cuStreamCreate", () -> JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING));
             releases.push(() -> call("cuStreamDestroy", () -> JCudaDriver.cuStreamDestroy(stream)));
             call("cuModuleLoadData(kernels.ptx)", () -> JCudaDriver.cuModuleLoadData(module, KernelModule.ptxCString()));
             releases.push(() -> call("cuModuleUnload", () -> JCudaDriver.cuModuleUnload(module)));
@@ -75,12 +100,13 @@ public final class JCudaRuntime implements CudaRuntime {
                         () -> JCudaDriver.cuModuleGetFunction(function, module, kernel.name()));
                 functions.put(kernel, function);
             }
-            call("cublasCreate", () -> JCublas2.cublasCreate(cublas));
-            releases.push(() -> call("cublasDestroy", () -> JCublas2.cublasDestroy(cublas)));
-            call("cublasSetStream", () -> JCublas2.cublasSetStream(cublas, new cudaStream_t(stream)));
-            if (tf32) {
-                call("cublasSetMathMode(TF32)", () -> JCublas2.cublasSetMathMode(cublas, cublasMath.CUBLAS_TF32_TENSOR_OP_MATH));
-            }
+            long workspaceBytes = gpu.computeMajor() >= 9 ? WORKSPACE_BYTES_SM90 : WORKSPACE_BYTES;
+            long workspace = allocate(workspaceBytes);
+            releases.push(() -> free(workspace));
+            CublasLibrary library = CublasLibrary.load(driver[0]);
+            cublas = CublasHandle.create(library, stream.address(), workspace, workspaceBytes, tf32);
+            releases.push(cublas::close);
+            info = gpu.withCublas(cublas.describeVersion(), cublas.file());
         } catch (RuntimeException e) {
             release();
             throw e;
@@ -96,23 +122,22 @@ public final class JCudaRuntime implements CudaRuntime {
         return new JCudaRuntime(ordinal, synchronizeEachLaunch, tf32);
     }
 
-    private CudaDeviceInfo queryInfo() {
+    private CudaDeviceInfo queryInfo(int driverVersion) {
         byte[] name = new byte[256];
         call("cuDeviceGetName", () -> JCudaDriver.cuDeviceGetName(name, name.length, device));
-        int[] major = new int[1], minor = new int[1], driver = new int[1];
+        int[] major = new int[1], minor = new int[1];
         call("cuDeviceGetAttribute(COMPUTE_CAPABILITY_MAJOR)", () -> JCudaDriver.cuDeviceGetAttribute(major,
                 CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device));
         call("cuDeviceGetAttribute(COMPUTE_CAPABILITY_MINOR)", () -> JCudaDriver.cuDeviceGetAttribute(minor,
                 CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device));
         long[] bytes = new long[1];
         call("cuDeviceTotalMem", () -> JCudaDriver.cuDeviceTotalMem(bytes, device));
-        call("cuDriverGetVersion", () -> JCudaDriver.cuDriverGetVersion(driver));
         int length = 0;
         while (length < name.length && name[length] != 0) {
             length++;
         }
-        return new CudaDeviceInfo(new String(name, 0, length, java.nio.charset.StandardCharsets.US_ASCII),
-                major[0], minor[0], bytes[0], driver[0]);
+        return new CudaDeviceInfo(new String(name, 0, length, StandardCharsets.US_ASCII), major[0], minor[0], bytes[0],
+                driverVersion, "", "");
     }
 
     public CudaDeviceInfo info() {
@@ -165,8 +190,10 @@ public final class JCudaRuntime implements CudaRuntime {
         }
     }
 
+    /** From whichever thread frees (close may run in a shutdown hook), in this runtime's context. */
     @Override
     public void free(long address) {
+        makeContextCurrent();
         call("cuMemFree", () -> JCudaDriver.cuMemFree(DevicePointers.at(address)));
     }
 
@@ -203,12 +230,20 @@ public final class JCudaRuntime implements CudaRuntime {
 
     @Override
     public void copyToHost(long source, float[] destination) {
-        long bytes = (long) Float.BYTES * destination.length;
+        copyToHost(source, Pointer.to(destination), (long) Float.BYTES * destination.length);
+    }
+
+    @Override
+    public void copyToHost(long source, byte[] destination) {
+        copyToHost(source, Pointer.to(destination), destination.length);
+    }
+
+    private void copyToHost(long source, Pointer destination, long bytes) {
         if (bytes == 0) {
             return;
         }
         onStream("cuMemcpyDtoHAsync(" + bytes + " bytes)",
-                () -> JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(destination), DevicePointers.at(source), bytes, stream));
+                () -> JCudaDriver.cuMemcpyDtoHAsync(destination, DevicePointers.at(source), bytes, stream));
         synchronize();
         deviceToHostBytes += bytes;
     }
@@ -234,6 +269,10 @@ public final class JCudaRuntime implements CudaRuntime {
                 geometry.gridX(), geometry.gridY(), 1, geometry.blockX(), geometry.blockY(), 1,
                 0, stream, Pointer.to(values), null));
         lastQueued = "kernel " + kernel.name();
+        if (captured != null) {
+            captured[0]++;
+            return;
+        }
         kernelLaunches++;
         if (synchronizeEachLaunch) {
             call("cuStreamSynchronize after " + kernel.name(), () -> JCudaDriver.cuStreamSynchronize(stream));
@@ -243,24 +282,39 @@ public final class JCudaRuntime implements CudaRuntime {
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda,
                       long b, int ldb, float beta, long c, int ldc) {
-        onStream("cublasSgemm", () -> JCublas2.cublasSgemm(cublas,
-                transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
-                transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N,
-                m, n, k, Pointer.to(new float[] {alpha}), DevicePointers.at(a), lda, DevicePointers.at(b), ldb,
-                Pointer.to(new float[] {beta}), DevicePointers.at(c), ldc));
-        lastQueued = "cublasSgemm";
-        gemmCalls++;
+        // cuBLAS checks its arguments when called; faults of queued work surface at the next driver call
+        cublas.sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        lastQueued = "cublasSgemm_v2";
+        if (captured != null) {
+            captured[1]++;
+        } else {
+            gemmCalls++;
+        }
     }
 
-    /** Stream capture: the launches and cuBLAS calls until endRecording become one CUDA graph. */
+    /**
+     * Stream capture: the launches and cuBLAS calls until endRecording become one CUDA graph.
+     * Thread-local mode (CUDA Programming Guide, "Cross-stream Dependencies and Events" / capture
+     * modes): an unsafe call (an allocation, a synchronous copy) from this thread fails and
+     * invalidates the capture, while other threads are not affected.
+     */
     @Override
     public void beginRecording() {
+        if (captured != null) {
+            throw new IllegalStateException("already recording");
+        }
         call("cuStreamBeginCapture", () -> JCudaDriver.cuStreamBeginCapture(stream,
                 CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL));
+        captured = new long[2];
     }
 
     @Override
     public Replayable endRecording() {
+        if (captured == null) {
+            throw new IllegalStateException("not recording");
+        }
+        long launchesPerReplay = captured[0], gemmsPerReplay = captured[1];
+        captured = null;
         CUgraph graph = new CUgraph();
         call("cuStreamEndCapture", () -> JCudaDriver.cuStreamEndCapture(stream, graph));
         CUgraphExec executable = new CUgraphExec();
@@ -275,6 +329,9 @@ public final class JCudaRuntime implements CudaRuntime {
             public void replay() {
                 onStream("cuGraphLaunch", () -> JCudaDriver.cuGraphLaunch(executable, stream));
                 lastQueued = "the recorded step (a CUDA graph)";
+                // counted here, when the work runs, not when it was captured
+                kernelLaunches += launchesPerReplay;
+                gemmCalls += gemmsPerReplay;
                 if (synchronizeEachLaunch) {
                     call("cuStreamSynchronize after cuGraphLaunch", () -> JCudaDriver.cuStreamSynchronize(stream));
                 }
@@ -282,6 +339,7 @@ public final class JCudaRuntime implements CudaRuntime {
 
             @Override
             public void close() {
+                makeContextCurrent();
                 call("cuGraphExecDestroy", () -> JCudaDriver.cuGraphExecDestroy(executable));
                 call("cuGraphDestroy", () -> JCudaDriver.cuGraphDestroy(graph));
             }

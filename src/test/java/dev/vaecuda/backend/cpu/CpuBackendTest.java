@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
+import dev.vaecuda.backend.DeviceLossSum;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
 import dev.vaecuda.backend.LossKind;
@@ -208,13 +209,15 @@ class CpuBackendTest {
                 }
                 DeviceBuffer gLogits = backend.allocate(logits.length), gMl = backend.allocate(ml.length);
                 DeviceBuffer gBias = backend.allocate(pixels), dLogitsIn = put(backend, logits);
-                DeviceBuffer lossSum = put(backend, new float[] {1.5f});
+                DeviceLossSum lossSum = backend.allocateLossSum();
+                backend.setLossSum(lossSum, 1.5);
                 CpuStepState state = new CpuStepState();
                 state.stepsDone = 41;
                 state.batchInEpoch = 6;
                 backend.lossAndGradients(kind, dLogitsIn, put(backend, bias), put(backend, target), put(backend, ml),
                         beta, rows, pixels, latent, gLogits, gBias, gMl, lossSum, state);
-                assertClose(new double[] {1.5 + loss}, get(backend, lossSum), kind + " loss sum (accumulates)");
+                assertClose(new double[] {1.5 + loss}, new float[] {(float) backend.readLossSum(lossSum)},
+                        kind + " loss sum (accumulates)");
                 assertClose(withBias, get(backend, dLogitsIn), kind + " logits + output bias");
                 assertClose(dLogits, get(backend, gLogits), kind + " dLogits");
                 assertClose(dBias, get(backend, gBias), kind + " output bias gradient");
@@ -236,14 +239,15 @@ class CpuBackendTest {
                 DeviceBuffer x = backend.allocate(logits.length), dx = backend.allocate(logits.length);
                 DeviceBuffer bias = put(backend, randoms(pixels, -1, 1)), t = put(backend, target);
                 DeviceBuffer ml = put(backend, randoms(rows * 2 * latent, -3, 3)), dMl = backend.allocate(rows * 2 * latent);
-                DeviceBuffer dBias = backend.allocate(pixels), loss = backend.allocate(1);
+                DeviceBuffer dBias = backend.allocate(pixels);
+                DeviceLossSum loss = backend.allocateLossSum();
                 float[][] first = null;
                 for (int call = 0; call < 300; call++) {
                     backend.upload(logits, x);
-                    backend.zero(loss, 1);
+                    backend.setLossSum(loss, 0);
                     backend.lossAndGradients(kind, x, bias, t, ml, 0.5f, rows, pixels, latent, dx, dBias, dMl, loss,
                             new CpuStepState());
-                    float[][] got = {get(backend, loss), get(backend, x), get(backend, dx), get(backend, dBias),
+                    float[][] got = {{(float) backend.readLossSum(loss)}, get(backend, x), get(backend, dx), get(backend, dBias),
                             get(backend, dMl)};
                     if (first == null) {
                         first = got;

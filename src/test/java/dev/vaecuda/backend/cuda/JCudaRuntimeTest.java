@@ -19,7 +19,7 @@ class JCudaRuntimeTest {
         try {
             runtime = JCudaRuntime.open(0, true, false);
         } catch (CudaCallException e) {
-            assertTrue(e.getMessage().startsWith("loading JCuda's native libraries failed: no usable NVIDIA driver")
+            assertTrue(e.getMessage().startsWith("loading JCuda's driver binding failed: no NVIDIA driver")
                     || e.getMessage().startsWith("cuInit failed") || e.getMessage().startsWith("cuDeviceGet(0) failed"),
                     e.getMessage());
             return;
