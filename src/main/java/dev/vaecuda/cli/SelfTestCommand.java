@@ -1,6 +1,7 @@
 package dev.vaecuda.cli;
 
 import dev.vaecuda.backend.Backend;
+import dev.vaecuda.selftest.GemmPrecision;
 import dev.vaecuda.selftest.SelfTest;
 import java.io.PrintWriter;
 import java.util.List;
@@ -26,7 +27,12 @@ final class SelfTestCommand implements Callable<Integer> {
         try (Backend device = deviceOptions.open(out)) {
             out.printf("%-50s %s%n", "check", "result");
             out.flush();
-            List<SelfTest.Result> results = SelfTest.run(device, result -> {
+            GemmPrecision precision = deviceOptions.tf32 ? GemmPrecision.TF32 : GemmPrecision.FP32;
+            if (precision == GemmPrecision.TF32) {
+                out.println("--tf32: the GEMM checks allow TF32's error; the training-step check, whose tolerances"
+                        + " assume FP32 GEMMs, is left out");
+            }
+            List<SelfTest.Result> results = SelfTest.run(device, precision, result -> {
                 out.printf("%-50s %s%n", result.check(), result.passed() ? "pass" : "FAIL: " + result.problem());
                 out.flush();
             });

@@ -162,12 +162,12 @@ public final class KernelChecks {
     }
 
     /** C = alpha op(A) op(B) + beta C with leading dimensions larger than the rows, over a NaN-filled C. */
-    public static void gemm(BackendPair pair, boolean transA, boolean transB, int m, int n, int k) {
+    public static void gemm(BackendPair pair, GemmPrecision precision, boolean transA, boolean transB, int m, int n, int k) {
         // leading dimensions larger than the rows, as when a matrix is a block of a bigger one
         int aRows = transA ? k : m, aCols = transA ? m : k, bRows = transB ? n : k, bCols = transB ? k : n;
         int lda = aRows + 3, ldb = bRows + 1, ldc = m + 2;
         Twin a = pair.uniform(lda * aCols, -1, 1), b = pair.uniform(ldb * bCols, -1, 1);
-        Tolerance tolerance = new Tolerance(1e-6 * k, 1e-5);
+        Tolerance tolerance = precision.tolerance(k);
 
         Twin c = pair.filled(ldc * n, Float.NaN);
         pair.device.gemm(transA, transB, m, n, k, 0.5f, a.device(), lda, b.device(), ldb, 0f, c.device(), ldc);

@@ -7,6 +7,7 @@ import dev.vaecuda.model.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -22,14 +23,18 @@ public final class SelfTest {
         }
     }
 
-    private record Check(String name, Consumer<BackendPair> body) {
+    /** A check; {@code fp32Only} when its tolerances assume FP32 GEMMs. */
+    private record Check(String name, BiConsumer<BackendPair, GemmPrecision> body, boolean fp32Only) {
+        Check(String name, Consumer<BackendPair> body) {
+            this(name, (pair, precision) -> body.accept(pair), false);
+        }
     }
 
     private static final List<Check> CHECKS = List.of(
-            new Check("gemm NT 400x128x784 (encoder forward)", p -> KernelChecks.gemm(p, true, false, 400, 128, 784)),
-            new Check("gemm NN 784x129x400 (input gradient)", p -> KernelChecks.gemm(p, false, false, 784, 129, 400)),
-            new Check("gemm NT 784x400x128 (weight gradient)", p -> KernelChecks.gemm(p, false, true, 784, 400, 128)),
-            new Check("gemm TT 33x7x5 (awkward)", p -> KernelChecks.gemm(p, true, true, 33, 7, 5)),
+            new Check("gemm NT 400x128x784 (encoder forward)", (p, precision) -> KernelChecks.gemm(p, precision, true, false, 400, 128, 784), false),
+            new Check("gemm NN 784x129x400 (input gradient)", (p, precision) -> KernelChecks.gemm(p, precision, false, false, 784, 129, 400), false),
+            new Check("gemm NT 784x400x128 (weight gradient)", (p, precision) -> KernelChecks.gemm(p, precision, false, true, 784, 400, 128), false),
+            new Check("gemm TT 33x7x5 (awkward)", (p, precision) -> KernelChecks.gemm(p, precision, true, true, 33, 7, 5), false),
             new Check("bias add + ReLU 129x400", p -> KernelChecks.biasAdd(p, 129, 400)),
             new Check("ReLU backward + bias gradient 129x400", p -> KernelChecks.reluBackward(p, 129, 400)),
             new Check("sigmoid, n=100003", p -> KernelChecks.sigmoid(p, 100_003)),
@@ -38,21 +43,32 @@ public final class SelfTest {
             new Check("MSE + KL loss 7x33, latent 5", p -> KernelChecks.lossAndGradients(p, LossKind.MSE, 7, 33, 5)),
             new Check("Adam, n=100003, step 10", p -> KernelChecks.adam(p, 100_003, 10)),
             new Check("gather batch (+ binarize) 129x784", p -> KernelChecks.gatherBatch(p, 129, 784)),
-            new Check("3 recorded training steps, 784-400-20, batch 64", p -> TrainingStepCheck.run(p,
-                    new ModelConfig(28, 28, List.of(400), 20, LossKind.BCE, 1f), 64, 3)));
+            new Check("3 recorded training steps, 784-400-20, batch 64", (p, precision) -> TrainingStepCheck.run(p,
+                    new ModelConfig(28, 28, List.of(400), 20, LossKind.BCE, 1f), 64, 3), true));
 
     private SelfTest() {
     }
 
-    /** Runs every check on {@code device}, reporting each result as it comes; closes nothing. */
+    /** Runs every check on {@code device} with FP32 GEMMs, reporting each result as it comes; closes nothing. */
     public static List<Result> run(Backend device, Consumer<Result> progress) {
+        return run(device, GemmPrecision.FP32, progress);
+    }
+
+    /**
+     * Runs the checks on {@code device}, whose GEMMs compute in {@code precision}: with TF32 the GEMM
+     * checks take TF32's tolerance and the checks whose tolerances assume FP32 GEMMs are left out.
+     */
+    public static List<Result> run(Backend device, GemmPrecision precision, Consumer<Result> progress) {
         long seed = new SplittableRandom().nextLong();
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < CHECKS.size(); i++) {
             Check check = CHECKS.get(i);
+            if (check.fp32Only() && precision != GemmPrecision.FP32) {
+                continue;
+            }
             Result result;
             try (BackendPair pair = new BackendPair(new Unclosed(device), new CpuBackend(2), seed + i)) {
-                check.body().accept(pair);
+                check.body().accept(pair, precision);
                 result = new Result(check.name(), null);
             } catch (MismatchException | dev.vaecuda.VaeCudaException e) {
                 result = new Result(check.name(), e.getMessage());

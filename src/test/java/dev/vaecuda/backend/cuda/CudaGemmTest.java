@@ -1,6 +1,7 @@
 package dev.vaecuda.backend.cuda;
 
 import dev.vaecuda.selftest.BackendPair;
+import dev.vaecuda.selftest.GemmPrecision;
 import dev.vaecuda.selftest.KernelChecks;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +29,7 @@ class CudaGemmTest {
     @MethodSource("cases")
     void matchesTheReference(boolean transA, boolean transB, int m, int n, int k) {
         try (BackendPair pair = EmulatedPair.open()) {
-            KernelChecks.gemm(pair, transA, transB, m, n, k);
+            KernelChecks.gemm(pair, GemmPrecision.FP32, transA, transB, m, n, k);
         }
     }
 }
