@@ -1,0 +1,72 @@
+package dev.vaecuda.backend.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.util.Map;
+
+/**
+ * The fake driver that JCuda loaded as libcuda.so.1 (target/fake-cuda on LD_LIBRARY_PATH), set up
+ * for one test: its FAKE_CUDA_* variables (read at cuInit) set in this process's environment, and
+ * the driver reset so that the next cuInit reads them. Close to restore the defaults.
+ */
+final class FakeDriver implements AutoCloseable {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MethodHandle SETENV = LINKER.downcallHandle(LINKER.defaultLookup().find("setenv").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle UNSETENV = LINKER.downcallHandle(LINKER.defaultLookup().find("unsetenv").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    // by soname: the library JCuda's natives were linked against, already loaded
+    private static final MethodHandle RESET = LINKER.downcallHandle(
+            SymbolLookup.libraryLookup("libcuda.so.1", Arena.global()).find("fake_cuda_reset").orElseThrow(),
+            FunctionDescriptor.ofVoid());
+
+    private final Map<String, String> variables;
+
+    private FakeDriver(Map<String, String> variables) {
+        this.variables = variables;
+        variables.forEach(FakeDriver::setenv);
+        reset();
+    }
+
+    /** The fake with these FAKE_CUDA_* settings until closed. */
+    static FakeDriver with(Map<String, String> variables) {
+        return new FakeDriver(variables);
+    }
+
+    @Override
+    public void close() {
+        variables.keySet().forEach(FakeDriver::unsetenv);
+        reset();
+    }
+
+    private static void reset() {
+        call(() -> {
+            RESET.invokeExact();
+            return 0;
+        }, "fake_cuda_reset");
+    }
+
+    private static void setenv(String name, String value) {
+        try (Arena arena = Arena.ofConfined()) {
+            call(() -> (int) SETENV.invokeExact(arena.allocateFrom(name), arena.allocateFrom(value), 1), "setenv " + name);
+        }
+    }
+
+    private static void unsetenv(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            call(() -> (int) UNSETENV.invokeExact(arena.allocateFrom(name)), "unsetenv " + name);
+        }
+    }
+
+    private static void call(Downcalls.Downcall<Integer> downcall, String what) {
+        if (Downcalls.value(downcall) != 0) {
+            throw new AssertionError(what + " failed");
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.vaecuda.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.Backends;
+import dev.vaecuda.backend.DeviceBuffer;
+import dev.vaecuda.backend.DeviceCounters;
+import dev.vaecuda.backend.LossKind;
+import dev.vaecuda.backend.cpu.CpuBackend;
+import dev.vaecuda.bench.StepBenchmark;
+import dev.vaecuda.data.ImageSet;
+import dev.vaecuda.data.SyntheticDigits;
+import dev.vaecuda.model.ModelConfig;
+import dev.vaecuda.selftest.SelfTest;
+import dev.vaecuda.train.MetricsCsv;
+import dev.vaecuda.train.RunConfig;
+import dev.vaecuda.train.StopRequest;
+import dev.vaecuda.train.TrainingOptions;
+import dev.vaecuda.train.TrainingSession;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real CUDA runtime (JCuda's driver binding, cuBLAS through FFM, stream capture) in this JVM,
+ * over the fake driver and cuBLAS (target/fake-cuda on LD_LIBRARY_PATH, set by the pom's
+ * on-fake-driver execution): what no GPU-less machine could run before.
+ */
+class JCudaRuntimeOnFakeDriverTest {
+    private static final ModelConfig SMALL = new ModelConfig(12, 12, List.of(64, 32), 4, LossKind.BCE, 1f);
+
+    @Test
+    void infoNamesTheGpuTheDriverAndTheCublasFile() {
+        String status = Backends.cudaStatus();
+        assertTrue(status.startsWith("vae-cuda fake GPU (CPU emulator), compute capability 9.0"), status);
+        assertTrue(status.contains("driver CUDA 13.0, cuBLAS 13."), status);
+        assertTrue(status.endsWith("fake-cuda/libcublas.so.13)"), status);
+    }
+
+    @Test
+    void everySelftestCheckPasses() {
+        try (CudaBackend backend = new CudaBackend(JCudaRuntime.open(0, false, false))) {
+            List<SelfTest.Result> results = SelfTest.run(backend, result -> { });
+            assertTrue(results.stream().allMatch(SelfTest.Result::passed), results.toString());
+        }
+    }
+
+    @Test
+    void aDriverForCuda12TakesCublas12() {
+        try (FakeDriver fake = FakeDriver.with(Map.of("FAKE_CUDA_DRIVER_VERSION", "12040"));
+             JCudaRuntime runtime = JCudaRuntime.open(0, false, false)) {
+            assertEquals("12.4", CudaDeviceInfo.cudaVersion(runtime.info().driverVersion()));
+            assertTrue(runtime.info().cublasFile().endsWith("fake-cuda/libcublas.so.12"), runtime.info().toString());
+            assertTrue(runtime.info().cublasVersion().startsWith("12."), runtime.info().toString());
+        }
+    }
+
+    @Test
+    void aDriverOlderThanThePtxIsRefusedInOneLine() {
+        try (FakeDriver fake = FakeDriver.with(Map.of("FAKE_CUDA_DRIVER_VERSION", "11080"))) {
+            CudaCallException refused = assertThrows(CudaCallException.class, () -> JCudaRuntime.open(0, false, false));
+            assertEquals("checking the NVIDIA driver failed: it supports CUDA 11.8; the kernels (PTX ISA 8.0) need a"
+                    + " driver for CUDA 12.0 or newer (R525+)", refused.getMessage());
+        }
+    }
+
+    @Test
+    void aGpuOlderThanTuringIsRefusedInOneLine() {
+        try (FakeDriver fake = FakeDriver.with(Map.of("FAKE_CUDA_COMPUTE_CAPABILITY", "7.0",
+                "FAKE_CUDA_DEVICE_NAME", "Tesla V100"))) {
+            CudaCallException refused = assertThrows(CudaCallException.class, () -> JCudaRuntime.open(0, false, false));
+            assertEquals("checking the GPU failed: Tesla V100 has compute capability 7.0; the kernels need 7.5 (Turing)"
+                    + " or newer", refused.getMessage());
+        }
+    }
+
+    @Test
+    void noGpuIsCudaErrorNoDevice() {
+        try (FakeDriver fake = FakeDriver.with(Map.of("FAKE_CUDA_DEVICE_COUNT", "0"))) {
+            CudaCallException refused = assertThrows(CudaCallException.class, () -> JCudaRuntime.open(0, false, false));
+            assertEquals("cuInit failed: CUDA_ERROR_NO_DEVICE", refused.getMessage());
+        }
+    }
+
+    @Test
+    void aStepIsTwentyLaunchesAndElevenGemmsCountedAtEachReplay() {
+        try (CudaBackend backend = new CudaBackend(JCudaRuntime.open(0, false, false))) {
+            StepBenchmark.Report report = new StepBenchmark(new ModelConfig(28, 28, List.of(400), 20, LossKind.BCE, 1f),
+                    16, 1, 1, 0, true).run(backend);
+            DeviceCounters perStep = report.perStep().orElseThrow();
+            assertEquals(new DeviceCounters(9, 11, 0, 0), new DeviceCounters(perStep.kernelLaunches(),
+                    perStep.gemmCalls(), perStep.hostToDeviceBytes(), 0), "a replayed step: " + perStep);
+        }
+    }
+
+    @Test
+    void trainingMatchesTheCpuWithAndWithoutTheGraphAndIsRepeatable(@TempDir Path dir) throws IOException {
+        ImageSet train = SyntheticDigits.generate(320, 12, 12, 1), test = SyntheticDigits.generate(96, 12, 12, 2);
+        RunConfig config = new RunConfig("mnist", SMALL, new TrainingOptions(3e-3f, 32, 2, 7, 0, false));
+        double[] cpu = train(new CpuBackend(2), config, train, test, dir.resolve("cpu"), true);
+        double[] graph = train(new CudaBackend(JCudaRuntime.open(0, false, false)), config, train, test, dir.resolve("g"), true);
+        double[] again = train(new CudaBackend(JCudaRuntime.open(0, false, false)), config, train, test, dir.resolve("a"), true);
+        double[] direct = train(new CudaBackend(JCudaRuntime.open(0, true, false)), config, train, test, dir.resolve("d"), false);
+        for (int epoch = 0; epoch < cpu.length; epoch++) {
+            assertEquals(cpu[epoch], graph[epoch], 1e-5 * cpu[epoch], "test loss, epoch " + (epoch + 1));
+            // blocks run in a shuffled order on the fake, as on a GPU: the loss sums must not notice
+            assertEquals(graph[epoch], again[epoch], 0, "the same run again, bit for bit");
+            assertEquals(graph[epoch], direct[epoch], 0, "--no-graph --sync-debug, bit for bit");
+        }
+    }
+
+    /** The test loss of each epoch of a run on {@code backend} (closed after). */
+    private static double[] train(Backend backend, RunConfig config, ImageSet train, ImageSet test, Path out,
+                                  boolean replay) throws IOException {
+        try (backend) {
+            StringWriter printed = new StringWriter();
+            boolean finished = new TrainingSession(config, out, null, replay).run(backend, train, test,
+                    new PrintWriter(printed), (epoch, batch, batches) -> { }, new StopRequest());
+            assertTrue(finished, printed.toString());
+        }
+        List<String> rows = Files.readAllLines(out.resolve(TrainingSession.METRICS));
+        assertEquals(MetricsCsv.HEADER, rows.getFirst());
+        return rows.stream().skip(1).mapToDouble(row -> Double.parseDouble(row.split(",")[2])).toArray();
+    }
+
+    @Test
+    void outOfDeviceMemoryNamesTheSizes() {
+        try (FakeDriver fake = FakeDriver.with(Map.of("FAKE_CUDA_MEMORY_BYTES", Long.toString(64L << 20)));
+             CudaBackend backend = new CudaBackend(JCudaRuntime.open(0, false, false))) {
+            CudaCallException refused = assertThrows(CudaCallException.class, () -> backend.allocate(1 << 28));
+            assertTrue(refused.getMessage().startsWith("cuMemAlloc failed: out of device memory: asked for 1073741824"
+                    + " bytes (1024.0 MiB), "), refused.getMessage());
+            assertTrue(refused.getMessage().endsWith(" MiB free of 64.0 MiB; a smaller model, --batch-size or --limit"
+                    + " needs less"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void aFaultingKernelIsNamedWithSyncDebugAndOtherwiseReportedAtTheNextCall() {
+        // as on a GPU, the launch itself succeeds and the fault is reported by a later call
+        assertEquals("cuStreamSynchronize after sigmoid failed: CUDA_ERROR_LAUNCH_FAILED",
+                faultOfSigmoid(true, backend -> { }));
+        assertTrue(faultOfSigmoid(false, backend -> backend.download(backend.allocate(1), new float[1])).startsWith(
+                "cuMemcpyDtoHAsync(4 bytes) failed: CUDA_ERROR_LAUNCH_FAILED (maybe from work queued since the last"
+                        + " synchronisation, the latest being kernel sigmoid;"));
+    }
+
+    /** The message of the first failure after a launch of sigmoid that faults, and {@code next}. */
+    private static String faultOfSigmoid(boolean syncDebug, java.util.function.Consumer<CudaBackend> next) {
+        try (FakeDriver fake = FakeDriver.with(Map.of("FAKE_CUDA_FAIL_KERNEL", "sigmoid"))) {
+            CudaBackend backend = new CudaBackend(JCudaRuntime.open(0, syncDebug, false));
+            DeviceBuffer x = backend.allocate(100);
+            CudaCallException fault = assertThrows(CudaCallException.class, () -> {
+                backend.sigmoid(x, x, 100);
+                next.accept(backend);
+            });
+            // the context is unusable after a fault, as on a GPU: closing says so too, and releases what it can
+            CudaCallException closing = assertThrows(CudaCallException.class, backend::close);
+            assertTrue(closing.getMessage().contains("CUDA_ERROR_LAUNCH_FAILED"), closing.getMessage());
+            return fault.getMessage();
+        }
+    }
+
+    @Test
+    void closesFromAThreadWhereTheContextIsNotCurrent() throws InterruptedException {
+        CudaBackend backend = new CudaBackend(JCudaRuntime.open(0, false, false));
+        backend.allocate(1000);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        // as a shutdown hook would: the context is current on the thread that opened it, not on this one
+        Thread closer = new Thread(() -> {
+            try {
+                backend.close();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        closer.start();
+        closer.join();
+        assertEquals(null, failure.get());
+    }
+
+    @Test
+    void tf32GemmsPassTheirSelftest() {
+        try (CudaBackend backend = new CudaBackend(JCudaRuntime.open(0, false, true))) {
+            List<SelfTest.Result> results = SelfTest.run(backend, dev.vaecuda.selftest.GemmPrecision.TF32, result -> { });
+            assertTrue(results.stream().allMatch(SelfTest.Result::passed), results.toString());
+        }
+    }
+}
