@@ -4,7 +4,9 @@
 // recorded when the stream is capturing. Built twice, as libcublas.so.13 and .so.12
 // (FAKE_CUBLAS_MAJOR). Models cuBLAS's lazy set-up: a handle without a workspace of its own
 // (cublasSetWorkspace_v2) allocates its default one with cuMemAlloc on its first GEMM, which a
-// stream capture forbids: that first GEMM must not be captured.
+// stream capture forbids: that first GEMM must not be captured. (cuBLAS 12.2 and later may
+// allocate it with cudaMallocAsync instead, a memory node in the capture; this fake is the
+// stricter, older behaviour, which an eager step before capturing satisfies in both.)
 #include <cstdio>
 #include <mutex>
 #include <set>

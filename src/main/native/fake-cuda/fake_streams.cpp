@@ -31,6 +31,22 @@ void invalidate(Capture& capture) {
     capture.nodes.clear();
 }
 
+// Waiting for a capturing stream is forbidden: it would wait for work that does not run. Work
+// has always finished otherwise (it ran when enqueued), so a query never says CUDA_ERROR_NOT_READY.
+CUresult wait_for(CUstream stream) {
+    CUcontext context;
+    RETURN_IF_FAILED(require_context(&context));
+    if (is_legacy(stream)) {
+        return CUDA_SUCCESS;
+    }
+    RETURN_IF_FAILED(check_stream(stream, context));
+    if (is_capturing(stream)) {
+        invalidate(stream->capture);
+        return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+    }
+    return CUDA_SUCCESS;
+}
+
 CUresult run_all(const std::vector<Work>& nodes) {
     for (const Work& work : nodes) {
         RETURN_IF_FAILED(work());
@@ -145,36 +161,14 @@ CUresult cuStreamDestroy_v2(CUstream stream) {
     return CUDA_SUCCESS;
 }
 
-// Waiting for a capturing stream is forbidden: it would wait for work that does not run.
 CUresult cuStreamSynchronize(CUstream stream) {
     ENTER();
-    CUcontext context;
-    RETURN_IF_FAILED(require_context(&context));
-    if (is_legacy(stream)) {
-        return CUDA_SUCCESS;
-    }
-    RETURN_IF_FAILED(check_stream(stream, context));
-    if (is_capturing(stream)) {
-        invalidate(stream->capture);
-        return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
-    }
-    return CUDA_SUCCESS;
+    return wait_for(stream);
 }
 
-// Work has always finished (it ran when enqueued), so never CUDA_ERROR_NOT_READY.
 CUresult cuStreamQuery(CUstream stream) {
     ENTER();
-    CUcontext context;
-    RETURN_IF_FAILED(require_context(&context));
-    if (is_legacy(stream)) {
-        return CUDA_SUCCESS;
-    }
-    RETURN_IF_FAILED(check_stream(stream, context));
-    if (is_capturing(stream)) {
-        invalidate(stream->capture);
-        return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
-    }
-    return CUDA_SUCCESS;
+    return wait_for(stream);
 }
 
 CUresult cuCtxSynchronize() {
