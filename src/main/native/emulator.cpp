@@ -11,6 +11,8 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <numeric>
+#include <random>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -18,6 +20,7 @@
 
 #include "cuda_emu.h"
 #include "emulated_kernels.h"
+#include "emulator_api.h"
 
 namespace cuda_emu {
 namespace {
@@ -161,7 +164,21 @@ struct Launch {
     std::function<void()> kernel;
     dim3 grid;
     dim3 block;
+    std::vector<unsigned int> block_order;  // linear block indices (x fastest), in the order they run
 };
+
+// Whether a launch runs its blocks in a random order, as a GPU may, instead of x, then y, then z.
+bool shuffle_blocks = false;
+std::mt19937_64 block_shuffler;
+
+std::vector<unsigned int> block_order(dim3 grid) {
+    std::vector<unsigned int> order(static_cast<std::size_t>(grid.x) * grid.y * grid.z);
+    std::iota(order.begin(), order.end(), 0u);
+    if (shuffle_blocks) {
+        std::shuffle(order.begin(), order.end(), block_shuffler);
+    }
+    return order;
+}
 
 // OS threads, one per CUDA thread of a block; thread t plays thread t of every block in turn.
 // Never destroyed: the threads live as long as the process (the library is never unloaded).
@@ -197,14 +214,10 @@ private:
                 threadIdx = dim3{thread % block.x, thread / block.x % block.y, thread / (block.x * block.y)};
                 blockDim = block;
                 gridDim = current_.grid;
-                for (unsigned int z = 0; z < gridDim.z; z++) {
-                    for (unsigned int y = 0; y < gridDim.y; y++) {
-                        for (unsigned int x = 0; x < gridDim.x; x++) {
-                            blockIdx = dim3{x, y, z};
-                            current_.kernel();
-                            barrier_.arrive_and_wait(false);
-                        }
-                    }
+                for (unsigned int linear : current_.block_order) {
+                    blockIdx = dim3{linear % gridDim.x, linear / gridDim.x % gridDim.y, linear / (gridDim.x * gridDim.y)};
+                    current_.kernel();
+                    barrier_.arrive_and_wait(false);
                 }
             }
             if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
@@ -246,6 +259,14 @@ const char* emu_last_error() {
 
 int emu_multiprocessor_count() {
     return kMultiprocessors;
+}
+
+// on != 0: every later launch runs its blocks in a fresh random order drawn from seed's sequence,
+// so a result that depends on block order (which a GPU does not fix) changes; 0: in order (default).
+void emu_shuffle_blocks(int on, unsigned long long seed) {
+    std::lock_guard<std::mutex> lock(launch_mutex);
+    shuffle_blocks = on != 0;
+    block_shuffler.seed(seed);
 }
 
 // Caps the device memory at bytes (0: no cap), for tests of running out of it.
@@ -355,7 +376,8 @@ int emu_launch(const void* kernel, unsigned int grid_x, unsigned int grid_y, uns
         return fail(std::string(entry->name) + ": injected launch failure (as a kernel that faults on a GPU)");
     }
     std::lock_guard<std::mutex> lock(launch_mutex);
-    block_threads().run(Launch{entry->bind(args), dim3{grid_x, grid_y, grid_z}, dim3{block_x, block_y, block_z}});
+    dim3 grid{grid_x, grid_y, grid_z};
+    block_threads().run(Launch{entry->bind(args), grid, dim3{block_x, block_y, block_z}, block_order(grid)});
     kernel_launches++;
     if (block_threads().barrier().diverged()) {
         return fail(std::string(entry->name) + ": __syncthreads() reached by only some threads of a block");

@@ -46,6 +46,7 @@ final class EmulatorLibrary {
     final MethodHandle setMemoryLimit;
     final MethodHandle memGetInfo;
     final MethodHandle failLaunch;
+    final MethodHandle shuffleBlocks;
 
     private EmulatorLibrary(Path file) {
         Linker linker = Linker.nativeLinker();
@@ -69,12 +70,21 @@ final class EmulatorLibrary {
         setMemoryLimit = handle(linker, "emu_set_memory_limit", FunctionDescriptor.ofVoid(JAVA_LONG));
         memGetInfo = handle(linker, "emu_mem_get_info", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
         failLaunch = handle(linker, "emu_fail_launch", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG));
+        shuffleBlocks = handle(linker, "emu_shuffle_blocks", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_LONG));
     }
 
-    /** The library on the class path, loaded on first use. */
+    /**
+     * The library on the class path, loaded on first use, running each launch's blocks in a
+     * random order, as a GPU may: a kernel whose result depends on the order shows it.
+     */
     static synchronized EmulatorLibrary load() {
         if (loaded == null) {
             loaded = new EmulatorLibrary(locate());
+            long seed = new java.util.SplittableRandom().nextLong();
+            Downcalls.value(() -> {
+                loaded.shuffleBlocks.invokeExact(1, seed);
+                return 0;
+            });
         }
         return loaded;
     }

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -149,20 +150,20 @@ class JCudaRuntimeOnFakeDriverTest {
     void aFaultingKernelIsNamedWithSyncDebugAndOtherwiseReportedAtTheNextCall() {
         // as on a GPU, the launch itself succeeds and the fault is reported by a later call
         assertEquals("cuStreamSynchronize after sigmoid failed: CUDA_ERROR_LAUNCH_FAILED",
-                faultOfSigmoid(true, backend -> { }));
-        assertTrue(faultOfSigmoid(false, backend -> backend.download(backend.allocate(1), new float[1])).startsWith(
-                "cuMemcpyDtoHAsync(4 bytes) failed: CUDA_ERROR_LAUNCH_FAILED (maybe from work queued since the last"
-                        + " synchronisation, the latest being kernel sigmoid;"));
+                faultOfSigmoid(true, (backend, x) -> { }));
+        String reported = faultOfSigmoid(false, (backend, x) -> backend.download(x, new float[100]));
+        assertTrue(reported.startsWith("cuMemcpyDtoHAsync(400 bytes) failed: CUDA_ERROR_LAUNCH_FAILED (maybe from work"
+                + " queued since the last synchronisation, the latest being kernel sigmoid;"), reported);
     }
 
     /** The message of the first failure after a launch of sigmoid that faults, and {@code next}. */
-    private static String faultOfSigmoid(boolean syncDebug, java.util.function.Consumer<CudaBackend> next) {
+    private static String faultOfSigmoid(boolean syncDebug, BiConsumer<CudaBackend, DeviceBuffer> next) {
         try (FakeDriver fake = FakeDriver.with(Map.of("FAKE_CUDA_FAIL_KERNEL", "sigmoid"))) {
             CudaBackend backend = new CudaBackend(JCudaRuntime.open(0, syncDebug, false));
             DeviceBuffer x = backend.allocate(100);
             CudaCallException fault = assertThrows(CudaCallException.class, () -> {
                 backend.sigmoid(x, x, 100);
-                next.accept(backend);
+                next.accept(backend, x);
             });
             // the context is unusable after a fault, as on a GPU: closing says so too, and releases what it can
             CudaCallException closing = assertThrows(CudaCallException.class, backend::close);

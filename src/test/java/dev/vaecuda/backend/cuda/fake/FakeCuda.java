@@ -1,0 +1,242 @@
+package dev.vaecuda.backend.cuda.fake;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fake CUDA driver and cuBLAS of target/fake-cuda (built by mvn package), called through FFM
+ * by their real C names, as a test sees a real driver: every call returns the raw CUresult or
+ * cublasStatus_t. Configuration goes through the process environment (setenv) and
+ * {@code fake_cuda_reset}, which takes the driver back to before cuInit.
+ */
+final class FakeCuda {
+    static final Path DIRECTORY = Path.of("target", "fake-cuda");
+    static final Path SHIPPED_PTX = Path.of("src/main/resources/dev/vaecuda/backend/cuda/kernels.ptx");
+
+    // CUresult values (cuda.h)
+    static final int CUDA_SUCCESS = 0;
+    static final int CUDA_ERROR_INVALID_VALUE = 1;
+    static final int CUDA_ERROR_OUT_OF_MEMORY = 2;
+    static final int CUDA_ERROR_NOT_INITIALIZED = 3;
+    static final int CUDA_ERROR_NO_DEVICE = 100;
+    static final int CUDA_ERROR_INVALID_DEVICE = 101;
+    static final int CUDA_ERROR_INVALID_CONTEXT = 201;
+    static final int CUDA_ERROR_INVALID_PTX = 218;
+    static final int CUDA_ERROR_UNSUPPORTED_PTX_VERSION = 222;
+    static final int CUDA_ERROR_INVALID_HANDLE = 400;
+    static final int CUDA_ERROR_ILLEGAL_STATE = 401;
+    static final int CUDA_ERROR_NOT_FOUND = 500;
+    static final int CUDA_ERROR_ILLEGAL_ADDRESS = 700;
+    static final int CUDA_ERROR_LAUNCH_FAILED = 719;
+    static final int CUDA_ERROR_NOT_SUPPORTED = 801;
+    static final int CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED = 900;
+    static final int CUDA_ERROR_STREAM_CAPTURE_INVALIDATED = 901;
+    static final int CUDA_ERROR_STREAM_CAPTURE_WRONG_THREAD = 908;
+
+    static final int CU_STREAM_NON_BLOCKING = 1;
+    static final int CU_STREAM_CAPTURE_MODE_GLOBAL = 0;
+    static final int CU_STREAM_CAPTURE_MODE_THREAD_LOCAL = 1;
+    static final int CU_STREAM_CAPTURE_MODE_RELAXED = 2;
+    static final int CU_STREAM_CAPTURE_STATUS_NONE = 0;
+    static final int CU_STREAM_CAPTURE_STATUS_ACTIVE = 1;
+    static final int CU_STREAM_CAPTURE_STATUS_INVALIDATED = 2;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final List<String> SETTINGS = List.of("FAKE_CUDA_DEVICE_COUNT", "FAKE_CUDA_DRIVER_VERSION",
+            "FAKE_CUDA_COMPUTE_CAPABILITY", "FAKE_CUDA_DEVICE_NAME", "FAKE_CUDA_MEMORY_BYTES", "FAKE_CUDA_FAIL_KERNEL",
+            "FAKE_CUDA_BLOCK_ORDER", "FAKE_CUDA_SHUFFLE_SEED", "FAKE_CUDA_CALL_LOG");
+
+    final Arena arena = Arena.ofShared();
+    private final SymbolLookup driver;
+    private final Map<String, MethodHandle> handles = new HashMap<>();
+
+    private FakeCuda(SymbolLookup driver) {
+        this.driver = driver;
+    }
+
+    /** The fake driver, back to before cuInit, with the default configuration. */
+    static FakeCuda fresh() {
+        FakeCuda cuda = new FakeCuda(library("libcuda.so.1"));
+        for (String setting : SETTINGS) {
+            cuda.unsetenv(setting);
+        }
+        cuda.call("fake_cuda_reset");
+        return cuda;
+    }
+
+    static SymbolLookup library(String name) {
+        Path path = DIRECTORY.resolve(name);
+        if (!Files.exists(path)) {
+            throw new IllegalStateException(path + " is missing: run mvn package (it needs g++)");
+        }
+        return SymbolLookup.libraryLookup(path, Arena.global());
+    }
+
+    /** Calls the library's function name with args (Integer, Long, Float or MemorySegment); int result. */
+    int call(String name, Object... args) {
+        return call(driver, name, args);
+    }
+
+    int call(SymbolLookup library, String name, Object... args) {
+        try {
+            return (int) handle(library, name, args).invokeWithArguments(args);
+        } catch (Throwable e) {
+            throw new AssertionError(name + " threw", e);
+        }
+    }
+
+    long callLong(String name, Object... args) {
+        try {
+            MethodHandle handle = LINKER.downcallHandle(driver.findOrThrow(name), FunctionDescriptor.of(JAVA_LONG, layouts(args)));
+            return (long) handle.invokeWithArguments(args);
+        } catch (Throwable e) {
+            throw new AssertionError(name + " threw", e);
+        }
+    }
+
+    private MethodHandle handle(SymbolLookup library, String name, Object[] args) {
+        FunctionDescriptor descriptor = FunctionDescriptor.of(JAVA_INT, layouts(args));
+        String key = System.identityHashCode(library) + name + descriptor;
+        return handles.computeIfAbsent(key, k -> LINKER.downcallHandle(library.findOrThrow(name), descriptor));
+    }
+
+    private static MemoryLayout[] layouts(Object[] args) {
+        MemoryLayout[] layouts = new MemoryLayout[args.length];
+        for (int i = 0; i < args.length; i++) {
+            layouts[i] = switch (args[i]) {
+                case Integer ignored -> JAVA_INT;
+                case Long ignored -> JAVA_LONG;
+                case Float ignored -> JAVA_FLOAT;
+                case MemorySegment ignored -> ADDRESS;
+                default -> throw new IllegalArgumentException("unsupported argument " + args[i]);
+            };
+        }
+        return layouts;
+    }
+
+    void setenv(String name, String value) {
+        try {
+            MethodHandle setenv = LINKER.downcallHandle(LIBC.findOrThrow("setenv"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+            int unused = (int) setenv.invokeExact(arena.allocateFrom(name), arena.allocateFrom(value), 1);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    void unsetenv(String name) {
+        try {
+            MethodHandle unsetenv = LINKER.downcallHandle(LIBC.findOrThrow("unsetenv"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            int unused = (int) unsetenv.invokeExact(arena.allocateFrom(name));
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A fresh out-parameter of 8 bytes (a handle, a pointer, a size_t). */
+    MemorySegment out() {
+        return arena.allocate(JAVA_LONG);
+    }
+
+    static long value(MemorySegment out) {
+        return out.get(JAVA_LONG, 0);
+    }
+
+    static int intValue(MemorySegment out) {
+        return out.get(JAVA_INT, 0);
+    }
+
+    /** cuInit, then device 0's primary context made current on the calling thread; returns the context. */
+    MemorySegment initWithContext() {
+        assertEquals(CUDA_SUCCESS, call("cuInit", 0));
+        MemorySegment context = out();
+        assertEquals(CUDA_SUCCESS, call("cuDevicePrimaryCtxRetain", context, 0));
+        MemorySegment handle = MemorySegment.ofAddress(value(context));
+        assertEquals(CUDA_SUCCESS, call("cuCtxSetCurrent", handle));
+        return handle;
+    }
+
+    long alloc(long bytes) {
+        MemorySegment pointer = out();
+        assertEquals(CUDA_SUCCESS, call("cuMemAlloc_v2", pointer, bytes));
+        return value(pointer);
+    }
+
+    void upload(long device, float[] values) {
+        MemorySegment host = arena.allocateFrom(JAVA_FLOAT, values);
+        assertEquals(CUDA_SUCCESS, call("cuMemcpyHtoD_v2", device, host, host.byteSize()));
+    }
+
+    float[] download(long device, int count) {
+        MemorySegment host = arena.allocate(JAVA_FLOAT, count);
+        assertEquals(CUDA_SUCCESS, call("cuMemcpyDtoH_v2", host, device, host.byteSize()));
+        return host.toArray(JAVA_FLOAT);
+    }
+
+    MemorySegment stream() {
+        MemorySegment stream = out();
+        assertEquals(CUDA_SUCCESS, call("cuStreamCreate", stream, CU_STREAM_NON_BLOCKING));
+        return MemorySegment.ofAddress(value(stream));
+    }
+
+    /** The module of PTX text (NUL-terminated, as cuModuleLoadData needs); asserts the result code. */
+    MemorySegment loadModule(String ptx, int expected) {
+        MemorySegment module = out();
+        assertEquals(expected, call("cuModuleLoadData", module, arena.allocateFrom(ptx)));
+        return MemorySegment.ofAddress(value(module));
+    }
+
+    MemorySegment loadShippedPtx() {
+        try {
+            return loadModule(Files.readString(SHIPPED_PTX), CUDA_SUCCESS);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    MemorySegment function(MemorySegment module, String name) {
+        MemorySegment function = out();
+        assertEquals(CUDA_SUCCESS, call("cuModuleGetFunction", function, module, arena.allocateFrom(name)));
+        return MemorySegment.ofAddress(value(function));
+    }
+
+    /**
+     * cuLaunchKernel with a 1-D grid and block; params are packed as kernelParams (Long: 8 bytes,
+     * Integer and Float: 4), each value in its own native cell, as JCuda packs them.
+     */
+    int launch(MemorySegment function, int grid, int block, MemorySegment stream, Object... params) {
+        return launch(function, new int[] {grid, 1, 1}, new int[] {block, 1, 1}, stream, params);
+    }
+
+    int launch(MemorySegment function, int[] grid, int[] block, MemorySegment stream, Object... params) {
+        MemorySegment pointers = arena.allocate(ADDRESS, Math.max(1, params.length));
+        for (int i = 0; i < params.length; i++) {
+            MemorySegment cell = switch (params[i]) {
+                case Long v -> arena.allocateFrom(JAVA_LONG, v);
+                case Integer v -> arena.allocateFrom(JAVA_INT, v);
+                case Float v -> arena.allocateFrom(JAVA_FLOAT, v);
+                default -> throw new IllegalArgumentException("unsupported parameter " + params[i]);
+            };
+            pointers.setAtIndex(ADDRESS, i, cell);
+        }
+        return call("cuLaunchKernel", function, grid[0], grid[1], grid[2], block[0], block[1], block[2], 0, stream,
+                pointers, MemorySegment.NULL);
+    }
+}
