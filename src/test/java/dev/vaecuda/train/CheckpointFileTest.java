@@ -103,19 +103,7 @@ class CheckpointFileTest {
     @Test
     void readsFormatVersion1WithoutAnIdentity() {
         Checkpoint written = sample();
-        byte[] v2 = CheckpointFile.encode(written);
-        ByteBuffer in = ByteBuffer.wrap(v2);
-        int identityStart = CheckpointFile.MAGIC.length + 8 + in.getInt(CheckpointFile.MAGIC.length + 4);
-        int identityBytes = 8 + 4 * 8 + 32;
-        // version 1 is version 2 without the identity block, with its own CRC
-        byte[] v1 = new byte[v2.length - identityBytes];
-        System.arraycopy(v2, 0, v1, 0, identityStart);
-        System.arraycopy(v2, identityStart + identityBytes, v1, identityStart, v1.length - identityStart);
-        ByteBuffer.wrap(v1).putInt(CheckpointFile.MAGIC.length, 1);
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(v1, 0, v1.length - 8);
-        ByteBuffer.wrap(v1).putLong(v1.length - 8, crc.getValue());
-
+        byte[] v1 = CheckpointVersion1.from(CheckpointFile.encode(written));
         Checkpoint read = CheckpointFile.decode(dir.resolve("old.vae"), v1);
         assertEquals(null, read.identity());
         assertEquals(written.config(), read.config());
