@@ -34,6 +34,11 @@ public record DataFingerprint(List<Long> idxBytes, String sha256) {
                 HexFormat.of().formatHex(sha.digest()));
     }
 
+    /** The number of training images: the train labels file holds one byte each after its 8-byte header. */
+    public long trainImages() {
+        return idxBytes.get(1) - 8;
+    }
+
     /** One line: the hash's first 16 hex digits and the four sizes. */
     public String describe() {
         return "data sha256 " + sha256.substring(0, SHORT_HASH) + "..., IDX files of " + idxBytes.get(0) + ", "

@@ -32,6 +32,24 @@ public record Checkpoint(RunConfig config, RunIdentity identity, long step, int 
         return position(step, epochsCompleted, batchesIntoEpoch);
     }
 
+    /**
+     * Where in training it was taken, as epochs count: "end of epoch 3", or inside an epoch "epoch 3,
+     * batch 284 of 469" (without "of N" for a checkpoint of format 1, which does not know its data's size).
+     */
+    public String epochPosition() {
+        if (batchesIntoEpoch == 0) {
+            return "end of epoch " + epochsCompleted;
+        }
+        String inEpoch = "epoch " + (epochsCompleted + 1) + ", batch " + batchesIntoEpoch;
+        if (identity == null) {
+            return inEpoch;
+        }
+        int limit = config.training().limit();
+        long images = limit > 0 ? Math.min(limit, identity.data().trainImages()) : identity.data().trainImages();
+        int batchSize = config.training().batchSize();
+        return inEpoch + " of " + (images + batchSize - 1) / batchSize;
+    }
+
     static String position(long step, int epochsCompleted, int batchesIntoEpoch) {
         return "step " + step + (batchesIntoEpoch == 0 ? ", end of epoch " + epochsCompleted
                 : ", epoch " + (epochsCompleted + 1) + " after batch " + batchesIntoEpoch);
