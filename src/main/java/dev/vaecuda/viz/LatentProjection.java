@@ -68,7 +68,7 @@ public record LatentProjection(double[] x, double[] y, String xAxis, String yAxi
         }
         double shown = total > 0 ? 100 * (values[first] + values[second]) / total : 0;
         return new LatentProjection(x, y, "PC1", "PC2", String.format(java.util.Locale.ROOT,
-                "first 2 principal components of %d dimensions, %.0f%% of the variance", latent, shown));
+                "first 2 principal components of %d dims (%.0f%% of variance)", latent, shown));
     }
 
     private static double[][] identity(int n) {

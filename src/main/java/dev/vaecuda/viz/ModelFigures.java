@@ -101,7 +101,7 @@ public final class ModelFigures {
                 : latent > 2 ? LatentProjection.principalComponents(means, latent)
                 : LatentProjection.dimensions(means, latent, 0, latent > 1 ? 1 : -1);
         String title = "Posterior means of " + images.count() + " test images"
-                + (points.name().isEmpty() ? "" : ": " + points.name());
+                + (points.name().isEmpty() ? "" : ", " + points.name());
         return LatentScatter.render(points, labels, classNames, title);
     }
 }

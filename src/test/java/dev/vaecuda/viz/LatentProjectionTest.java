@@ -42,7 +42,7 @@ class LatentProjectionTest {
         double along = Math.abs((m[0] - 5 + m[1] + 2) / Math.sqrt(2));
         assertEquals(along, Math.abs(pca.x()[0]), 0.5);
         assertEquals("PC1", pca.xAxis());
-        assertEquals("first 2 principal components of 4 dimensions, 100% of the variance", pca.name());
+        assertEquals("first 2 principal components of 4 dims (100% of variance)", pca.name());
     }
 
     @Test
