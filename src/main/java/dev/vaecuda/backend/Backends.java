@@ -34,7 +34,7 @@ public final class Backends {
                 try {
                     yield cuda(cudaOptions, notice);
                 } catch (VaeCudaException | LinkageError e) {
-                    yield cpu(threads, notice, " (auto: CUDA unavailable: " + oneLine(e) + ")");
+                    yield cpu(threads, notice, " (auto: CUDA unavailable: " + shortReason(e) + "; the info command says more)");
                 }
             }
         };
@@ -60,6 +60,19 @@ public final class Backends {
         } catch (VaeCudaException | LinkageError e) {
             return "unavailable: " + oneLine(e);
         }
+    }
+
+    /**
+     * The gist of why CUDA could not be opened, for the line every command that chooses a device
+     * prints: what failed, without the libraries' paths and details ("loading JCuda's native
+     * libraries failed: no usable NVIDIA driver or CUDA library"); `info` prints the whole reason.
+     */
+    private static String shortReason(Throwable e) {
+        String line = oneLine(e);
+        int detail = line.indexOf(": ", line.indexOf(" failed: ") + " failed: ".length());
+        String gist = detail < 0 ? line : line.substring(0, detail);
+        int aside = gist.indexOf(" (");
+        return aside < 0 ? gist : gist.substring(0, aside);
     }
 
     private static String oneLine(Throwable e) {

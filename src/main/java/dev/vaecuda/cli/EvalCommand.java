@@ -52,8 +52,8 @@ final class EvalCommand implements Callable<Integer> {
             Checkpoint trained = model.checkpoint();
             ImageSet test = data.testSet(trained.config());
             boolean binarized = binarize != null ? binarize : trained.config().training().binarize();
-            console.printf(Locale.ROOT, "evaluating %s (epoch %d) on %d test images, binarized: %s, %d importance sample%s%n",
-                    checkpoint.file, trained.epochsCompleted(), test.count(), binarized ? "yes" : "no", samples,
+            console.printf(Locale.ROOT, "evaluating %s (%s) on %d test images, binarized: %s, %d importance sample%s%n",
+                    checkpoint.file, trained.epochPosition(), test.count(), binarized ? "yes" : "no", samples,
                     samples == 1 ? "" : "s");
             console.flush();
             LikelihoodEvaluation.Result result = new LikelihoodEvaluation(model.backend(), model.vae())

@@ -13,7 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "selftest", mixinStandardHelpOptions = true,
         description = {"Check every kernel and three training steps of a device against the CPU backend.",
-            "Ends with 'N passed, M failed'; exit 0 only when M is 0. On a GPU: selftest --device cuda."})
+            "Ends with 'N passed, M failed'; exit 0 only when M is 0. On a GPU: ${ROOT-COMMAND-NAME} selftest --device cuda."})
 final class SelfTestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

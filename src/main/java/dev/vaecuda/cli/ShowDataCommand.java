@@ -1,6 +1,7 @@
 package dev.vaecuda.cli;
 
 import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.cpu.CpuBackend;
 import dev.vaecuda.data.Dataset;
 import dev.vaecuda.data.ImageSet;
 import dev.vaecuda.data.Split;
@@ -23,9 +24,6 @@ import picocli.CommandLine.Spec;
 final class ShowDataCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-
-    @Mixin
-    DeviceOptions deviceOptions;
 
     @Mixin
     DataOption data;
@@ -69,7 +67,8 @@ final class ShowDataCommand implements Callable<Integer> {
         List<String> captions = labels ? IntStream.range(0, n)
                 .mapToObj(i -> kind.classNames().get(Byte.toUnsignedInt(set.labels()[i]))).toList() : null;
         Path file = OutputFile.resolve(out, "grid.png");
-        try (Backend backend = deviceOptions.open(console)) {
+        // drawing a grid chooses no device: the CPU backend, quietly (its binarisation is the training's)
+        try (Backend backend = new CpuBackend(1)) {
             PngFiles.write(DatasetGrid.render(backend, set, n, binarize, seed, captions), file);
         }
         console.println("wrote " + file);

@@ -3,20 +3,23 @@ package dev.vaecuda.cli;
 import dev.vaecuda.VaeCudaException;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.LossKind;
+import dev.vaecuda.data.DataFingerprint;
 import dev.vaecuda.data.Dataset;
 import dev.vaecuda.data.ImageSet;
 import dev.vaecuda.data.Split;
 import dev.vaecuda.model.ModelConfig;
 import dev.vaecuda.train.Checkpoint;
 import dev.vaecuda.train.CheckpointFile;
+import dev.vaecuda.train.ResumePoint;
 import dev.vaecuda.train.RunConfig;
+import dev.vaecuda.train.RunIdentity;
 import dev.vaecuda.train.StopRequest;
 import dev.vaecuda.train.TrainingOptions;
 import dev.vaecuda.train.TrainingProgress;
 import dev.vaecuda.train.TrainingSession;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -30,6 +33,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a VAE; writes metrics.csv, checkpoint.vae, config.json and per-epoch pictures into --out.")
 final class TrainCommand implements Callable<Integer> {
+    private static final String DEFAULT_OUT = "runs/vae";
+
     @Spec
     CommandSpec spec;
 
@@ -44,8 +49,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Folder with the IDX files, plain or .gz (default: data/mnist or data/fashion-mnist).")
     Path data;
 
-    @Option(names = "--out", defaultValue = "runs/vae", paramLabel = "DIR",
-            description = "Output folder (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Output folder (default: " + DEFAULT_OUT + "; with --resume, the checkpoint's own folder).")
     Path out;
 
     @Option(names = "--epochs", defaultValue = "10", description = "Total epochs, counting those of a resumed run (default: ${DEFAULT-VALUE}).")
@@ -86,42 +91,106 @@ final class TrainCommand implements Callable<Integer> {
                     + " training options come from it and must agree when given again, --epochs is the new total.")
     Path resume;
 
-    @Option(names = "--overwrite", description = "Start a new run even if --out already holds one.")
+    @Option(names = "--overwrite",
+            description = "Write even if --out already holds a run: another run, or a later step of the resumed one.")
     boolean overwrite;
 
     @Override
     public Integer call() {
         PrintWriter console = spec.commandLine().getOut();
-        Checkpoint checkpoint = resume == null ? null : CheckpointFile.read(resume);
+        ResumePoint resumePoint = resume == null ? null : new ResumePoint(CheckpointFile.read(resume), resume);
+        Checkpoint checkpoint = resumePoint == null ? null : resumePoint.checkpoint();
         if (checkpoint == null) {
             validateOptions();
         } else {
             refuseOptionsThatDisagreeWith(checkpoint.config());
-        }
-        if (checkpoint == null && !overwrite && Files.exists(out.resolve(TrainingSession.CHECKPOINT))) {
-            throw new ParameterException(spec.commandLine(), out + " already holds a run; continue it with --resume "
-                    + out.resolve(TrainingSession.CHECKPOINT) + " or start again with --overwrite");
         }
         if (checkpoint != null && checkpoint.epochsCompleted() >= OptionChecks.atLeast(spec, "--epochs", epochs, 1)) {
             console.printf("%s has already trained %d epochs; nothing to do for --epochs %d%n",
                     resume, checkpoint.epochsCompleted(), epochs);
             return 0;
         }
+        Path outDir = outDir();
+        if (!overwrite && checkpoint == null) {
+            RunFolderGuard.refuseNewRunOver(outDir, "continue it with: " + continueCommand(outDir.resolve(
+                    TrainingSession.CHECKPOINT)) + ", or start again with: " + withOverwrite());
+        } else if (!overwrite) {
+            RunFolderGuard.refuseResumeOver(outDir, resumePoint, "resume into another folder with --out DIR, or"
+                    + " replace what it holds with: " + withOverwrite());
+        }
         String datasetName = checkpoint == null ? dataset : checkpoint.config().dataset();
         Dataset kind = Dataset.fromCliName(datasetName);
         Path dir = data != null ? data : kind.defaultDirectory();
+        ImageSet allTrain = kind.load(dir, Split.TRAIN);
+        ImageSet allTest = kind.load(dir, Split.TEST);
+        RunIdentity identity = identity(resumePoint, DataFingerprint.of(allTrain, allTest), dir, console);
         int n = checkpoint == null ? limit : checkpoint.config().training().limit();
-        ImageSet trainSet = limited(kind.load(dir, Split.TRAIN), n);
-        ImageSet testSet = limited(kind.load(dir, Split.TEST), n);
+        ImageSet trainSet = limited(allTrain, n);
+        ImageSet testSet = limited(allTest, n);
         RunConfig config = checkpoint == null ? configFromOptions(trainSet.rows(), trainSet.cols())
                 : checkpoint.config().withEpochs(epochs);
         StopRequest stop = new StopRequest();
         try (SignalTrap trap = new SignalTrap(stop, console); Backend backend = deviceOptions.open(console)) {
-            boolean finished = new TrainingSession(config, out, checkpoint, deviceOptions.replaySteps()).run(backend,
-                    trainSet, testSet, console, TrainingProgress.forConsole(console, trainSet.count(),
+            boolean finished = new TrainingSession(config, identity, outDir, resumePoint, deviceOptions.replaySteps())
+                    .run(backend, trainSet, testSet, console, TrainingProgress.forConsole(console, trainSet.count(),
                             config.training().batchSize(), config.training().epochs()), stop);
+            if (!finished) {
+                console.println("continue with: " + continueCommand(outDir.resolve(TrainingSession.CHECKPOINT)));
+                console.flush();
+            }
             return finished ? 0 : stop.reason().orElseThrow().exitCode();
         }
+    }
+
+    /** --out as given; else a resumed run's own folder, or the default. */
+    private Path outDir() {
+        if (out != null) {
+            return out;
+        }
+        if (resume != null) {
+            return resume.getParent() != null ? resume.getParent() : Path.of(".");
+        }
+        return Path.of(DEFAULT_OUT);
+    }
+
+    /**
+     * The run's identity: a new one for a new run, the checkpoint's for a resumed run, whose data
+     * must be the data it trained on; a checkpoint of format 1 had none, so it gets one here.
+     */
+    private RunIdentity identity(ResumePoint resumePoint, DataFingerprint data, Path dir, PrintWriter console) {
+        RunIdentity saved = resumePoint == null ? null : resumePoint.checkpoint().identity();
+        if (resumePoint != null && saved == null) {
+            RunIdentity assigned = RunIdentity.start(data);
+            console.println(resumePoint.file() + " has no run identity (checkpoint format 1): it continues as run "
+                    + assigned.id() + " on " + dir + " (" + data.describe() + ")");
+            return assigned;
+        }
+        if (saved == null) {
+            return RunIdentity.start(data);
+        }
+        if (!saved.data().equals(data)) {
+            throw new VaeCudaException(VaeCudaException.USAGE, dir + " holds other data (" + data.describe() + ") than "
+                    + RunFolderGuard.describe(resumePoint.file(), resumePoint.checkpoint()) + " trained on ("
+                    + saved.data().describe() + "); resume it with --data naming the files it started with");
+        }
+        return saved;
+    }
+
+    /** The command that continues the run saved in {@code checkpointFile} up to --epochs, from the user's folder. */
+    private String continueCommand(Path checkpointFile) {
+        List<String> args = new ArrayList<>(List.of(spec.name(), "--resume", checkpointFile.toString(),
+                "--epochs", Integer.toString(epochs)));
+        if (data != null) {
+            args.addAll(List.of("--data", data.toString()));
+        }
+        return SuggestedCommand.of(spec, args);
+    }
+
+    /** This very command again, with --overwrite. */
+    private String withOverwrite() {
+        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        args.add("--overwrite");
+        return SuggestedCommand.of(spec, args);
     }
 
     /** A resumed run keeps its model and training options: one given again must say the same. */

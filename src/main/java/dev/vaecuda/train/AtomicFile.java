@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -27,11 +28,25 @@ final class AtomicFile {
                 channel.write(buffer);
             }
             channel.force(true);
+        } catch (IOException e) {
+            removePartial(temp, e);
+            throw e;
         }
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** A half-written temporary file only takes space (on a full disk, the space a next save needs). */
+    private static void removePartial(Path temp, IOException failure) {
+        try {
+            if (Files.isRegularFile(temp, LinkOption.NOFOLLOW_LINKS)) {
+                Files.delete(temp);
+            }
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.vaecuda.train;
 
 import dev.vaecuda.VaeCudaException;
+import dev.vaecuda.data.DataFingerprint;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -12,14 +13,19 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.zip.CRC32;
 
 /**
- * The checkpoint format, version 1, big-endian:
+ * The checkpoint format, version 2, big-endian:
  * <pre>
  * bytes 0-7   magic "VAECKPT\0"
- * int         format version (1)
+ * int         format version (2)
  * int, bytes  length and UTF-8 text of the run configuration as JSON
+ * long        run id ({@link RunIdentity})
+ * long[4]     sizes of the data set's IDX files, as read ({@link DataFingerprint})
+ * bytes[32]   SHA-256 of their contents
  * long        step (Adam updates so far; the RNG counter)
  * int, int    epochs completed, batches into the current epoch
  * double      training loss summed over the current epoch's batches so far
@@ -27,12 +33,16 @@ import java.util.zip.CRC32;
  * float[P] x3 parameters, Adam first moment, Adam second moment
  * long        CRC32 of every byte before it
  * </pre>
- * P must be the parameter count of the configuration's model. Written through {@link AtomicFile},
- * so a crash never leaves a damaged checkpoint under the real name.
+ * P must be the parameter count of the configuration's model. Version 1, the same without the run
+ * id and the data set's sizes and hash, is read too: its checkpoints have no identity. Written
+ * through {@link AtomicFile}, so a crash never leaves a damaged checkpoint under the real name.
  */
 public final class CheckpointFile {
     static final byte[] MAGIC = "VAECKPT\0".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** The version before run identities, still read. */
+    static final int VERSION_WITHOUT_IDENTITY = 1;
+    private static final int SHA256_BYTES = 32;
     private static final int MAX_CONFIG_BYTES = 1 << 20;
     // magic and format version
     private static final int HEAD_BYTES = MAGIC.length + 4;
@@ -57,6 +67,12 @@ public final class CheckpointFile {
             byte[] json = ConfigJson.toJson(checkpoint.config()).getBytes(StandardCharsets.UTF_8);
             out.writeInt(json.length);
             out.write(json);
+            RunIdentity identity = checkpoint.identity();
+            out.writeLong(identity.runId());
+            for (long size : identity.data().idxBytes()) {
+                out.writeLong(size);
+            }
+            out.write(HexFormat.of().parseHex(identity.data().sha256()));
             out.writeLong(checkpoint.step());
             out.writeInt(checkpoint.epochsCompleted());
             out.writeInt(checkpoint.batchesIntoEpoch());
@@ -98,8 +114,9 @@ public final class CheckpointFile {
             throw failure(name, "not a vae-cuda checkpoint (magic: expected \"VAECKPT\\0\")");
         }
         int version = ByteBuffer.wrap(bytes, MAGIC.length, 4).getInt();
-        if (version != VERSION) {
-            throw failure(name, "checkpoint format version " + version + ", this program reads version " + VERSION);
+        if (version != VERSION && version != VERSION_WITHOUT_IDENTITY) {
+            throw failure(name, "checkpoint format version " + version + ", this program reads versions "
+                    + VERSION_WITHOUT_IDENTITY + " and " + VERSION);
         }
     }
 
@@ -115,8 +132,10 @@ public final class CheckpointFile {
         crc.update(bytes, 0, bytes.length - 8);
         long stored = ByteBuffer.wrap(bytes, bytes.length - 8, 8).getLong();
         if (stored != crc.getValue()) {
-            throw failure(name, String.format("checksum mismatch (CRC32: stored %08x, computed %08x): "
-                    + "the file is truncated or damaged", stored, crc.getValue()));
+            // a CRC32 is 8 hex digits; a stored value wider than that is damage, not a checksum
+            String storedCrc = stored >>> 32 == 0 ? String.format("%08x", stored) : "a value wider than 32 bits";
+            throw failure(name, String.format("checksum mismatch (CRC32: stored %s, computed %08x): "
+                    + "the file is truncated or damaged", storedCrc, crc.getValue()));
         }
         try {
             int jsonLength = in.getInt();
@@ -126,6 +145,7 @@ public final class CheckpointFile {
             byte[] json = new byte[jsonLength];
             in.get(json);
             RunConfig config = ConfigJson.fromJson(new String(json, StandardCharsets.UTF_8), name);
+            RunIdentity identity = in.getInt(MAGIC.length) == VERSION_WITHOUT_IDENTITY ? null : readIdentity(in);
             long step = in.getLong();
             int epochs = in.getInt();
             int batches = in.getInt();
@@ -143,10 +163,18 @@ public final class CheckpointFile {
                 in.asFloatBuffer().get(array);
                 in.position(in.position() + 4 * count);
             }
-            return new Checkpoint(config, step, epochs, batches, partial, arrays[0], arrays[1], arrays[2]);
+            return new Checkpoint(config, identity, step, epochs, batches, partial, arrays[0], arrays[1], arrays[2]);
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw failure(name, "malformed checkpoint: " + e.getMessage());
         }
+    }
+
+    private static RunIdentity readIdentity(ByteBuffer in) {
+        long runId = in.getLong();
+        List<Long> sizes = List.of(in.getLong(), in.getLong(), in.getLong(), in.getLong());
+        byte[] sha256 = new byte[SHA256_BYTES];
+        in.get(sha256);
+        return new RunIdentity(runId, new DataFingerprint(sizes, HexFormat.of().formatHex(sha256)));
     }
 
     private static VaeCudaException failure(String file, String problem) {

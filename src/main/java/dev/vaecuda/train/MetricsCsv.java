@@ -17,14 +17,16 @@ public final class MetricsCsv {
     private final Path file;
 
     /**
-     * Starts a new file when {@code epochsKept} is 0; otherwise (a resumed run) keeps the existing
-     * file's rows of epochs up to {@code epochsKept} and drops the others, which the run trains again.
+     * Starts a new file when {@code resumedFrom} is null or {@code epochsKept} is 0; otherwise (a
+     * resumed run) keeps the rows of epochs up to {@code epochsKept} of the resumed run's file
+     * {@code resumedFrom}, which may be {@code file} itself, and drops the others, which the run
+     * trains again.
      */
-    public MetricsCsv(Path file, int epochsKept) {
+    public MetricsCsv(Path file, Path resumedFrom, int epochsKept) {
         this.file = file;
         List<String> lines = new ArrayList<>(List.of(HEADER));
-        if (epochsKept > 0 && Files.exists(file)) {
-            lines.addAll(rowsUpTo(epochsKept));
+        if (resumedFrom != null && epochsKept > 0 && Files.exists(resumedFrom)) {
+            lines.addAll(rowsUpTo(resumedFrom, epochsKept));
         }
         replace(lines);
     }
@@ -49,13 +51,13 @@ public final class MetricsCsv {
         }
     }
 
-    private List<String> rowsUpTo(int epoch) {
+    private static List<String> rowsUpTo(Path source, int epoch) {
         try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().skip(1)
+            return Files.readAllLines(source, StandardCharsets.UTF_8).stream().skip(1)
                     .filter(line -> line.matches("\\d{1,9},.*") && Integer.parseInt(line.substring(0, line.indexOf(','))) <= epoch)
                     .toList();
         } catch (IOException e) {
-            throw VaeCudaException.io(file, "read metrics", e);
+            throw VaeCudaException.io(source, "read metrics", e);
         }
     }
 

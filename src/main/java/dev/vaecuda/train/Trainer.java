@@ -185,7 +185,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** The state to continue from, at an epoch's end or between two of its steps; never a diverged one. */
-    public Checkpoint checkpoint(RunConfig config) {
+    public Checkpoint checkpoint(RunConfig config, RunIdentity identity) {
         int p = vae.parameterCount();
         float[] params = new float[p], m = new float[p], v = new float[p];
         backend.download(vae.parameters(), params);
@@ -196,7 +196,7 @@ public final class Trainer implements AutoCloseable {
                 throw new TrainingDivergedException("the parameters are not finite after step " + step);
             }
         }
-        return new Checkpoint(config, step, epochsCompleted, batchesIntoEpoch, partialLossSum, params, m, v);
+        return new Checkpoint(config, identity, step, epochsCompleted, batchesIntoEpoch, partialLossSum, params, m, v);
     }
 
     /** Continues from a checkpoint of a run of the same model, taken at an epoch's end or inside an epoch. */

@@ -26,8 +26,9 @@ public final class TrainingSession {
     public static final String CONFIG = "config.json";
 
     private final RunConfig config;
+    private final RunIdentity identity;
     private final Path outDir;
-    private final Checkpoint resumeFrom;
+    private final ResumePoint resumeFrom;
     private final boolean replaySteps;
     // what the last checkpoint this session wrote holds, for the message when training diverges
     private String lastSaved;
@@ -36,8 +37,10 @@ public final class TrainingSession {
      * {@code resumeFrom} may be null for a fresh run; {@code config} then sets the model's shape.
      * {@code replaySteps}: record a full batch's step once and replay it (a CUDA graph on a GPU).
      */
-    public TrainingSession(RunConfig config, Path outDir, Checkpoint resumeFrom, boolean replaySteps) {
+    public TrainingSession(RunConfig config, RunIdentity identity, Path outDir, ResumePoint resumeFrom,
+                           boolean replaySteps) {
         this.config = config;
+        this.identity = identity;
         this.outDir = outDir;
         this.resumeFrom = resumeFrom;
         this.replaySteps = replaySteps;
@@ -58,8 +61,8 @@ public final class TrainingSession {
             return train(backend, trainer, vae, trainSet, testSet, batchSize, out, progress, stop);
         } catch (TrainingDivergedException e) {
             throw new VaeCudaException(e.exitCode(), e.getMessage() + "; " + (lastSaved != null ? lastSaved
-                    : resumeFrom != null ? "the checkpoint it resumed from keeps the last good state (" + position(
-                            resumeFrom.step(), resumeFrom.epochsCompleted(), resumeFrom.batchesIntoEpoch()) + ")"
+                    : resumeFrom != null ? "the checkpoint it resumed from keeps the last good state ("
+                            + resumeFrom.checkpoint().position() + ")"
                     : "no checkpoint was written") + "; a lower --lr may help", e);
         }
     }
@@ -67,11 +70,12 @@ public final class TrainingSession {
     private boolean train(Backend backend, Trainer trainer, Vae vae, ImageSet trainSet, ImageSet testSet, int batchSize,
                           PrintWriter out, Trainer.BatchListener progress, StopRequest stop) {
         if (resumeFrom != null) {
-            trainer.restore(resumeFrom);
+            trainer.restore(resumeFrom.checkpoint());
         } else {
             vae.initialize(config.training().seed());
         }
-        MetricsCsv metrics = new MetricsCsv(outDir.resolve(METRICS), trainer.epochsCompleted());
+        MetricsCsv metrics = new MetricsCsv(outDir.resolve(METRICS), resumeFrom == null ? null : resumeFrom.metricsFile(),
+                trainer.epochsCompleted());
         EpochFigures figures = new EpochFigures(backend, vae, testSet, config.training().seed(), outDir);
         out.printf(Locale.ROOT, "training %s: %d train / %d test images, %d parameters, batch %d, epochs %d..%d%s%n",
                 config.dataset(), trainSet.count(), testSet.count(), vae.parameterCount(), batchSize,
@@ -83,10 +87,9 @@ public final class TrainingSession {
             Optional<EpochResult> finished = trainer.trainEpoch(progress, stop);
             if (finished.isEmpty()) {
                 Path file = save(trainer);
-                out.printf(Locale.ROOT, "%s: stopped after step %d (epoch %d, batch %d of %d), saved in %s;"
-                                + " continue with: train --resume %s --epochs %d%n",
+                out.printf(Locale.ROOT, "%s: stopped after step %d (epoch %d, batch %d of %d), saved in %s%n",
                         stop.reason().orElseThrow().name(), trainer.step(), trainer.epochsCompleted() + 1,
-                        trainer.batchesIntoEpoch(), trainer.batchesPerEpoch(), file, file, config.training().epochs());
+                        trainer.batchesIntoEpoch(), trainer.batchesPerEpoch(), file);
                 out.flush();
                 return false;
             }
@@ -105,15 +108,10 @@ public final class TrainingSession {
 
     private Path save(Trainer trainer) {
         Path file = outDir.resolve(CHECKPOINT);
-        CheckpointFile.write(file, trainer.checkpoint(config));
-        lastSaved = file + " keeps the last good state (" + position(trainer.step(), trainer.epochsCompleted(),
+        CheckpointFile.write(file, trainer.checkpoint(config, identity));
+        lastSaved = file + " keeps the last good state (" + Checkpoint.position(trainer.step(), trainer.epochsCompleted(),
                 trainer.batchesIntoEpoch()) + ")";
         return file;
-    }
-
-    private static String position(long step, int epochsCompleted, int batchesIntoEpoch) {
-        return "step " + step + (batchesIntoEpoch == 0 ? ", end of epoch " + epochsCompleted
-                : ", epoch " + (epochsCompleted + 1) + " after batch " + batchesIntoEpoch);
     }
 
     private void checkImageSize(String split, ImageSet set) {

@@ -10,24 +10,24 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The latent map: one point per image at (z[0], z[1]) of its posterior mean, coloured by label, drawn by XChart. */
+/** The latent map: one point per image at its projected posterior mean, coloured by label, drawn by XChart. */
 public final class LatentScatter {
-    /** matplotlib's tab10, so ten classes get ten distinct colours. */
-    private static final int[] PALETTE = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
-        0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf};
-    private static final int ALPHA = 160;
+    /**
+     * Kelly's colours of maximum contrast (1965), after white and black: ten classes get ten
+     * colours told apart, which matplotlib's tab10 did not do well for purple and pink, brown and grey.
+     */
+    static final int[] PALETTE = {0x0067A5, 0xF38400, 0x008856, 0xBE0032, 0x875692,
+        0xC2B280, 0xE68FAC, 0x848482, 0xF3C300, 0xA1CAF1};
+    private static final int ALPHA = 210;
 
     private LatentScatter() {
     }
 
-    /**
-     * {@code means} is (count, latent) row-major; a 1-D latent is drawn against 0. Points of
-     * label l are named {@code classNames.get(l)} in the legend.
-     */
-    public static BufferedImage render(float[] means, int latent, byte[] labels, List<String> classNames, String title) {
+    /** Points of label l are named {@code classNames.get(l)} in the legend. */
+    public static BufferedImage render(LatentProjection points, byte[] labels, List<String> classNames, String title) {
         int count = labels.length;
         XYChart chart = new XYChartBuilder().width(800).height(700).title(title)
-                .xAxisTitle("z[0]").yAxisTitle(latent > 1 ? "z[1]" : "0").build();
+                .xAxisTitle(points.xAxis()).yAxisTitle(points.yAxis()).build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter)
                 .setLegendPosition(Styler.LegendPosition.OutsideE)
                 .setMarkerSize(4);
@@ -42,8 +42,8 @@ public final class LatentScatter {
             double[] x = new double[n], y = new double[n];
             for (int i = 0, k = 0; i < count; i++) {
                 if (Byte.toUnsignedInt(labels[i]) == label) {
-                    x[k] = means[i * latent];
-                    y[k++] = latent > 1 ? means[i * latent + 1] : 0.0;
+                    x[k] = points.x()[i];
+                    y[k++] = points.y()[i];
                 }
             }
             Color rgb = new Color(PALETTE[label % PALETTE.length]);

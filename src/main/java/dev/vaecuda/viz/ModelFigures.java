@@ -89,10 +89,19 @@ public final class ModelFigures {
         return new ImageGrid(0).render(ImageGrid.rowsOf(codec.decode(z, size * size), size));
     }
 
-    /** The posterior means of {@code images} at their first two dimensions, coloured by label. */
-    public BufferedImage latentMap(Tiles images, byte[] labels, List<String> classNames) {
-        String title = "Posterior means of " + images.count() + " test images" + (codec.latent() > 2
-                ? " (first 2 of " + codec.latent() + " dimensions)" : "");
-        return LatentScatter.render(codec.encodeMeans(images), codec.latent(), labels, classNames, title);
+    /**
+     * The posterior means of {@code images}, coloured by label: at dimensions {@code dims} (two, or
+     * one for a 1-D latent), or, when {@code dims} is null, at dimensions 0 and 1 of a latent of up to
+     * 2 dimensions and at the first two principal components of a larger one.
+     */
+    public BufferedImage latentMap(Tiles images, byte[] labels, List<String> classNames, int[] dims) {
+        float[] means = codec.encodeMeans(images);
+        int latent = codec.latent();
+        LatentProjection points = dims != null ? LatentProjection.dimensions(means, latent, dims[0], dims[1])
+                : latent > 2 ? LatentProjection.principalComponents(means, latent)
+                : LatentProjection.dimensions(means, latent, 0, latent > 1 ? 1 : -1);
+        String title = "Posterior means of " + images.count() + " test images"
+                + (points.name().isEmpty() ? "" : ", " + points.name());
+        return LatentScatter.render(points, labels, classNames, title);
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaecuda.data.IdxFixtures;
 import dev.vaecuda.data.SyntheticDigits;
+import dev.vaecuda.train.CheckpointVersion1;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -175,14 +176,19 @@ class BadInputTest {
 
         CliRunner resumed = CliRunner.run("train", "--device", "cpu", "--data", large.toString(), "--out",
                 dir.resolve("resumed").toString(), "--resume", finished.resolve("checkpoint.vae").toString(), "--epochs", "2");
-        resumed.assertOneLineError(1, "the training images are 32x32, the model of the checkpoint expects 28x28");
+        resumed.assertOneLineError(2, large + " holds other data (data sha256 ");
+        // a checkpoint of format 1 has no data fingerprint: the model's image size still refuses them
+        Path old = Files.write(dir.resolve("old.vae"), CheckpointVersion1.from(read(finished.resolve("checkpoint.vae"))));
+        CliRunner resumedOld = CliRunner.run("train", "--device", "cpu", "--data", large.toString(), "--out",
+                dir.resolve("resumed").toString(), "--resume", old.toString(), "--epochs", "2");
+        resumedOld.assertOneLineError(1, "the training images are 32x32, the model of the checkpoint expects 28x28");
     }
 
     /** A damage to the finished run's checkpoint, and what the error line must say. */
     static Stream<Arguments> damagedCheckpoints() {
         return Stream.of(
-            Arguments.of("another format version", (Consumer<byte[]>) b -> ByteBuffer.wrap(b).putInt(8, 2),
-                    "checkpoint format version 2, this program reads version 1"),
+            Arguments.of("another format version", (Consumer<byte[]>) b -> ByteBuffer.wrap(b).putInt(8, 3),
+                    "checkpoint format version 3, this program reads versions 1 and 2"),
             Arguments.of("a flipped bit", (Consumer<byte[]>) b -> {
                 int at = 12 + new SplittableRandom().nextInt(b.length - 12);
                 b[at] ^= (byte) (1 << new SplittableRandom().nextInt(8));

@@ -46,6 +46,26 @@ class DeviceCommandsTest {
         assertTrue(result.err().startsWith("error: "), result.toString());
     }
 
+    /** --device auto without a GPU says why once, in a short line, without the libraries' paths; info says all. */
+    @Test
+    void autoWithoutAGpuSaysWhyOnceAndShort() {
+        CliRunner probe = CliRunner.run("info");
+        if (!probe.out().contains("cuda      unavailable")) {
+            return; // a GPU is present: auto takes it
+        }
+        CliRunner result = CliRunner.run("sample", "--checkpoint", "no-such.vae", "--device", "auto");
+        SyntheticDigits.writeIdx(dir.resolve("data"), 64, 32, 28, 28);
+        CliRunner trained = CliRunner.run("train", "--device", "auto", "--data", dir.resolve("data").toString(),
+                "--epochs", "1", "--hidden", "8", "--latent", "2", "--out", dir.resolve("auto").toString());
+        assertEquals(0, trained.exitCode(), trained.toString());
+        List<String> said = trained.out().lines().filter(line -> line.contains("CUDA unavailable")).toList();
+        assertEquals(1, said.size(), trained.toString());
+        assertTrue(said.getFirst().length() < 200 && !said.getFirst().contains("/"), said.getFirst());
+        assertTrue(said.getFirst().endsWith("; the info command says more)"), said.getFirst());
+        assertEquals(1, result.exitCode(), "a bad checkpoint fails before a device is chosen: " + result);
+        assertTrue(!result.out().contains("CUDA"), result.toString());
+    }
+
     @Test
     void trainingOnTheEmulatorEndsWithinOneThousandthOfTheCpu() throws IOException {
         SyntheticDigits.writeIdx(dir.resolve("data"), 256, 128, 28, 28);

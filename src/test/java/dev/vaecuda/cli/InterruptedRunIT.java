@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,7 +49,7 @@ class InterruptedRunIT {
         data = shared.resolve("data");
         SyntheticDigits.writeIdx(data, 3000, 200, 28, 28);
         uninterrupted = shared.resolve("uninterrupted");
-        Child run = Child.start(train(uninterrupted, "--epochs", String.valueOf(EPOCHS)), shared);
+        ChildProcess run = ChildProcess.start(train(uninterrupted, "--epochs", String.valueOf(EPOCHS)), shared);
         assertEquals(0, run.waitFor(), run.toString());
     }
 
@@ -67,7 +66,7 @@ class InterruptedRunIT {
     void aSignalSavesTheStepAndAResumeEndsBitForBitWhereAnUninterruptedRunEnds(String signal, int exitCode)
             throws Exception {
         Path out = dir.resolve("run");
-        Child run = Child.start(train(out, "--epochs", String.valueOf(EPOCHS)), dir);
+        ChildProcess run = ChildProcess.start(train(out, "--epochs", String.valueOf(EPOCHS)), dir);
         // once epoch 1 is printed, the signal lands in epoch 2: while its checkpoint and pictures are
         // written, or during its steps; either way training stops after a step of epoch 2
         run.awaitOutput("epoch 1/" + EPOCHS + " ");
@@ -76,7 +75,7 @@ class InterruptedRunIT {
         assertEquals("", run.err(), run.toString());
         Matcher stopped = Pattern.compile("SIG" + signal + ": stopped after step (\\d+) \\(epoch 2, batch (\\d+) of "
                 + BATCHES + "\\), saved in " + Pattern.quote(out.resolve("checkpoint.vae").toString())
-                + "; continue with: train --resume \\S+ --epochs " + EPOCHS).matcher(run.out());
+                + "\ncontinue with: \\S.* train --resume \\S+ --epochs " + EPOCHS).matcher(run.out());
         assertTrue(stopped.find(), run.toString());
         Checkpoint saved = CheckpointFile.read(out.resolve("checkpoint.vae"));
         assertEquals(1, saved.epochsCompleted());
@@ -85,7 +84,7 @@ class InterruptedRunIT {
         assertTrue(saved.batchesIntoEpoch() > 0 && saved.batchesIntoEpoch() < BATCHES, "inside epoch 2");
         assertEquals(1 + 1, Files.readAllLines(out.resolve("metrics.csv")).size(), "a row for epoch 1 only");
 
-        Child resumed = Child.start(List.of(JAVA, "-jar", JAR.toString(), "train", "--device", "cpu", "--threads", "2",
+        ChildProcess resumed = ChildProcess.start(List.of(JAVA, "-jar", JAR.toString(), "train", "--device", "cpu", "--threads", "2",
                 "--data", data.toString(), "--out", out.toString(), "--resume", out.resolve("checkpoint.vae").toString(),
                 "--epochs", String.valueOf(EPOCHS)), dir);
         assertEquals(0, resumed.waitFor(), resumed.toString());
@@ -123,7 +122,7 @@ class InterruptedRunIT {
             if (Files.exists(out.resolve("checkpoint.vae"))) {
                 command.addAll(List.of("--resume", out.resolve("checkpoint.vae").toString()));
             }
-            Child run = Child.start(command, dir);
+            ChildProcess run = ChildProcess.start(command, dir);
             // the line of epoch e + 2 comes after epoch e + 1 was saved: then kill at a random moment
             run.awaitOutput("epoch " + (epochs + 2) + "/1000 ");
             Thread.sleep(random.nextInt(0, 500));
@@ -138,7 +137,7 @@ class InterruptedRunIT {
             assertTrue(rows.size() - 1 == epochs || rows.size() - 1 == epochs + 1, "kill " + kill + ": " + rows.size()
                     + " lines in metrics.csv, checkpoint after epoch " + epochs);
         }
-        Child finish = Child.start(List.of(JAVA, "-jar", JAR.toString(), "train", "--device", "cpu", "--threads", "2",
+        ChildProcess finish = ChildProcess.start(List.of(JAVA, "-jar", JAR.toString(), "train", "--device", "cpu", "--threads", "2",
                 "--data", data.toString(), "--out", out.toString(), "--resume", out.resolve("checkpoint.vae").toString(),
                 "--epochs", String.valueOf(epochs + 1)), dir);
         assertEquals(0, finish.waitFor(), finish.toString());
@@ -151,60 +150,11 @@ class InterruptedRunIT {
     @Test
     void runningOutOfJavaHeapIsOneLineAndExit1() throws Exception {
         // about 160 million parameters: 640 MB for the parameters alone, in a 256 MiB heap
-        Child run = Child.start(List.of(JAVA, "-Xmx256m", "-jar", JAR.toString(), "train", "--device", "cpu",
+        ChildProcess run = ChildProcess.start(List.of(JAVA, "-Xmx256m", "-jar", JAR.toString(), "train", "--device", "cpu",
                 "--data", data.toString(), "--out", dir.resolve("run").toString(), "--hidden", "100000"), dir);
         assertEquals(1, run.waitFor(), run.toString());
         assertTrue(run.err().matches("error: out of memory \\(Java heap space\\): the Java heap holds at most \\d+ MiB;"
                 + " use a smaller model, --batch-size or --limit, or give java more with -Xmx\\s*"), run.toString());
         assertTrue(Files.notExists(dir.resolve("run").resolve("checkpoint.vae")));
-    }
-
-    /** A child process whose output goes to files, read while it runs. */
-    private record Child(List<String> command, Process process, Path stdout, Path stderr) {
-        static Child start(List<String> command, Path logs) throws IOException {
-            Path out = Files.createTempFile(logs, "stdout", ".txt"), err = Files.createTempFile(logs, "stderr", ".txt");
-            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            return new Child(command, process, out, err);
-        }
-
-        /** Waits until standard output contains {@code text}; fails if the process ends first. */
-        void awaitOutput(String text) throws Exception {
-            while (!out().contains(text)) {
-                if (!process.isAlive()) {
-                    throw new AssertionError("ended before printing \"" + text + "\": " + this);
-                }
-                Thread.sleep(5);
-            }
-        }
-
-        void signal(String name) throws Exception {
-            Process kill = new ProcessBuilder("kill", "-s", name, String.valueOf(process.pid())).inheritIO().start();
-            assertEquals(0, kill.waitFor(), "kill -s " + name);
-        }
-
-        int waitFor() throws Exception {
-            if (!process.waitFor(2, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new AssertionError("still running after 2 minutes: " + this);
-            }
-            return process.exitValue();
-        }
-
-        String out() throws IOException {
-            return Files.readString(stdout);
-        }
-
-        String err() throws IOException {
-            return Files.readString(stderr);
-        }
-
-        @Override
-        public String toString() {
-            try {
-                return String.join(" ", command) + "\n--- stdout\n" + out() + "--- stderr\n" + err();
-            } catch (IOException e) {
-                return String.join(" ", command) + " (logs unreadable: " + e.getMessage() + ")";
-            }
-        }
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaecuda.data.ImageSet;
 import dev.vaecuda.data.SyntheticDigits;
+import dev.vaecuda.train.Checkpoint;
+import dev.vaecuda.train.CheckpointFile;
 import dev.vaecuda.train.EvaluationCsv;
 import dev.vaecuda.viz.PngChecks;
 import java.awt.image.BufferedImage;
@@ -51,7 +53,9 @@ class VizCommandsTest {
 
     private static CliRunner ok(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--device", "cpu", "--threads", "2"));
+        if (!args[0].equals("show-data")) {
+            all.addAll(List.of("--device", "cpu", "--threads", "2"));
+        }
         CliRunner result = CliRunner.run(all.toArray(String[]::new));
         assertEquals(0, result.exitCode(), result.toString());
         return result;
@@ -121,6 +125,38 @@ class VizCommandsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void showDataChoosesNoDeviceAndSaysNothingAboutCuda() {
+        CliRunner shown = ok("show-data", "--data", data.toString(), "--n", "8", "--out", out.toString());
+        assertEquals("wrote " + out.resolve("grid.png"), shown.out().strip(), shown.toString());
+    }
+
+    @Test
+    void evalNamesTheEpochAndBatchOfACheckpointSavedInsideAnEpoch() {
+        Checkpoint end = CheckpointFile.read(checkpoint);
+        assertTrue(ok("eval", "--checkpoint", checkpoint.toString(), "--data", data.toString()).out()
+                .contains("(end of epoch 2) on 100 test images"));
+        Checkpoint inside = new Checkpoint(end.config(), end.identity(), end.step() + 3, 2, 3, 100.0, end.parameters(),
+                end.firstMoment(), end.secondMoment());
+        Path file = out.resolve("inside.vae");
+        CheckpointFile.write(file, inside);
+        CliRunner evaluated = ok("eval", "--checkpoint", file.toString(), "--data", data.toString());
+        // 300 training images in batches of 50
+        assertTrue(evaluated.out().contains("evaluating " + file + " (epoch 3, batch 3 of 6) on 100 test images"),
+                evaluated.toString());
+    }
+
+    @Test
+    void latentDimsChoosesRawDimensions() {
+        CliRunner drawn = ok("latent", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--dims", "1,0",
+                "--out", out.resolve("swapped.png").toString());
+        assertTrue(drawn.out().contains("wrote " + out.resolve("swapped.png")), drawn.toString());
+        assertOneLineError(CliRunner.run("latent", "--checkpoint", checkpoint.toString(), "--data", data.toString(),
+                "--dims", "0,2"), 2, "--dims must be 0..1, got 2");
+        assertOneLineError(CliRunner.run("latent", "--checkpoint", checkpoint.toString(), "--data", data.toString(),
+                "--dims", "0"), 2, "--dims takes 2 dimensions of this 2-D latent, got 1");
     }
 
     @Test
@@ -228,7 +264,9 @@ class VizCommandsTest {
             CliRunner result = CliRunner.run(command, "--help");
             assertEquals(0, result.exitCode(), result.toString());
             assertTrue(result.out().contains("--out"), command + " --help\n" + result.out());
-            assertTrue(command.equals("graph") || result.out().contains("--device"), command + " --help\n" + result.out());
+            // show-data computes nothing worth a device, so it chooses none (nor says why CUDA is unavailable)
+            assertTrue(command.equals("show-data") ? !result.out().contains("--device")
+                    : command.equals("graph") || result.out().contains("--device"), command + " --help\n" + result.out());
         }
     }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaecuda.VaeCudaException;
 import dev.vaecuda.backend.LossKind;
+import dev.vaecuda.data.DataFingerprint;
+import dev.vaecuda.data.SyntheticDigits;
 import dev.vaecuda.model.ModelConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -36,8 +38,13 @@ class CheckpointFileTest {
                 a[i] = (float) random.nextGaussian();
             }
         }
-        return new Checkpoint(config, random.nextLong(1L << 40), 3, random.nextInt(100), random.nextDouble(1e6),
+        return new Checkpoint(config, identity(), random.nextLong(1L << 40), 3, random.nextInt(100), random.nextDouble(1e6),
                 arrays[0], arrays[1], arrays[2]);
+    }
+
+    /** A run on a small synthetic data set. */
+    static RunIdentity identity() {
+        return RunIdentity.start(DataFingerprint.of(SyntheticDigits.generate(30, 4, 5, 1), SyntheticDigits.generate(10, 4, 5, 2)));
     }
 
     @Test
@@ -47,6 +54,7 @@ class CheckpointFileTest {
         CheckpointFile.write(file, written);
         Checkpoint read = CheckpointFile.read(file);
         assertEquals(written.config(), read.config());
+        assertEquals(written.identity(), read.identity());
         assertEquals(written.step(), read.step());
         assertEquals(written.epochsCompleted(), read.epochsCompleted());
         assertEquals(written.batchesIntoEpoch(), read.batchesIntoEpoch());
@@ -78,7 +86,29 @@ class CheckpointFileTest {
         assertTrue(failure(flipped).contains("checksum mismatch"), "bit flip at byte " + at);
         byte[] otherVersion = good.clone();
         ByteBuffer.wrap(otherVersion).putInt(CheckpointFile.MAGIC.length, 99);
-        assertTrue(failure(otherVersion).contains("format version 99, this program reads version 1"));
+        assertTrue(failure(otherVersion).contains("format version 99, this program reads versions 1 and 2"));
+        assertTrue(failure(Arrays.copyOf(good, good.length / 2)).matches(".*CRC32: stored [0-9a-f]{8}, computed [0-9a-f]{8}\\).*")
+                || failure(Arrays.copyOf(good, good.length / 2)).contains("stored a value wider than 32 bits"));
+    }
+
+    @Test
+    void crc32sArePrintedAsEightHexDigits() throws IOException {
+        byte[] damaged = CheckpointFile.encode(sample());
+        ByteBuffer.wrap(damaged).putLong(damaged.length - 8, 0xabcL);
+        assertTrue(failure(damaged).matches(".*\\(CRC32: stored 00000abc, computed [0-9a-f]{8}\\).*"));
+        ByteBuffer.wrap(damaged).putLong(damaged.length - 8, 0x1_0000_0abcL);
+        assertTrue(failure(damaged).contains("(CRC32: stored a value wider than 32 bits, computed "));
+    }
+
+    @Test
+    void readsFormatVersion1WithoutAnIdentity() {
+        Checkpoint written = sample();
+        byte[] v1 = CheckpointVersion1.from(CheckpointFile.encode(written));
+        Checkpoint read = CheckpointFile.decode(dir.resolve("old.vae"), v1);
+        assertEquals(null, read.identity());
+        assertEquals(written.config(), read.config());
+        assertEquals(written.step(), read.step());
+        assertArrayEquals(written.secondMoment(), read.secondMoment());
     }
 
     @Test

@@ -36,7 +36,7 @@ class CheckpointFuzzTest {
         RunConfig config = new RunConfig("mnist", new ModelConfig(2, 3, List.of(4), 1, LossKind.BCE, 1f),
                 new TrainingOptions(1e-3f, 128, 10, 1, 0, false));
         float[] p = new float[(int) config.model().parameterCount()];
-        byte[] valid = CheckpointFile.encode(new Checkpoint(config, 5, 1, 2, 3.5, p, p.clone(), p.clone()));
+        byte[] valid = CheckpointFile.encode(new Checkpoint(config, CheckpointFileTest.identity(), 5, 1, 2, 3.5, p, p.clone(), p.clone()));
         int jsonStart = CheckpointFile.MAGIC.length + 8;
         for (int c = 0; c < CASES; c++) {
             byte[] damaged = random.nextInt(4) == 0

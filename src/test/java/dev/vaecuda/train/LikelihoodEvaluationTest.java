@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.backend.cpu.CpuBackend;
+import dev.vaecuda.data.DataFingerprint;
 import dev.vaecuda.data.ImageSet;
 import dev.vaecuda.data.SyntheticDigits;
 import dev.vaecuda.model.ModelConfig;
@@ -29,7 +30,7 @@ class LikelihoodEvaluationTest {
         ModelConfig model = new ModelConfig(12, 12, List.of(48), 3, loss, beta);
         RunConfig config = new RunConfig("mnist", model, new TrainingOptions(3e-3f, 32, 3, 7, 0, binarize));
         try (CpuBackend backend = new CpuBackend(2)) {
-            new TrainingSession(config, out, null, true).run(backend, TRAIN, TEST, new PrintWriter(new StringWriter()), (e, b, n) -> { },
+            new TrainingSession(config, RunIdentity.start(DataFingerprint.of(TRAIN, TEST)), out, null, true).run(backend, TRAIN, TEST, new PrintWriter(new StringWriter()), (e, b, n) -> { },
                     new StopRequest());
         }
         return CheckpointFile.read(out.resolve(TrainingSession.CHECKPOINT));

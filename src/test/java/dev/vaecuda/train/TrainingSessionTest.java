@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vaecuda.VaeCudaException;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.backend.cpu.CpuBackend;
+import dev.vaecuda.data.DataFingerprint;
 import dev.vaecuda.data.ImageSet;
 import dev.vaecuda.data.SyntheticDigits;
 import dev.vaecuda.model.ModelConfig;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainingSessionTest {
     private static final ImageSet TRAIN = SyntheticDigits.generate(600, 12, 12, 1);
     private static final ImageSet TEST = SyntheticDigits.generate(200, 12, 12, 2);
+    private static final RunIdentity RUN = RunIdentity.start(DataFingerprint.of(TRAIN, TEST));
 
     private static RunConfig config(int epochs, boolean binarize) {
         return config(epochs, binarize, 3e-3f, 32);
@@ -53,7 +55,8 @@ class TrainingSessionTest {
         StringWriter text = new StringWriter();
         StopRequest stop = new StopRequest();
         try (CpuBackend backend = new CpuBackend(2)) {
-            boolean finished = new TrainingSession(config, out, resume, true).run(backend, TRAIN, TEST,
+            boolean finished = new TrainingSession(config, resume == null ? RUN : resume.identity(), out,
+                    resume == null ? null : new ResumePoint(resume, out.resolve(TrainingSession.CHECKPOINT)), true).run(backend, TRAIN, TEST,
                     new PrintWriter(text), (epoch, batch, batches) -> {
                         if (stopAt.after(epoch, batch)) {
                             stop.request(new StopRequest.Reason("SIGINT", 130));
