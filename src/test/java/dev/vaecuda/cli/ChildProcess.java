@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A child process (the built jar, or a shell) whose output goes to files, read while it runs. */
@@ -16,10 +17,17 @@ record ChildProcess(List<String> command, Process process, Path stdout, Path std
 
     /** Runs {@code command} in the folder {@code workingDir}, its output in files in {@code logs}. */
     static ChildProcess start(List<String> command, Path logs, Path workingDir) throws IOException {
+        return start(command, logs, workingDir, Map.of());
+    }
+
+    /** As {@link #start(List, Path, Path)}, with {@code environment} added to this process's. */
+    static ChildProcess start(List<String> command, Path logs, Path workingDir, Map<String, String> environment)
+            throws IOException {
         Path out = Files.createTempFile(logs, "stdout", ".txt"), err = Files.createTempFile(logs, "stderr", ".txt");
-        Process process = new ProcessBuilder(command).directory(workingDir.toAbsolutePath().toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        return new ChildProcess(command, process, out, err);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toAbsolutePath().toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        return new ChildProcess(command, builder.start(), out, err);
     }
 
     /** Waits until standard output contains {@code text}; fails if the process ends first. */

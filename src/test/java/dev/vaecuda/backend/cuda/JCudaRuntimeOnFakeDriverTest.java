@@ -11,12 +11,14 @@ import dev.vaecuda.backend.DeviceCounters;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.backend.cpu.CpuBackend;
 import dev.vaecuda.bench.StepBenchmark;
+import dev.vaecuda.data.DataFingerprint;
 import dev.vaecuda.data.ImageSet;
 import dev.vaecuda.data.SyntheticDigits;
 import dev.vaecuda.model.ModelConfig;
 import dev.vaecuda.selftest.SelfTest;
 import dev.vaecuda.train.MetricsCsv;
 import dev.vaecuda.train.RunConfig;
+import dev.vaecuda.train.RunIdentity;
 import dev.vaecuda.train.StopRequest;
 import dev.vaecuda.train.TrainingOptions;
 import dev.vaecuda.train.TrainingSession;
@@ -125,7 +127,7 @@ class JCudaRuntimeOnFakeDriverTest {
                                   boolean replay) throws IOException {
         try (backend) {
             StringWriter printed = new StringWriter();
-            boolean finished = new TrainingSession(config, out, null, replay).run(backend, train, test,
+            boolean finished = new TrainingSession(config, RunIdentity.start(DataFingerprint.of(train, test)), out, null, replay).run(backend, train, test,
                     new PrintWriter(printed), (epoch, batch, batches) -> { }, new StopRequest());
             assertTrue(finished, printed.toString());
         }
