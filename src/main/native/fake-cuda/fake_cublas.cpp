@@ -8,6 +8,7 @@
 // allocate it with cudaMallocAsync instead, a memory node in the capture; this fake is the
 // stricter, older behaviour, which an eager step before capturing satisfies in both.)
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <set>
 
@@ -227,13 +228,16 @@ cublasStatus_t cublasSetWorkspace_v2(cublasHandle_t handle, void* workspace, std
     return CUBLAS_STATUS_SUCCESS;
 }
 
-// major * 10000 + minor * 100 + patch, as the real cublasGetVersion_v2 encodes it.
+// major * 10000 + minor * 100 + patch, as the real cublasGetVersion_v2 encodes it; FAKE_CUBLAS_VERSION,
+// when set, says another (e.g. 110902), for tests of a cuBLAS of a major the runtime does not take.
 cublasStatus_t cublasGetVersion_v2(cublasHandle_t, int* version) {
     ENTER();
     if (version == nullptr) {
         return CUBLAS_STATUS_INVALID_VALUE;
     }
-    *version = kVersion[0] * 10000 + kVersion[1] * 100 + kVersion[2];
+    const char* configured = std::getenv("FAKE_CUBLAS_VERSION");
+    *version = configured != nullptr && *configured != '\0' ? std::atoi(configured)
+                                                            : kVersion[0] * 10000 + kVersion[1] * 100 + kVersion[2];
     return CUBLAS_STATUS_SUCCESS;
 }
 

@@ -63,11 +63,11 @@ final class CublasLibrary {
     }
 
     /**
-     * The cuBLAS library: {@code $VAE_CUBLAS}, else the first of {@code libcublas.so.13} (only when
-     * the driver runs CUDA 13) and {@code libcublas.so.12} that the loader finds.
+     * The cuBLAS library: {@code override} (the value of $VAE_CUBLAS) when not null or blank, else the
+     * first of {@code libcublas.so.13} (only when the driver runs CUDA 13) and {@code libcublas.so.12}
+     * that the loader finds.
      */
-    static CublasLibrary load(int driverVersion) {
-        String override = System.getenv(OVERRIDE_VARIABLE);
+    static CublasLibrary load(String override, int driverVersion) {
         if (override != null && !override.isBlank()) {
             Path path = Path.of(override);
             if (!Files.isRegularFile(path)) {

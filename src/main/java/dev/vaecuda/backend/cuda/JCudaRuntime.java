@@ -103,7 +103,7 @@ public final class JCudaRuntime implements CudaRuntime {
             long workspaceBytes = gpu.computeMajor() >= 9 ? WORKSPACE_BYTES_SM90 : WORKSPACE_BYTES;
             long workspace = allocate(workspaceBytes);
             releases.push(() -> free(workspace));
-            CublasLibrary library = CublasLibrary.load(driver[0]);
+            CublasLibrary library = CublasLibrary.load(System.getenv(CublasLibrary.OVERRIDE_VARIABLE), driver[0]);
             cublas = CublasHandle.create(library, stream.address(), workspace, workspaceBytes, tf32);
             releases.push(cublas::close);
             info = gpu.withCublas(cublas.describeVersion(), cublas.file());

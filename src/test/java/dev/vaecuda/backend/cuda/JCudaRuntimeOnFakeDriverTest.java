@@ -199,4 +199,62 @@ class JCudaRuntimeOnFakeDriverTest {
             assertTrue(results.stream().allMatch(SelfTest.Result::passed), results.toString());
         }
     }
+
+    @Test
+    void aCublasOfAnotherMajorIsRefusedInOneLine() {
+        try (FakeDriver fake = FakeDriver.with(Map.of("FAKE_CUBLAS_VERSION", "110902"))) {
+            CudaCallException refused = assertThrows(CudaCallException.class, () -> JCudaRuntime.open(0, false, false));
+            assertTrue(refused.getMessage().startsWith("loading cuBLAS failed: "), refused.getMessage());
+            assertTrue(refused.getMessage().endsWith("fake-cuda/libcublas.so.13 is cuBLAS 11.9.2; vae-cuda needs cuBLAS 12"
+                    + " or 13 (name another file in VAE_CUBLAS)"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void vaeCublasNamesTheFileOrSaysWhatIsWrongWithIt(@TempDir Path dir) throws IOException {
+        Path fakeCuda = Path.of("target/fake-cuda").toAbsolutePath();
+        assertTrue(CublasLibrary.load(null, 12040).file.endsWith("fake-cuda/libcublas.so.12"));
+        assertTrue(CublasLibrary.load(" ", 13000).file.endsWith("fake-cuda/libcublas.so.13"));
+        assertEquals(fakeCuda.resolve("libcublas.so.12").toString(),
+                CublasLibrary.load(fakeCuda.resolve("libcublas.so.12").toString(), 13000).file);
+        assertEquals("loading cuBLAS failed: VAE_CUBLAS=" + dir.resolve("none") + " names no file",
+                assertThrows(CudaCallException.class, () -> CublasLibrary.load(dir.resolve("none").toString(), 13000))
+                        .getMessage());
+        Path text = Files.writeString(dir.resolve("libcublas.so.13"), "not a library");
+        assertEquals("loading cuBLAS failed: VAE_CUBLAS=" + text + " is not a shared library this process can load",
+                assertThrows(CudaCallException.class, () -> CublasLibrary.load(text.toString(), 13000)).getMessage());
+    }
+
+    @Test
+    void anAllocationInsideARecordedStepFailsAsCaptureDoesAndTheBackendGoesOn() {
+        try (CudaBackend backend = new CudaBackend(JCudaRuntime.open(0, false, false))) {
+            CudaCallException refused = assertThrows(CudaCallException.class, () -> backend.record(() -> backend.allocate(10)));
+            assertEquals("cuMemAlloc(40 bytes) failed: CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED", refused.getMessage());
+            assertTrue(refused.getSuppressed()[0].getMessage().contains("CUDA_ERROR_STREAM_CAPTURE_INVALIDATED"),
+                    refused.getSuppressed()[0].getMessage());
+            DeviceBuffer x = backend.allocate(100);
+            backend.upload(new float[100], x);
+            backend.record(() -> backend.sigmoid(x, x, 100)).close();
+        }
+    }
+
+    @Test
+    void aReplayWithSyncDebugWaitsAndIsCounted() {
+        try (CudaBackend backend = new CudaBackend(JCudaRuntime.open(0, true, false))) {
+            CudaRuntime runtime = backend.runtime();
+            assertEquals("cuda", runtime.name());
+            DeviceBuffer x = backend.allocate(100);
+            backend.upload(new float[100], x);
+            assertThrows(IllegalStateException.class, runtime::endRecording, "not recording");
+            runtime.resetCounters();
+            try (dev.vaecuda.backend.Replayable recorded = backend.record(() -> backend.sigmoid(x, x, 100))) {
+                recorded.replay();
+                recorded.replay();
+                assertEquals(new DeviceCounters(2, 0, 0, 0), runtime.counters());
+            }
+            runtime.beginRecording();
+            assertThrows(IllegalStateException.class, runtime::beginRecording, "already recording");
+            runtime.endRecording().close();
+        }
+    }
 }
