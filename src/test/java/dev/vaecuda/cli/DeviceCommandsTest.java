@@ -30,8 +30,16 @@ class DeviceCommandsTest {
     void infoNamesTheBlasAndWhatItFoundOfCuda() {
         CliRunner result = CliRunner.run("info");
         assertEquals(0, result.exitCode(), result.toString());
-        assertTrue(result.out().contains("BLAS "), result.toString());
+        assertTrue(result.out().lines().anyMatch(line -> line.matches("blas      OpenBLAS 0\\.3\\.31 .*\\(bundled\\), kernels .*")),
+                result.toString());
         assertTrue(result.out().lines().anyMatch(line -> line.startsWith("cuda      ")), result.toString());
+    }
+
+    @Test
+    void blasChoiceGoesThroughToInfo() {
+        CliRunner result = CliRunner.run("info", "--blas", "java");
+        assertEquals(0, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("\nblas      pure Java (asked for)\n"), result.toString());
     }
 
     @Test
