@@ -37,7 +37,7 @@ public final class Backends {
                 try {
                     yield cuda(cudaOptions, notice);
                 } catch (VaeCudaException | LinkageError e) {
-                    yield cpu(threads, blas, notice, " (auto: CUDA unavailable: " + oneLine(e) + ")");
+                    yield cpu(threads, blas, notice, " (auto: CUDA unavailable: " + VaeCudaException.firstLine(e) + ")");
                 }
             }
         };
@@ -61,12 +61,7 @@ public final class Backends {
         try (JCudaRuntime cuda = JCudaRuntime.open(0, false, false)) {
             return cuda.info().describe();
         } catch (VaeCudaException | LinkageError e) {
-            return "unavailable: " + oneLine(e);
+            return "unavailable: " + VaeCudaException.firstLine(e);
         }
-    }
-
-    private static String oneLine(Throwable e) {
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        return message.lines().findFirst().orElse("").strip();
     }
 }

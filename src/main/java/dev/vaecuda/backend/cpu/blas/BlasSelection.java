@@ -46,7 +46,7 @@ final class BlasSelection {
             }
             systemFailure = source(library) + " is not OpenBLAS, MKL or BLIS";
         } catch (RuntimeException e) {
-            systemFailure = systemName + ": " + oneLine(e);
+            systemFailure = systemName + ": " + VaeCudaException.firstLine(e);
         }
         return new JavaBlas("last resort, about 10x slower: " + bundledFailure + "; " + systemFailure);
     }
@@ -55,7 +55,7 @@ final class BlasSelection {
         try {
             return new NativeBlas(bundled.get(), "bundled");
         } catch (RuntimeException e) {
-            throw new VaeCudaException(VaeCudaException.FAILURE, "bundled OpenBLAS unavailable: " + oneLine(e), e);
+            throw new VaeCudaException(VaeCudaException.FAILURE, "bundled OpenBLAS unavailable: " + VaeCudaException.firstLine(e), e);
         }
     }
 
@@ -64,17 +64,12 @@ final class BlasSelection {
             SymbolLookup library = system.get();
             return new NativeBlas(library, source(library));
         } catch (RuntimeException e) {
-            throw new VaeCudaException(VaeCudaException.FAILURE, "system BLAS " + systemName + " unavailable: " + oneLine(e)
+            throw new VaeCudaException(VaeCudaException.FAILURE, "system BLAS " + systemName + " unavailable: " + VaeCudaException.firstLine(e)
                     + " (set " + SystemBlas.LIBRARY_VARIABLE + " to its file)", e);
         }
     }
 
     private String source(SymbolLookup library) {
         return "system " + SystemBlas.fileOf(library, "cblas_sgemm", systemName);
-    }
-
-    private static String oneLine(Throwable e) {
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        return message.lines().findFirst().orElse("").strip();
     }
 }
