@@ -29,6 +29,7 @@ public final class CpuBackend implements Backend {
     private final int[][] philoxScratch;
     private final double[] partialLoss;
     private final ReconstructionLoss[] reconstruction;
+    private final ReluGradient[] reluGradient;
 
     /** On the BLAS that {@code auto} picks. */
     public CpuBackend(int threads) {
@@ -42,6 +43,8 @@ public final class CpuBackend implements Backend {
         this.partialLoss = new double[threads];
         this.reconstruction = new ReconstructionLoss[threads];
         Arrays.setAll(reconstruction, part -> new ReconstructionLoss());
+        this.reluGradient = new ReluGradient[threads];
+        Arrays.setAll(reluGradient, part -> new ReluGradient());
     }
 
     public Blas blas() {
@@ -139,24 +142,10 @@ public final class CpuBackend implements Backend {
     @Override
     public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, DeviceBuffer dBias) {
         CpuBuffer cdy = CpuBuffer.of(dy), cy = CpuBuffer.of(y), cdb = CpuBuffer.of(dBias);
-        float[] g = cdy.data(), yd = cy.data(), sums = cdb.data();
-        int go = cdy.offset(), yo = cy.offset(), so = cdb.offset();
-        // one pass: mask the gradient and sum it into the bias gradient; split by columns, so deterministic
-        pool.forRange(cols, MIN_PARALLEL_ELEMENTS / Math.max(1, rows), (c0, c1, part) -> {
-            Arrays.fill(sums, so + c0, so + c1, 0f);
-            for (int r = 0; r < rows; r++) {
-                maskAndSum(g, go + r * cols, yd, yo + r * cols, sums, so, c0, c1);
-            }
-        });
-    }
-
-    /** g[gRow + c] = 0 where y[yRow + c] <= 0, and sums[so + c] += g[gRow + c], for c in [c0, c1). */
-    private static void maskAndSum(float[] g, int gRow, float[] y, int yRow, float[] sums, int so, int c0, int c1) {
-        for (int c = c0; c < c1; c++) {
-            float masked = y[yRow + c] > 0f ? g[gRow + c] : 0f;
-            g[gRow + c] = masked;
-            sums[so + c] += masked;
-        }
+        // split by columns, so each bias gradient is summed over rows in one fixed order
+        pool.forRange(cols, MIN_PARALLEL_ELEMENTS / Math.max(1, rows), (c0, c1, part) ->
+                reluGradient[part].maskAndSum(cdy.data(), cdy.offset(), cy.data(), cy.offset(), rows, cols, c0, c1,
+                        cdb.data(), cdb.offset()));
     }
 
     /** sums[c] = sum over rows of m[r, c], m (rows, cols) row-major; split by columns, so deterministic. */
