@@ -30,6 +30,7 @@ public final class CpuBackend implements Backend {
     private final double[] partialLoss;
     private final ReconstructionLoss[] reconstruction;
     private final ReluGradient[] reluGradient;
+    private final BiasRows[] biasRows;
 
     /** On the BLAS that {@code auto} picks. */
     public CpuBackend(int threads) {
@@ -45,6 +46,8 @@ public final class CpuBackend implements Backend {
         Arrays.setAll(reconstruction, part -> new ReconstructionLoss());
         this.reluGradient = new ReluGradient[threads];
         Arrays.setAll(reluGradient, part -> new ReluGradient());
+        this.biasRows = new BiasRows[threads];
+        Arrays.setAll(biasRows, part -> new BiasRows());
     }
 
     public Blas blas() {
@@ -125,18 +128,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, boolean relu) {
-        CpuBuffer cy = CpuBuffer.of(y), cbias = CpuBuffer.of(bias);
-        float[] yd = cy.data(), bd = cbias.data();
-        int bo = cbias.offset();
-        pool.forRange(rows, MIN_PARALLEL_ELEMENTS / Math.max(1, cols), (r0, r1, part) -> {
-            for (int r = r0; r < r1; r++) {
-                int row = cy.offset() + r * cols;
-                for (int j = 0; j < cols; j++) {
-                    float v = yd[row + j] + bd[bo + j];
-                    yd[row + j] = relu ? Math.max(v, 0f) : v;
-                }
-            }
-        });
+        CpuBuffer cy = CpuBuffer.of(y), cb = CpuBuffer.of(bias);
+        pool.forRange(rows, MIN_PARALLEL_ELEMENTS / Math.max(1, cols), (r0, r1, part) ->
+                biasRows[part].add(cy.data(), cy.offset(), cols, r0, r1, cb.data(), cb.offset(), relu));
     }
 
     @Override
