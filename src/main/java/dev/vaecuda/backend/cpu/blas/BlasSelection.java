@@ -41,7 +41,7 @@ final class BlasSelection {
         String systemFailure;
         try {
             SymbolLookup library = system.get();
-            if (NativeBlasIdentity.of(library, systemName).isOptimised()) {
+            if (new NativeBlasIdentity(library, systemName).isOptimised()) {
                 return new NativeBlas(library, source(library));
             }
             systemFailure = source(library) + " is not OpenBLAS, MKL or BLIS";

@@ -31,7 +31,7 @@ final class NativeBlas implements Blas {
         MemorySegment symbol = library.find("cblas_sgemm")
                 .orElseThrow(() -> new NoSuchElementException("no cblas_sgemm in " + source));
         this.sgemm = Linker.nativeLinker().downcallHandle(symbol, SGEMM, Linker.Option.critical(true));
-        this.identity = NativeBlasIdentity.of(library, source);
+        this.identity = new NativeBlasIdentity(library, source);
         this.concurrentCallsSafe = identity.pinToOneThreadPerCall();
     }
 

@@ -20,16 +20,13 @@ final class NativeBlasIdentity {
     private final SymbolLookup library;
     private final String source;
 
-    private NativeBlasIdentity(SymbolLookup library, String source) {
+    /** @param source where the library came from, for the description: "bundled", or its file */
+    NativeBlasIdentity(SymbolLookup library, String source) {
         this.library = library;
         this.source = source;
     }
 
-    static NativeBlasIdentity of(SymbolLookup library, String source) {
-        return new NativeBlasIdentity(library, source);
-    }
-
-    /** Whether this is OpenBLAS (known to be fast whatever its kernels are called). */
+    /** Whether this is OpenBLAS, MKL or BLIS: an optimised BLAS, unlike the reference one. */
     boolean isOptimised() {
         return library.find("openblas_get_config").isPresent() || library.find("MKL_Get_Version_String").isPresent()
                 || library.find("bli_info_get_version_str").isPresent();
