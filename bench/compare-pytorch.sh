@@ -2,7 +2,8 @@
 # The default model on MNIST, ours and PyTorch's examples/vae, on this machine in one run
 # with the same thread count, beside the GEMM floor (`bench`: the same step's GEMMs alone);
 # prints the seconds per epoch of each (median over the epochs) and their ratios. Needs the built jar (mvn package), MNIST in
-# data/mnist (data/fetch-mnist.sh) and Debian's PyTorch (apt-get install python3-torch).
+# data/mnist (data/fetch-mnist.sh); Debian's PyTorch (apt-get install python3-torch) is run when
+# installed and skipped with a note otherwise.
 # Also runs the same example in Java through DJL on PyTorch 2.7.1's CPU engine (bench/djl) when
 # that project builds (its first build fetches DJL and libtorch from Maven Central).
 # Usage: bench/compare-pytorch.sh [EPOCHS] [THREADS]
@@ -16,7 +17,10 @@ python=/usr/bin/python3   # Debian's interpreter, where python3-torch installs
 jar=target/vae-cuda.jar
 [ -f "$jar" ] || { echo "error: $jar missing: run mvn -B -q package -DskipTests" >&2; exit 1; }
 [ -f "$data/train-images-idx3-ubyte" ] || { echo "error: no MNIST in $data: run data/fetch-mnist.sh" >&2; exit 1; }
-"$python" -c 'import torch' 2>/dev/null || { echo "error: no PyTorch for $python: apt-get install python3-torch" >&2; exit 1; }
+
+second_epoch_seconds() {  # the "N.NN s" field of the epoch-2 line on stdin
+  grep -E '^epoch 2[ /]' | grep -oE '[0-9]+\.[0-9]+ s' | cut -d' ' -f1
+}
 
 median_seconds() {  # the median of the "N.NN s" fields of epoch lines on stdin
   grep -oE '[0-9]+\.[0-9]+ s' | cut -d' ' -f1 | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
@@ -30,8 +34,14 @@ floor=$(grep '^GEMMs alone' "$out/bench.log" | grep -oE '\(([0-9.]+) s per' | gr
 echo "== vae-cuda (CPU backend, $threads threads), $epochs epochs"
 java -jar "$jar" train --device cpu --threads "$threads" --data "$data" --epochs "$epochs" --out "$out/ours" \
   | tee "$out/ours.log" | grep -E '^(device|epoch)'
-echo "== PyTorch $("$python" -c 'import torch; print(torch.__version__)') examples/vae ($threads threads), $epochs epochs"
-"$python" bench/pytorch_vae.py "$data" "$epochs" "$threads" | tee "$out/pytorch.log"
+theirs=""
+if "$python" -c 'import torch' 2>/dev/null; then
+  echo "== PyTorch $("$python" -c 'import torch; print(torch.__version__)') examples/vae ($threads threads), $epochs epochs"
+  "$python" bench/pytorch_vae.py "$data" "$epochs" "$threads" | tee "$out/pytorch.log"
+  theirs=$(median_seconds < "$out/pytorch.log")
+else
+  echo "== PyTorch skipped: no PyTorch for $python (apt-get install python3-torch)"
+fi
 djl=""
 if mvn -B -q -ntp -f bench/djl/pom.xml package >"$out/djl-build.log" 2>&1; then
   echo "== examples/vae in Java through DJL ($threads threads), $epochs epochs"
@@ -47,11 +57,17 @@ else
   echo "== DJL peer skipped: bench/djl did not build (needs Maven Central; mvn -f bench/djl/pom.xml package says why)"
 fi
 ours=$(grep '^epoch' "$out/ours.log" | median_seconds)
-theirs=$(median_seconds < "$out/pytorch.log")
-awk -v o="$ours" -v t="$theirs" -v f="$floor" 'BEGIN {
-  printf "seconds per epoch: vae-cuda %.2f (median of %s), GEMM floor %.2f, PyTorch %.2f (median)\n", o, "'"$epochs"'", f, t
-  printf "vae-cuda / floor %.2fx; vae-cuda / PyTorch %.3f (PyTorch takes %.1fx as long)\n", o / f, o / t, t / o }'
+awk -v o="$ours" -v f="$floor" 'BEGIN {
+  printf "seconds per epoch: vae-cuda %.2f (median of %s), GEMM floor %.2f; vae-cuda / floor %.2fx\n", o, "'"$epochs"'", f, o / f }'
+if [ -n "$theirs" ]; then
+  awk -v o="$ours" -v t="$theirs" 'BEGIN {
+    printf "PyTorch %.2f s per epoch (median); vae-cuda / PyTorch %.3f (PyTorch takes %.1fx as long)\n", t, o / t, t / o }'
+fi
 if [ -n "$djl" ]; then
   awk -v o="$ours" -v d="$djl" -v n="$djl_name" 'BEGIN {
     printf "%s %.2f s per epoch (median); vae-cuda / DJL %.3f (DJL takes %.1fx as long)\n", n, d, o / d, d / o }'
+  if [ "$epochs" -ge 2 ]; then
+    awk -v o="$(second_epoch_seconds < "$out/ours.log")" -v d="$(second_epoch_seconds < "$out/djl.log")" 'BEGIN {
+      printf "second epoch: vae-cuda %.2f s, DJL %.2f s; vae-cuda / DJL %.3f\n", o, d, o / d }'
+  fi
 fi

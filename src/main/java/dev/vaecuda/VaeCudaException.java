@@ -34,6 +34,12 @@ public class VaeCudaException extends RuntimeException {
         return exitCode;
     }
 
+    /** The first line of a throwable's message (its class name when it has none), for a one-line error. */
+    public static String firstLine(Throwable e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        return message.lines().findFirst().orElse("").strip();
+    }
+
     /** A failure to {@code action} (e.g. "write checkpoint") {@code file}, with the system's reason and no class names. */
     public static VaeCudaException io(Path file, String action, IOException e) {
         return new VaeCudaException(FAILURE, file + ": cannot " + action + ": " + reason(e), e);

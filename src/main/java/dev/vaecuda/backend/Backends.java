@@ -2,6 +2,8 @@ package dev.vaecuda.backend;
 
 import dev.vaecuda.VaeCudaException;
 import dev.vaecuda.backend.cpu.CpuBackend;
+import dev.vaecuda.backend.cpu.blas.BlasChoice;
+import dev.vaecuda.backend.cpu.blas.Blases;
 import dev.vaecuda.backend.cuda.CudaBackend;
 import dev.vaecuda.backend.cuda.EmulatedRuntime;
 import dev.vaecuda.backend.cuda.JCudaRuntime;
@@ -21,10 +23,11 @@ public final class Backends {
     public record CudaOptions(boolean syncDebug, boolean tf32) {
     }
 
-    /** @param threads CPU threads (the CPU backend; CUDA ignores it) */
-    public static Backend open(DeviceChoice choice, int threads, CudaOptions cudaOptions, Consumer<String> notice) {
+    /** @param threads CPU threads and @param blas the BLAS (the CPU backend; CUDA ignores them) */
+    public static Backend open(DeviceChoice choice, int threads, BlasChoice blas, CudaOptions cudaOptions,
+                               Consumer<String> notice) {
         return switch (choice) {
-            case cpu -> cpu(threads, notice, "");
+            case cpu -> cpu(threads, blas, notice, "");
             case cuda -> cuda(cudaOptions, notice);
             case emulated -> {
                 notice.accept("device: emulated (the CUDA kernels on the CPU emulator: for checks, not speed)");
@@ -34,7 +37,8 @@ public final class Backends {
                 try {
                     yield cuda(cudaOptions, notice);
                 } catch (VaeCudaException | LinkageError e) {
-                    yield cpu(threads, notice, " (auto: CUDA unavailable: " + shortReason(e) + "; the info command says more)");
+                    yield cpu(threads, blas, notice, " (auto: CUDA unavailable: " + shortReason(e)
+                            + "; the info command says more)");
                 }
             }
         };
@@ -47,9 +51,9 @@ public final class Backends {
         return new CudaBackend(runtime);
     }
 
-    private static Backend cpu(int threads, Consumer<String> notice, String why) {
-        CpuBackend backend = new CpuBackend(threads);
-        notice.accept("device: cpu, " + threads + " threads, BLAS " + CpuBackend.blasName() + why);
+    private static Backend cpu(int threads, BlasChoice blas, Consumer<String> notice, String why) {
+        CpuBackend backend = new CpuBackend(threads, Blases.get(blas));
+        notice.accept("device: cpu, " + threads + " threads, BLAS " + backend.blas().description() + why);
         return backend;
     }
 
@@ -58,7 +62,7 @@ public final class Backends {
         try (JCudaRuntime cuda = JCudaRuntime.open(0, false, false)) {
             return cuda.info().describe();
         } catch (VaeCudaException | LinkageError e) {
-            return "unavailable: " + oneLine(e);
+            return "unavailable: " + VaeCudaException.firstLine(e);
         }
     }
 
@@ -68,15 +72,10 @@ public final class Backends {
      * libraries failed: no usable NVIDIA driver or CUDA library"); `info` prints the whole reason.
      */
     private static String shortReason(Throwable e) {
-        String line = oneLine(e);
+        String line = VaeCudaException.firstLine(e);
         int detail = line.indexOf(": ", line.indexOf(" failed: ") + " failed: ".length());
         String gist = detail < 0 ? line : line.substring(0, detail);
         int aside = gist.indexOf(" (");
         return aside < 0 ? gist : gist.substring(0, aside);
-    }
-
-    private static String oneLine(Throwable e) {
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        return message.lines().findFirst().orElse("").strip();
     }
 }

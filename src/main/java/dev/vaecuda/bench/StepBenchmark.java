@@ -12,12 +12,15 @@ import dev.vaecuda.model.Vae;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * Times whole training steps (gather, forward, loss, backward, Adam) on random images, and in
  * the same run the same step's GEMMs alone: the floor the step can approach. Each figure is
  * the median of {@code repeats} timings of {@code steps} steps, after {@code warmup} steps.
- * Steps are recorded once and replayed, as training does, unless {@code replay} is off.
+ * Steps are recorded once and replayed, as training does, unless {@code replay} is off. On a
+ * backend whose calls finish their work before returning (the CPU), it can also split a step's
+ * time into its GEMMs, Adam and the rest, timing each call over one more series of steps.
  */
 public final class StepBenchmark {
     private static final int DISTINCT_BATCHES = 8;
@@ -26,8 +29,16 @@ public final class StepBenchmark {
     public record Timing(double secondsPerStep, double imagesPerSecond, double gflopsPerSecond) {
     }
 
-    /** {@code perStep}: what the device counted for one step, where it counts (the CUDA backend). */
-    public record Report(int batch, long flopsPerStep, Timing step, Timing gemmsOnly, Optional<DeviceCounters> perStep) {
+    /** Seconds per step in the GEMMs, in Adam, and in every other call, measured inside whole steps. */
+    public record Split(double gemmSeconds, double adamSeconds, double restSeconds) {
+    }
+
+    /**
+     * {@code perStep}: what the device counted for one step, where it counts (the CUDA backend);
+     * {@code split}: where a step's time went, when asked for.
+     */
+    public record Report(int batch, long flopsPerStep, Timing step, Timing gemmsOnly, Optional<DeviceCounters> perStep,
+                         Optional<Split> split) {
         /** How many times the GEMM floor a step takes. */
         public double ratioToFloor() {
             return step.secondsPerStep() / gemmsOnly.secondsPerStep();
@@ -40,24 +51,56 @@ public final class StepBenchmark {
     private final int repeats;
     private final int warmup;
     private final boolean replay;
+    private final Consumer<String> progress;
 
-    public StepBenchmark(ModelConfig config, int batch, int steps, int repeats, int warmup, boolean replay) {
+    /** {@code progress} hears, in a line, each phase of the run as it starts. */
+    public StepBenchmark(ModelConfig config, int batch, int steps, int repeats, int warmup, boolean replay,
+                         Consumer<String> progress) {
         this.config = config;
         this.batch = batch;
         this.steps = steps;
         this.repeats = repeats;
         this.warmup = warmup;
         this.replay = replay;
+        this.progress = progress;
     }
 
-    public Report run(Backend backend) {
+    /** @param split also time the step's GEMMs, Adam and the rest (only where calls are synchronous) */
+    public Report run(Backend backend, boolean split) {
         GemmOnlyBackend gemms = new GemmOnlyBackend(backend);
         try (Bench step = new Bench(backend); Bench floor = new Bench(gemms)) {
             gemms.resetFlops();
             floor.direct();
             long flopsPerStep = gemms.flops();
             Optional<DeviceCounters> perStep = step.countOneStep();
-            return new Report(batch, flopsPerStep, step.time(flopsPerStep), floor.time(flopsPerStep), perStep);
+            String series = String.format(java.util.Locale.ROOT, "%d warm-up + %d x %d steps", warmup, repeats, steps);
+            progress.accept("timing the training step (" + series + ") ...");
+            Timing stepTiming = step.time(flopsPerStep);
+            progress.accept("timing the same GEMMs alone (" + series + ") ...");
+            Timing floorTiming = floor.time(flopsPerStep);
+            Optional<Split> phases = Optional.empty();
+            if (split) {
+                progress.accept("timing each call of the step (" + warmup + " warm-up + " + steps + " steps) ...");
+                phases = Optional.of(split(backend));
+            }
+            return new Report(batch, flopsPerStep, stepTiming, floorTiming, perStep, phases);
+        }
+    }
+
+    private Split split(Backend backend) {
+        PhaseTimingBackend timed = new PhaseTimingBackend(backend);
+        try (Bench bench = new Bench(timed)) {
+            for (int i = 0; i < warmup; i++) {
+                bench.step();
+            }
+            timed.reset();
+            for (int i = 0; i < steps; i++) {
+                bench.step();
+            }
+            bench.vae.takeLossSum();
+            PhaseTimingBackend.Phases phases = timed.phases();
+            return new Split(phases.gemmNanos() / 1e9 / steps, phases.adamNanos() / 1e9 / steps,
+                    phases.restNanos() / 1e9 / steps);
         }
     }
 

@@ -49,11 +49,18 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "bench: model 784-400-20, batch %d, median of %d x %d steps after %d warm-up steps, %s%n",
                     batchSize, repeats, steps, warmup, deviceOptions.replaySteps() ? "steps replayed" : "steps launched directly");
             out.flush();
-            StepBenchmark.Report report = new StepBenchmark(config, batchSize, steps, repeats, warmup, deviceOptions.replaySteps()).run(backend);
+            StepBenchmark.Report report = new StepBenchmark(config, batchSize, steps, repeats, warmup,
+                    deviceOptions.replaySteps(), line -> {
+                        out.println(line);
+                        out.flush();
+                    }).run(backend, backend.name().equals("cpu"));
             print(out, "training step", report.step());
             print(out, "GEMMs alone", report.gemmsOnly());
             out.printf(Locale.ROOT, "GEMM FLOPs per step: %.3f G; step / floor: %.2fx%n",
                     report.flopsPerStep() / 1e9, report.ratioToFloor());
+            report.split().ifPresent(split -> out.printf(Locale.ROOT,
+                    "split of a step (each call timed): GEMMs %.3f ms, Adam %.3f ms, the rest %.3f ms (loss, bias, ReLU, reparameterisation, gather)%n",
+                    split.gemmSeconds() * 1e3, split.adamSeconds() * 1e3, split.restSeconds() * 1e3));
             report.perStep().ifPresent(c -> out.printf(Locale.ROOT,
                     "per step (counted by the device): %d launches (%d kernels + %d GEMMs), %d bytes host->device, %d bytes device->host%n",
                     c.launches(), c.kernelLaunches(), c.gemmCalls(), c.hostToDeviceBytes(), c.deviceToHostBytes()));

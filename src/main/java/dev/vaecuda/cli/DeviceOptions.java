@@ -3,6 +3,7 @@ package dev.vaecuda.cli;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.Backends;
 import dev.vaecuda.backend.DeviceChoice;
+import picocli.CommandLine.Mixin;
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,6 +21,9 @@ final class DeviceOptions {
     @Option(names = "--threads", paramLabel = "N",
             description = "CPU threads (default: the number of cores, ${sys:vae.cores}).")
     Integer threads;
+
+    @Mixin
+    BlasOption blas;
 
     @Option(names = "--sync-debug",
             description = "CUDA: launch every kernel on its own (no graph) and synchronise after it, so an error names the kernel that made it.")
@@ -40,7 +44,8 @@ final class DeviceOptions {
     Backend open(PrintWriter out) {
         int cores = Runtime.getRuntime().availableProcessors();
         int n = threads == null ? cores : threads;
-        Backend backend = Backends.open(device, OptionChecks.atLeast(spec, "--threads", n, 1), new Backends.CudaOptions(syncDebug, tf32), out::println);
+        Backend backend = Backends.open(device, OptionChecks.atLeast(spec, "--threads", n, 1), blas.choice,
+                new Backends.CudaOptions(syncDebug, tf32), out::println);
         out.flush();
         return backend;
     }

@@ -14,6 +14,9 @@ class BenchCommandTest {
         assertEquals(0, result.exitCode(), result.toString());
         assertTrue(result.out().contains("training step"), result.toString());
         assertTrue(result.out().contains("GEMMs alone"), result.toString());
+        assertTrue(result.out().contains("timing the training step (1 warm-up + 1 x 2 steps) ..."), result.toString());
+        assertTrue(result.out().lines().anyMatch(line -> line.matches(
+                "split of a step \\(each call timed\\): GEMMs [0-9.]+ ms, Adam [0-9.]+ ms, the rest [0-9.]+ ms .*")), result.toString());
         // batch 8: forward 8*(784*400 + 400*40 + 20*400 + 400*784), backward twice that less the input gradient
         long forward = 8L * (784 * 400 + 400 * 40 + 20 * 400 + 400 * 784);
         long flops = 2 * (forward + 2 * forward - 8L * 784 * 400);

@@ -1,6 +1,5 @@
 package dev.vaecuda.backend.cpu;
 
-import dev.ludovic.netlib.blas.BLAS;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceImages;
@@ -10,47 +9,50 @@ import dev.vaecuda.backend.DeviceStepState;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.backend.Philox;
 import dev.vaecuda.backend.Replayable;
+import dev.vaecuda.backend.cpu.blas.Blas;
+import dev.vaecuda.backend.cpu.blas.BlasChoice;
+import dev.vaecuda.backend.cpu.blas.Blases;
 import java.util.Arrays;
 
 /**
- * The reference backend, in plain Java on the host. GEMMs go to BLAS (the system's OpenBLAS
- * when netlib finds it, a Java BLAS otherwise), split by columns of C over the worker threads
- * when the BLAS may be called concurrently (see {@link OpenBlasThreading}), from one thread
- * otherwise. The small kernels are loops split by rows. Results do not depend on timing, only on the thread count, so a run is reproducible
+ * The reference backend, in plain Java on the host. GEMMs go to a {@link Blas} (the bundled
+ * OpenBLAS unless told otherwise), split by columns of C over the worker threads when the BLAS
+ * may be called concurrently, from one thread otherwise. The small kernels are loops split by
+ * rows. Results do not depend on timing, only on the thread count, so a run is reproducible
  * bit for bit at a fixed {@code --threads}.
  */
 public final class CpuBackend implements Backend {
     /** Below this many elements an operation runs on the calling thread alone. */
     private static final int MIN_PARALLEL_ELEMENTS = 16_384;
 
-    /** netlib logs each BLAS it fails to load; {@link #blasName()} reports the one in use instead. */
-    private static final java.util.logging.Logger NETLIB_LOG = quietNetlibLog();
-
-    private final BLAS blas = BLAS.getInstance();
-    private final boolean splitGemm = !(blas instanceof dev.ludovic.netlib.blas.NativeBLAS)
-            || OpenBlasThreading.pinToOneThreadForConcurrentCalls();
+    private final Blas blas;
     private final WorkerPool pool;
     private final int[][] philoxScratch;
     private final double[] partialLoss;
     private final ReconstructionLoss[] reconstruction;
+    private final ReluGradient[] reluGradient;
+    private final BiasRows[] biasRows;
 
+    /** On the BLAS that {@code auto} picks. */
     public CpuBackend(int threads) {
+        this(threads, Blases.get(BlasChoice.auto));
+    }
+
+    public CpuBackend(int threads, Blas blas) {
+        this.blas = blas;
         this.pool = new WorkerPool(threads);
         this.philoxScratch = new int[threads][4];
         this.partialLoss = new double[threads];
         this.reconstruction = new ReconstructionLoss[threads];
         Arrays.setAll(reconstruction, part -> new ReconstructionLoss());
+        this.reluGradient = new ReluGradient[threads];
+        Arrays.setAll(reluGradient, part -> new ReluGradient());
+        this.biasRows = new BiasRows[threads];
+        Arrays.setAll(biasRows, part -> new BiasRows());
     }
 
-    private static java.util.logging.Logger quietNetlibLog() {
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
-        log.setLevel(java.util.logging.Level.SEVERE);
-        return log;
-    }
-
-    /** The BLAS implementation in use, for {@code info}: e.g. "JNIBLAS" (native) or "JavaBLAS". */
-    public static String blasName() {
-        return BLAS.getInstance().getClass().getSimpleName();
+    public Blas blas() {
+        return blas;
     }
 
     public int threads() {
@@ -113,13 +115,13 @@ public final class CpuBackend implements Backend {
                      float alpha, DeviceBuffer a, int lda, DeviceBuffer b, int ldb,
                      float beta, DeviceBuffer c, int ldc) {
         CpuBuffer ca = CpuBuffer.of(a), cb = CpuBuffer.of(b), cc = CpuBuffer.of(c);
-        String ta = transA ? "T" : "N", tb = transB ? "T" : "N";
         // Columns [j0, j1) of C depend only on columns [j0, j1) of op(B): one slice per thread.
-        int minColumns = !splitGemm ? Integer.MAX_VALUE : Math.max(2, (int) (4_000_000L / Math.max(1L, (long) m * k)));
+        int minColumns = !blas.concurrentCallsSafe() ? Integer.MAX_VALUE
+                : Math.max(2, (int) (4_000_000L / Math.max(1L, (long) m * k)));
         pool.forRange(n, minColumns, (j0, j1, part) -> {
             if (j1 > j0) {
                 int bOffset = cb.offset() + (transB ? j0 : j0 * ldb);
-                blas.sgemm(ta, tb, m, j1 - j0, k, alpha, ca.data(), ca.offset(), lda,
+                blas.sgemm(transA, transB, m, j1 - j0, k, alpha, ca.data(), ca.offset(), lda,
                         cb.data(), bOffset, ldb, beta, cc.data(), cc.offset() + j0 * ldc, ldc);
             }
         });
@@ -127,33 +129,18 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, boolean relu) {
-        CpuBuffer cy = CpuBuffer.of(y), cbias = CpuBuffer.of(bias);
-        float[] yd = cy.data(), bd = cbias.data();
-        int bo = cbias.offset();
-        pool.forRange(rows, MIN_PARALLEL_ELEMENTS / Math.max(1, cols), (r0, r1, part) -> {
-            for (int r = r0; r < r1; r++) {
-                int row = cy.offset() + r * cols;
-                for (int j = 0; j < cols; j++) {
-                    float v = yd[row + j] + bd[bo + j];
-                    yd[row + j] = relu ? Math.max(v, 0f) : v;
-                }
-            }
-        });
+        CpuBuffer cy = CpuBuffer.of(y), cb = CpuBuffer.of(bias);
+        pool.forRange(rows, MIN_PARALLEL_ELEMENTS / Math.max(1, cols), (r0, r1, part) ->
+                biasRows[part].add(cy.data(), cy.offset(), cols, r0, r1, cb.data(), cb.offset(), relu));
     }
 
     @Override
     public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, DeviceBuffer dBias) {
         CpuBuffer cdy = CpuBuffer.of(dy), cy = CpuBuffer.of(y), cdb = CpuBuffer.of(dBias);
-        float[] g = cdy.data(), yd = cy.data();
-        pool.forRange(rows, MIN_PARALLEL_ELEMENTS / Math.max(1, cols), (r0, r1, part) -> {
-            for (int i = cdy.offset() + r0 * cols, j = cy.offset() + r0 * cols, end = cdy.offset() + r1 * cols;
-                 i < end; i++, j++) {
-                if (!(yd[j] > 0f)) {
-                    g[i] = 0f;
-                }
-            }
-        });
-        columnSums(cdy, rows, cols, cdb);
+        // split by columns, so each bias gradient is summed over rows in one fixed order
+        pool.forRange(cols, MIN_PARALLEL_ELEMENTS / Math.max(1, rows), (c0, c1, part) ->
+                reluGradient[part].maskAndSum(cdy.data(), cdy.offset(), cy.data(), cy.offset(), rows, cols, c0, c1,
+                        cdb.data(), cdb.offset()));
     }
 
     /** sums[c] = sum over rows of m[r, c], m (rows, cols) row-major; split by columns, so deterministic. */

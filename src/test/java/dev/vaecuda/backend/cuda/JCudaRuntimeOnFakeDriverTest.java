@@ -99,7 +99,7 @@ class JCudaRuntimeOnFakeDriverTest {
     void aStepIsTwentyLaunchesAndElevenGemmsCountedAtEachReplay() {
         try (CudaBackend backend = new CudaBackend(JCudaRuntime.open(0, false, false))) {
             StepBenchmark.Report report = new StepBenchmark(new ModelConfig(28, 28, List.of(400), 20, LossKind.BCE, 1f),
-                    16, 1, 1, 0, true).run(backend);
+                    16, 1, 1, 0, true, progress -> { }).run(backend, false);
             DeviceCounters perStep = report.perStep().orElseThrow();
             assertEquals(new DeviceCounters(9, 11, 0, 0), new DeviceCounters(perStep.kernelLaunches(),
                     perStep.gemmCalls(), perStep.hostToDeviceBytes(), 0), "a replayed step: " + perStep);
