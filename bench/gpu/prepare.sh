@@ -70,7 +70,11 @@ cp bench/gpu/run.sh bench/pytorch_vae.py bench/gpu/pytorch_fast_vae.py bench/gpu
 
 # ---- MNIST, verified, as .gz ----
 while read -r expected name; do
-  if [[ -f "$mnist/$name" ]]; then
+  # a .gz of an earlier .gpu/ is kept when it still holds the right file (gzip -9 takes a while)
+  if [[ -f ".gpu/mnist/$name.gz" && "$(gzip -dc ".gpu/mnist/$name.gz" | sha256sum | cut -d' ' -f1)" == "$expected" ]]; then
+    actual="$expected"
+    cp ".gpu/mnist/$name.gz" "$staging/mnist/$name.gz"
+  elif [[ -f "$mnist/$name" ]]; then
     actual="$(sha256sum < "$mnist/$name" | cut -d' ' -f1)"
     gzip -9 -n -c "$mnist/$name" > "$staging/mnist/$name.gz"
   elif [[ -f "$mnist/$name.gz" ]]; then
