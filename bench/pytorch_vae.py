@@ -1,26 +1,36 @@
 """PyTorch's examples/vae/main.py, model, loss and loop unchanged, timed per epoch.
 
 The only differences from the example: MNIST is read from the IDX files that
-data/fetch-mnist.sh fetched (torchvision would download them), the DataLoader's
-ToTensor is replaced by the same scaling (uint8 / 255), and no images are saved.
-Usage: python3 pytorch_vae.py DATA_DIR EPOCHS THREADS
+data/fetch-mnist.sh fetched, plain or .gz (torchvision would download them, and may
+be absent), the DataLoader's ToTensor is replaced by the same scaling (uint8 / 255),
+and no images are saved. With DEVICE cuda it runs as the example does with --cuda:
+the model on the GPU, each batch copied there, the DataLoader with one worker and
+pinned memory.
+Usage: python3 pytorch_vae.py DATA_DIR EPOCHS THREADS [cpu|cuda]
 """
+import gzip
+import os
 import struct
 import sys
 import time
 
-import numpy as np
 import torch
 import torch.utils.data
 from torch import nn, optim
 from torch.nn import functional as F
 
 
-def read_idx_images(path):
-    with open(path, "rb") as f:
+def read_idx_images(data_dir, name):
+    """The images of an IDX file (NAME or NAME.gz in DATA_DIR) as a (count, rows * cols) uint8 tensor."""
+    path = os.path.join(data_dir, name)
+    opener = open
+    if not os.path.exists(path):
+        path, opener = path + ".gz", gzip.open
+    with opener(path, "rb") as f:
         magic, count, rows, cols = struct.unpack(">IIII", f.read(16))
         assert magic == 0x803, path
-        return np.frombuffer(f.read(), dtype=np.uint8).reshape(count, rows * cols)
+        # bytearray: torch.frombuffer wants a writable buffer (no numpy needed)
+        return torch.frombuffer(bytearray(f.read()), dtype=torch.uint8).reshape(count, rows * cols)
 
 
 class VAE(nn.Module):
@@ -59,30 +69,37 @@ def loss_function(recon_x, x, mu, logvar):
 
 def main():
     data_dir, epochs, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    device = torch.device(sys.argv[4] if len(sys.argv) > 4 else "cpu")
     torch.set_num_threads(threads)
     torch.manual_seed(1)
-    train = torch.from_numpy(read_idx_images(f"{data_dir}/train-images-idx3-ubyte").astype(np.float32) / 255.0)
-    test = torch.from_numpy(read_idx_images(f"{data_dir}/t10k-images-idx3-ubyte").astype(np.float32) / 255.0)
-    train_loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(train), batch_size=128, shuffle=True)
-    test_loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(test), batch_size=128, shuffle=False)
-    model = VAE()
+    train = read_idx_images(data_dir, "train-images-idx3-ubyte").float() / 255.0
+    test = read_idx_images(data_dir, "t10k-images-idx3-ubyte").float() / 255.0
+    # the example's loader settings with --cuda
+    kwargs = {"num_workers": 1, "pin_memory": True} if device.type == "cuda" else {}
+    train_loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(train), batch_size=128, shuffle=True, **kwargs)
+    test_loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(test), batch_size=128, shuffle=False, **kwargs)
+    model = VAE().to(device)
     optimizer = optim.Adam(model.parameters(), lr=1e-3)
     for epoch in range(1, epochs + 1):
         model.train()
         train_loss = 0.0
         start = time.perf_counter()
         for (data,) in train_loader:
+            data = data.to(device)
             optimizer.zero_grad()
             recon_batch, mu, logvar = model(data)
             loss = loss_function(recon_batch, data, mu, logvar)
             loss.backward()
             train_loss += loss.item()
             optimizer.step()
+        if device.type == "cuda":
+            torch.cuda.synchronize()  # the last step's work is queued, not done
         seconds = time.perf_counter() - start
         model.eval()
         test_loss = 0.0
         with torch.no_grad():
             for (data,) in test_loader:
+                data = data.to(device)
                 recon_batch, mu, logvar = model(data)
                 test_loss += loss_function(recon_batch, data, mu, logvar).item()
         print(f"epoch {epoch}  train_loss {train_loss / len(train):.4f}  "

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The project's tests: selects a JDK 25, fetches and verifies MNIST (for the tests on the real
-# data set), lints docker/Dockerfile, then runs the Maven build with every test.
+# data set), lints docker/Dockerfile, runs the Maven build with every test, then the GPU proof's
+# scripts on the fake CUDA driver that the build made (bench/gpu/test-fake.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ci/jdk25.sh
 bash data/fetch-mnist.sh
 bash ci/lint-dockerfile.sh
-exec mvn -B -ntp verify "$@"
+mvn -B -ntp verify "$@"
+bash bench/gpu/test-fake.sh

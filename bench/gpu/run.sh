@@ -1,0 +1,317 @@
+#!/usr/bin/env bash
+# Usage: run.sh [--fake] OUTDIR
+# The GPU proof, run in one go on a bare CUDA machine (no Java, no Maven, no network) from what
+# bench/gpu/prepare.sh put in .gpu/: unpacks the bundled JRE, finds libcuda.so.1 and
+# libcublas.so.13 or .12, and runs info, selftest, bench (graph or not, TF32 or not), 10 epochs
+# of train on MNIST beside the CPU backend's recorded figures, the two PyTorch peers and
+# compute-sanitizer. Each step has its own time limit and all of them fit in 8 minutes, so one
+# hang cannot eat the machine's time. Writes a log per step and OUTDIR/summary.md (rewritten
+# after every step, so a run cut short still leaves one). Exits 1 when a check failed.
+# --fake: the same sequence against the fake CUDA driver of a built checkout (target/fake-cuda)
+# with small sizes, skipping the PyTorch peers and the sanitizer; CI runs it (ci/test.sh).
+# .gpu/ is found next to this script (prepare.sh copies it there) or at ../../.gpu; VAE_GPU_DIR
+# names another. VAE_LIBCUDA names the driver's libcuda.so.1 when it is elsewhere; VAE_CUBLAS, when
+# set, is passed on to the jar (see README, "The GPU path").
+set -euo pipefail
+
+die() { echo "run.sh: $*" >&2; exit 1; }
+
+fake=false
+if [[ "${1:-}" == --fake ]]; then fake=true; shift; fi
+case "${1:-}" in
+  -h | --help) sed -n '2,14s/^# \{0,1\}//p' "$0"; exit 0 ;;
+  "" | -*) die "usage: run.sh [--fake] OUTDIR" ;;
+esac
+[[ $# -eq 1 ]] || die "usage: run.sh [--fake] OUTDIR"
+
+script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if [[ -n "${VAE_GPU_DIR:-}" ]]; then gpu="$VAE_GPU_DIR"
+elif [[ -f "$script_dir/vae-cuda.jar" ]]; then gpu="$script_dir"
+else gpu="$script_dir/../../.gpu"
+fi
+[[ -f "$gpu/vae-cuda.jar" && -f "$gpu/jre.tar.xz" ]] || die "no prepared .gpu/ at $gpu (run bench/gpu/prepare.sh where Java is, then copy .gpu/ here)"
+gpu="$(cd "$gpu" && pwd)"
+
+TOTAL_SECONDS=480   # the whole proof, unpacking included
+started=$SECONDS
+mkdir -p "$1"
+out="$(cd "$1" && pwd)"
+summary="$out/summary.md"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+# Bash runs the EXIT trap on a signal only when the signal has a trap of its own.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# the JRE and JCuda's natives in the jar are x86-64 ones
+[[ "$(uname -m)" == x86_64 ]] || die "this .gpu/ holds an x86-64 JRE and JCuda natives; this machine is $(uname -m)"
+
+# ---- the JRE, and a PATH without java: the proof must not depend on any Java of the host ----
+tar -xJf "$gpu/jre.tar.xz" -C "$work" || die "cannot unpack $gpu/jre.tar.xz"
+java="$work/jre/bin/java"
+[[ -x "$java" ]] || die "$gpu/jre.tar.xz holds no jre/bin/java"
+# A folder of PATH that holds a java (/usr/bin does on many hosts) is replaced by one of links to
+# all its other programs.
+path_without_java=""
+IFS=: read -r -a path_dirs <<< "$PATH"
+for dir in "${path_dirs[@]}"; do
+  [[ -n "$dir" && -d "$dir" ]] || continue
+  if [[ -e "$dir/java" ]]; then
+    shadow="$work/path-${#path_without_java}"
+    mkdir "$shadow"
+    find "$dir/" -mindepth 1 -maxdepth 1 ! -name java -exec ln -s -t "$shadow" {} +
+    dir="$shadow"
+  fi
+  path_without_java="${path_without_java:+$path_without_java:}$dir"
+done
+export PATH="$path_without_java"
+unset JAVA_HOME JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS _JAVA_OPTIONS
+! command -v java >/dev/null || die "java still on PATH ($(command -v java))"
+
+# ---- the driver and cuBLAS ----
+first_file() {  # the first of the given paths that is a file
+  local f
+  for f in "$@"; do [[ -f "$f" ]] && { echo "$f"; return 0; }; done
+  return 1
+}
+if $fake; then
+  fake_dir="${FAKE_CUDA_DIR:-$script_dir/../../target/fake-cuda}"
+  [[ -f "$fake_dir/libcuda.so.1" ]] || die "--fake needs the fake driver in $fake_dir (mvn package builds target/fake-cuda)"
+  fake_dir="$(cd "$fake_dir" && pwd)"
+  libcuda="$fake_dir/libcuda.so.1"
+  cublas_dirs=("$fake_dir")
+else
+  driver_dirs=(/usr/lib/x86_64-linux-gnu /usr/lib64 /usr/local/nvidia/lib64 /usr/local/nvidia/lib /usr/lib/wsl/lib /run/nvidia/driver/usr/lib/x86_64-linux-gnu)
+  in_ldconfig="$(ldconfig -p 2>/dev/null | awk '$1 == "libcuda.so.1" && /x86-64/ { print $NF; exit }' || true)"
+  libcuda="$(first_file ${VAE_LIBCUDA:-} $in_ldconfig "${driver_dirs[@]/%//libcuda.so.1}" || true)"
+  [[ -n "$libcuda" ]] || die "no libcuda.so.1 found in ldconfig's cache or ${driver_dirs[*]}; is the NVIDIA driver installed?"
+  # cuBLAS: CUDA toolkits, then the Python wheels (nvidia/cublas/lib for CUDA 12, nvidia/cu13/lib for 13)
+  candidate_dirs=(/usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda-*/lib64 /usr/local/cuda-*/targets/x86_64-linux/lib)
+  for top in $(python3 -c 'import nvidia, os; print(" ".join(nvidia.__path__))' 2>/dev/null || true); do
+    candidate_dirs+=("$top"/*/lib)
+  done
+  cublas_dirs=()
+  for dir in $(ldconfig -p 2>/dev/null | awk '$1 ~ /^libcublas\.so\.1[23]$/ { print $NF }' | xargs -r -n1 dirname) "${candidate_dirs[@]}"; do
+    if first_file "$dir/libcublas.so.13" "$dir/libcublas.so.12" >/dev/null && [[ " ${cublas_dirs[*]} " != *" $dir "* ]]; then
+      cublas_dirs+=("$dir")
+    fi
+  done
+  [[ ${#cublas_dirs[@]} -gt 0 || -n "${VAE_CUBLAS:-}" ]] \
+    || die "no libcublas.so.13 or .12 found in ldconfig's cache, /usr/local/cuda*/lib64 or python3's nvidia/*/lib; set VAE_CUBLAS to one"
+fi
+# Only the jar's runs see these folders: the PyTorch peers load their own libraries.
+jar_library_path="$(dirname "$libcuda")"
+for dir in "${cublas_dirs[@]}"; do
+  if [[ ":$jar_library_path:" != *":$dir:"* ]]; then jar_library_path+=":$dir"; fi
+done
+jar_library_path+="${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+cublas_files="$(for d in "${cublas_dirs[@]}"; do ls "$d"/libcublas.so.1[23] 2>/dev/null; done | tr '\n' ' ')"
+
+# ---- sizes: the real proof, or small ones that the fake (a CPU emulator) runs in a minute ----
+if $fake; then
+  train_args=(--limit 1024 --epochs 2)
+  bench_args=(--steps 3 --repeats 1 --warmup 1)
+  reference="$gpu/cpu-reference-limit1024-epochs2.csv"
+else
+  train_args=(--epochs 10)
+  bench_args=()
+  reference="$gpu/cpu-reference-epochs10.csv"
+fi
+[[ -f "$reference" ]] || die "no $reference (prepare.sh copies bench/gpu/cpu-reference-*.csv)"
+
+# ---- steps and the summary ----
+rows=()     # "check|status|figures", in order
+details=()  # markdown sections after the table
+any_failed=false
+
+record() {  # record CHECK STATUS FIGURES; STATUS is pass, fail, skipped or n/a
+  rows+=("$1|$2|$3")
+  [[ "$2" != fail ]] || any_failed=true
+  write_summary
+}
+
+write_summary() {
+  {
+    echo "# GPU proof$(if $fake; then echo ' on the fake CUDA driver'; fi)"
+    echo
+    if $fake; then
+      echo "Run with --fake: the real CUDA runtime code over the fake driver (target/fake-cuda, a CPU"
+      echo "emulator), small sizes (${train_args[*]}, bench ${bench_args[*]}). Its timings mean nothing;"
+      echo "the PyTorch peers and compute-sanitizer are skipped. This tests the script, not a GPU."
+      echo
+    fi
+    echo "$environment_lines"
+    echo
+    echo "| check | result | figures |"
+    echo "| --- | --- | --- |"
+    local row
+    for row in "${rows[@]}"; do
+      IFS='|' read -r check status figures <<< "$row"
+      echo "| $check | $status | $figures |"
+    done
+    echo
+    for row in "${details[@]}"; do echo "$row"; echo; done
+    echo "Logs: one per step in this folder ($(basename "$out")/NAME.log); $(( SECONDS - started )) s so far."
+  } > "$summary.tmp"
+  mv -f "$summary.tmp" "$summary"
+}
+
+# run_step NAME LIMIT_SECONDS COMMAND...: runs COMMAND with its output in OUTDIR/NAME.log, killed
+# after LIMIT_SECONDS or when the proof's 8 minutes run out; sets step_rc (124: timed out) and
+# step_seconds. Returns 1 without running when fewer than 10 s are left.
+run_step() {
+  local name="$1" limit="$2"; shift 2
+  local left=$(( TOTAL_SECONDS - (SECONDS - started) - 5 ))
+  if (( left < limit )); then limit=$left; fi
+  if (( limit < 10 )); then step_rc=125; step_seconds=0; return 1; fi
+  local begin=$SECONDS
+  echo "== $name (limit ${limit} s): $*" | tee "$out/$name.log"
+  step_rc=0
+  timeout --kill-after=10 "$limit" "$@" >> "$out/$name.log" 2>&1 || step_rc=$?
+  step_seconds=$(( SECONDS - begin ))
+  echo "== exit $step_rc after $step_seconds s" | tee -a "$out/$name.log"
+  return 0
+}
+
+# the jar on the bundled JRE, with the driver's and cuBLAS's folders on the loader path
+jar=(env LD_LIBRARY_PATH="$jar_library_path" "$java" -jar "$gpu/vae-cuda.jar")
+
+why_failed() {  # a short reason from the latest step's exit code and log
+  local name="$1"
+  case "$step_rc" in
+    124 | 137) echo "timed out (limit reached)" ;;
+    125) echo "not run: the proof's time was spent" ;;
+    0) echo "exit 0 but no figures in $name.log" ;;
+    *) echo "exit $step_rc: $(grep -m1 -E '^(error|Traceback|[A-Za-z.]*Error:)' "$out/$name.log" | cut -c1-160 | tr '|' '/')" ;;
+  esac
+}
+
+# a median of the numbers on stdin, one a line
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }'; }
+
+nvidia_smi="$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -n1 || true)"
+environment_lines="- when: $(date -u '+%Y-%m-%d %H:%M UTC'); host: $(uname -srm)
+- GPU (nvidia-smi): ${nvidia_smi:-nvidia-smi not available}
+- driver: $libcuda; cuBLAS found: ${cublas_files:-none}${VAE_CUBLAS:+; VAE_CUBLAS=$VAE_CUBLAS}
+- JRE: $("$java" -version 2>&1 | head -n1) (bundled, unpacked in $(( SECONDS - started )) s)"
+write_summary
+
+# info: the GPU, the driver's CUDA version, the cuBLAS in use
+if run_step info 30 "${jar[@]}" info; then
+  line="$(grep -m1 '^cuda ' "$out/info.log" | sed 's/^cuda *//' | tr '|' '/')"
+  if [[ $step_rc -eq 0 && -n "$line" && "$line" != unavailable* ]]; then record info pass "$line"
+  else record info fail "${line:-$(why_failed info)}"; fi
+else record info fail "$(why_failed info)"; fi
+
+# selftest: every kernel and three training steps against the CPU backend
+if run_step selftest 60 "${jar[@]}" selftest --device cuda; then
+  line="$(grep -m1 -E '^[0-9]+ passed, [0-9]+ failed' "$out/selftest.log" || true)"
+  if [[ $step_rc -eq 0 && "$line" == *" 0 failed" ]]; then record selftest pass "$line"
+  else record selftest fail "${line:+$line; }$(why_failed selftest)"; fi
+else record selftest fail "$(why_failed selftest)"; fi
+
+# bench: a step and its GEMMs alone, with and without the graph and TF32
+for variant in graph no-graph graph-tf32 no-graph-tf32; do
+  options=()
+  [[ $variant == no-graph* ]] && options+=(--no-graph)
+  [[ $variant == *tf32 ]] && options+=(--tf32)
+  name="bench-$variant"
+  if run_step "$name" 30 "${jar[@]}" bench --device cuda "${options[@]}" "${bench_args[@]}"; then
+    log="$out/$name.log"
+    step_ms="$(awk '/^training step/ { print $3 }' "$log")"
+    images="$(awk '/^training step/ { print $5 }' "$log")"
+    floor_ms="$(awk '/^GEMMs alone/ { print $3 }' "$log")"
+    launches="$(grep -oE '[0-9]+ launches \([0-9]+ kernels \+ [0-9]+ GEMMs\)' "$log" || true)"
+    if [[ $step_rc -eq 0 && -n "$step_ms" && -n "$launches" ]]; then
+      record "bench ${options[*]:-(graph)}" pass \
+        "$launches per step; $(awk -v s="$step_ms" -v f="$floor_ms" 'BEGIN { printf "%.1f us per step, GEMMs alone %.1f us", s * 1000, f * 1000 }'); $images images/s"
+      printf -v "bench_us_${variant//-/_}" '%s' "$(awk -v s="$step_ms" 'BEGIN { printf "%.1f", s * 1000 }')"
+      printf -v "bench_launches_${variant//-/_}" '%s' "${launches%% *}"
+    else record "bench ${options[*]:-(graph)}" fail "$(why_failed "$name")"; fi
+  else record "bench ${options[*]:-(graph)}" fail "$(why_failed "$name")"; fi
+done
+
+# train: MNIST, defaults, on the GPU; the test loss per epoch beside the CPU backend's
+train_median=""
+if run_step train 90 "${jar[@]}" train --device cuda --data "$gpu/mnist" --out "$out/train" --overwrite "${train_args[@]}"; then
+  metrics="$out/train/metrics.csv"
+  epochs_wanted="$(awk -F, 'NR > 1' "$reference" | wc -l)"
+  epochs_done="$( [[ -f "$metrics" ]] && awk -F, 'NR > 1' "$metrics" | wc -l || echo 0)"
+  if [[ $step_rc -eq 0 && "$epochs_done" -eq "$epochs_wanted" ]]; then
+    # epoch 1 also records the step and JIT-compiles the PTX: the median is over the later epochs
+    train_median="$(awk -F, 'NR > 2 { print $4 }' "$metrics" | median)"
+    first="$(awk -F, 'NR == 2 { print $4 }' "$metrics")"
+    gpu_loss="$(awk -F, 'END { print $3 }' "$metrics")"
+    cpu_loss="$(awk -F, 'END { print $3 }' "$reference")"
+    delta="$(awk -v g="$gpu_loss" -v c="$cpu_loss" 'BEGIN { d = g - c; printf "%.4f", d < 0 ? -d : d }')"
+    status=pass
+    # the issue's bound: the test loss after the last epoch within 0.5 of the CPU backend's
+    awk -v d="$delta" 'BEGIN { exit !(d <= 0.5) }' || status=fail
+    record "train ${train_args[*]}" "$status" \
+      "$(awk -v m="$train_median" -v f="$first" 'BEGIN { printf "%.1f ms per epoch (median of epochs 2..), epoch 1 %.1f ms", m * 1000, f * 1000 }'); test loss $gpu_loss, CPU backend $cpu_loss, difference $delta (at most 0.5)"
+    table="### train: test loss per epoch, GPU and CPU backend"$'\n\n'"| epoch | seconds | test loss | CPU backend's (recorded) | difference |"$'\n'"| --- | --- | --- | --- | --- |"
+    table+=$'\n'"$(awk -F, 'NR == FNR { if (FNR > 1) cpu[$1] = $3; next } FNR > 1 { printf "| %d | %.3f | %.4f | %.4f | %+.4f |\n", $1, $4, $3, cpu[$1], $3 - cpu[$1] }' "$reference" "$metrics")"
+    details+=("$table")
+  else record "train ${train_args[*]}" fail "$epochs_done of $epochs_wanted epochs; $(why_failed train)"; fi
+else record "train ${train_args[*]}" fail "$(why_failed train)"; fi
+
+# PyTorch peers, on the same GPU: 1 warm-up epoch + 3 timed
+peer() {  # peer NAME LABEL COMMAND...
+  local name="$1" label="$2"; shift 2
+  if $fake; then record "$label" skipped "--fake: no GPU for PyTorch"; return; fi
+  if ! python3 -c 'import torch; assert torch.cuda.is_available()' >/dev/null 2>&1; then
+    record "$label" skipped "python3 has no PyTorch with CUDA here"; return
+  fi
+  if run_step "$name" 120 "$@"; then
+    local seconds version
+    seconds="$(grep -E '^epoch [0-9]+ ' "$out/$name.log" | awk 'NR > 1 { print $NF == "s" ? $(NF - 1) : $NF }' | median)"
+    if [[ $step_rc -eq 0 && -n "$seconds" ]]; then
+      version="$(python3 -c 'import torch; print(torch.__version__)' 2>/dev/null)"
+      printf -v "peer_seconds_${name//-/_}" '%s' "$seconds"
+      record "$label" pass "PyTorch $version: $(awk -v s="$seconds" 'BEGIN { printf "%.1f ms per epoch", s * 1000 }') (median of epochs 2-4); $(grep -E '^epoch ' "$out/$name.log" | tail -n1 | grep -oE 'test_loss [0-9.]+')"
+    else record "$label" fail "$(why_failed "$name")"; fi
+  else record "$label" fail "$(why_failed "$name")"; fi
+}
+peer pytorch-example "PyTorch examples/vae (its DataLoader)" python3 "$gpu/pytorch_vae.py" "$gpu/mnist" 4 "$(nproc)" cuda
+peer pytorch-fast "PyTorch fast (data on GPU, CUDA graph)" python3 "$gpu/pytorch_fast_vae.py" "$gpu/mnist" 4
+
+# compute-sanitizer over a short run without the graph
+sanitizer="$(command -v compute-sanitizer || first_file /usr/local/cuda/bin/compute-sanitizer /usr/local/cuda-*/bin/compute-sanitizer /usr/local/cuda/compute-sanitizer/compute-sanitizer || true)"
+for tool in memcheck racecheck; do
+  label="compute-sanitizer $tool"
+  if $fake; then record "$label" skipped "--fake: the sanitizer needs a GPU"; continue; fi
+  if [[ -z "$sanitizer" ]]; then record "$label" skipped "compute-sanitizer not installed"; continue; fi
+  if run_step "sanitizer-$tool" 90 "$sanitizer" --tool "$tool" --target-processes all "${jar[@]}" \
+      train --device cuda --no-graph --limit 1024 --epochs 1 --data "$gpu/mnist" --out "$out/sanitizer-$tool" --overwrite; then
+    log="$out/sanitizer-$tool.log"
+    # memcheck ends with "ERROR SUMMARY: N errors", racecheck with "RACECHECK SUMMARY: ... (N errors, M warnings)"
+    errors="$(grep -oE '(ERROR SUMMARY: [0-9]+ error|\([0-9]+ error)' "$log" | tail -n1 | grep -oE '[0-9]+' || true)"
+    if [[ -z "$errors" ]] || grep -q 'Internal Sanitizer Error' "$log"; then
+      record "$label" n/a "did not work on this machine ($(why_failed "sanitizer-$tool")); $(uname -r)"
+    elif [[ $step_rc -eq 0 && "$errors" -eq 0 ]]; then record "$label" pass "0 errors"
+    else record "$label" fail "$errors errors; exit $step_rc"; fi
+  else record "$label" fail "$(why_failed "sanitizer-$tool")"; fi
+done
+
+# the issue's targets (benchmarks, not checks): what docs/performance.md reports
+target_rows="### Targets (H200, full MNIST, defaults)$(if $fake; then echo ': fake driver, figures meaningless, computed to test this script'; fi)"$'\n\n'"| target | measured | met |"$'\n'"| --- | --- | --- |"
+target() {  # target TEXT MEASURED CONDITION(awk, on m and the -v values)
+  local text="$1" measured="$2" cond="$3"; shift 3
+  local met="not measured"
+  if [[ -n "$measured" ]]; then
+    met="$(awk -v m="$measured" "$@" "BEGIN { print ($cond) ? \"yes\" : \"no\" }")"
+  fi
+  target_rows+=$'\n'"| $text | ${measured:--} | $met |"
+}
+target "train: at most 60 ms per epoch (graph), s" "$train_median" 'm <= 0.060'
+target "about 20 launches per step" "${bench_launches_graph:-}" 'm <= 22'
+target "at least 20x faster than examples/vae, x" \
+  "$( [[ -n "$train_median" && -n "${peer_seconds_pytorch_example:-}" ]] && awk -v a="$peer_seconds_pytorch_example" -v b="$train_median" 'BEGIN { printf "%.1f", a / b }' || true)" 'm >= 20'
+target "at least 2x faster than fast PyTorch, x" \
+  "$( [[ -n "$train_median" && -n "${peer_seconds_pytorch_fast:-}" ]] && awk -v a="$peer_seconds_pytorch_fast" -v b="$train_median" 'BEGIN { printf "%.1f", a / b }' || true)" 'm >= 2'
+details+=("$target_rows")
+write_summary
+
+echo "summary: $summary"
+cat "$summary"
+if $any_failed; then exit 1; fi
