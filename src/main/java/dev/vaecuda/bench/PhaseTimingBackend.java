@@ -8,6 +8,7 @@ import dev.vaecuda.backend.DeviceIndices;
 import dev.vaecuda.backend.DeviceStepState;
 import dev.vaecuda.backend.ForwardingBackend;
 import dev.vaecuda.backend.LossKind;
+import java.util.Arrays;
 
 /**
  * Forwards every call and adds its wall time to one of three phases: the GEMMs, Adam, and the
@@ -32,7 +33,7 @@ final class PhaseTimingBackend extends ForwardingBackend {
     }
 
     void reset() {
-        java.util.Arrays.fill(nanos, 0);
+        Arrays.fill(nanos, 0);
     }
 
     private void timed(Phase phase, Runnable call) {

@@ -54,6 +54,9 @@ class DockerRuntimeCommandIT {
         assertEquals(1, deviceLines.size(), train.toString());
         if (!cudaDriverLoads(root)) {
             assertTrue(deviceLines.getFirst().startsWith("device: cpu"), deviceLines.getFirst());
+            // the image installs no BLAS: the jar's own OpenBLAS runs the GEMMs
+            assertTrue(deviceLines.getFirst().contains("BLAS OpenBLAS 0.3.31 ") && deviceLines.getFirst().contains("(bundled)"),
+                    deviceLines.getFirst());
         }
         Path run = workdir.resolve("runs/vae");
         assertEquals(1 + 10, Files.readAllLines(run.resolve("metrics.csv")).size(), "header and the default 10 epochs");
@@ -68,6 +71,19 @@ class DockerRuntimeCommandIT {
             for (String library : List.of("JCudaRuntime", "JCublas2", "JNvrtc", "JNvPTXCompiler")) {
                 assertNull(jar.getEntry(nativeEntry(library)), JAR + " carries " + nativeEntry(library));
             }
+        }
+    }
+
+    @Test
+    void theJarCarriesOpenBlasAndTheLibrariesItLinksButNoOtherBlasNatives() throws IOException {
+        try (ZipFile jar = new ZipFile(JAR.toFile())) {
+            List<String> blasFiles = jar.stream().map(ZipEntry::getName)
+                    .filter(name -> (name.startsWith("org/bytedeco/") || name.startsWith("resources/native/")) // netlib's JNI
+                            && !name.endsWith("/"))
+                    .sorted().toList();
+            assertEquals(List.of("org/bytedeco/openblas/linux-x86_64/libgfortran.so.5",
+                    "org/bytedeco/openblas/linux-x86_64/libopenblas.so.0",
+                    "org/bytedeco/openblas/linux-x86_64/libquadmath.so.0"), blasFiles);
         }
     }
 

@@ -17,13 +17,20 @@ import java.util.Arrays;
 /**
  * The reference backend, in plain Java on the host. GEMMs go to a {@link Blas} (the bundled
  * OpenBLAS unless told otherwise), split by columns of C over the worker threads when the BLAS
- * may be called concurrently, from one thread otherwise. The small kernels are loops split by
- * rows. Results do not depend on timing, only on the thread count, so a run is reproducible
+ * may be called concurrently, from one thread otherwise (measured: OpenBLAS threading each GEMM
+ * itself made the GEMMs alone 6% faster and the whole step 60% slower, its threads and the
+ * workers contending for the cores). The small kernels are loops split by rows or columns. Results do not depend on timing, only on the thread count, so a run is reproducible
  * bit for bit at a fixed {@code --threads}.
  */
 public final class CpuBackend implements Backend {
     /** Below this many elements an operation runs on the calling thread alone. */
     private static final int MIN_PARALLEL_ELEMENTS = 16_384;
+    /**
+     * The same for vectorised adds, masks and copies (bias, ReLU backward, gather): one thread
+     * does 128 x 400 of them in about 10 us (measured), the order of what the split saves, and
+     * a split waits for a worker that lost its core (measured on a busy machine: 20x slower).
+     */
+    private static final int MIN_PARALLEL_LIGHT_ELEMENTS = 1 << 17;
 
     private final Blas blas;
     private final WorkerPool pool;
@@ -130,7 +137,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, boolean relu) {
         CpuBuffer cy = CpuBuffer.of(y), cb = CpuBuffer.of(bias);
-        pool.forRange(rows, MIN_PARALLEL_ELEMENTS / Math.max(1, cols), (r0, r1, part) ->
+        pool.forRange(rows, MIN_PARALLEL_LIGHT_ELEMENTS / Math.max(1, cols), (r0, r1, part) ->
                 biasRows[part].add(cy.data(), cy.offset(), cols, r0, r1, cb.data(), cb.offset(), relu));
     }
 
@@ -138,7 +145,7 @@ public final class CpuBackend implements Backend {
     public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, DeviceBuffer dBias) {
         CpuBuffer cdy = CpuBuffer.of(dy), cy = CpuBuffer.of(y), cdb = CpuBuffer.of(dBias);
         // split by columns, so each bias gradient is summed over rows in one fixed order
-        pool.forRange(cols, MIN_PARALLEL_ELEMENTS / Math.max(1, rows), (c0, c1, part) ->
+        pool.forRange(cols, MIN_PARALLEL_LIGHT_ELEMENTS / Math.max(1, rows), (c0, c1, part) ->
                 reluGradient[part].maskAndSum(cdy.data(), cdy.offset(), cy.data(), cy.offset(), rows, cols, c0, c1,
                         cdb.data(), cdb.offset()));
     }
@@ -309,7 +316,8 @@ public final class CpuBackend implements Backend {
         float[] xd = cx.data();
         byte[] px = ci.pixels();
         int pixels = ci.pixelsPerImage();
-        pool.forRange(available, MIN_PARALLEL_ELEMENTS / Math.max(1, pixels), (r0, r1, part) -> {
+        int minParallel = binarize ? MIN_PARALLEL_ELEMENTS : MIN_PARALLEL_LIGHT_ELEMENTS;
+        pool.forRange(available, minParallel / Math.max(1, pixels), (r0, r1, part) -> {
             for (int r = r0; r < r1; r++) {
                 int src = idx[first + r] * pixels, dst = cx.offset() + r * pixels;
                 for (int i = 0; i < pixels; i++) {

@@ -9,7 +9,5 @@ public enum BlasChoice {
     /** The system's BLAS ({@code VAE_BLAS_LIBRARY}, default {@code libblas.so.3}): MKL, BLIS, a newer OpenBLAS. */
     system,
     /** netlib's pure-Java BLAS. */
-    java;
-
-    public static final String ENVIRONMENT_VARIABLE = "VAE_BLAS";
+    java
 }
