@@ -67,8 +67,7 @@ for mutant in "${MUTANTS[@]}"; do
     echo "SURVIVED $name ($tests passed; target/mutant-$name.log)"
     survivors=$((survivors + 1))
   else
-    killers="$(grep -oE '^\[ERROR\] (Failures|Errors):|^\[ERROR\]   [A-Za-z]+\.[A-Za-z]+' "target/mutant-$name.log" \
-      | grep -oE '[A-Za-z]+\.[A-Za-z]+$' | sort -u | tr '\n' ' ')"
+    killers="$(grep -oE 'FAILURE! -- in [A-Za-z.]+' "target/mutant-$name.log" | sed 's/.*\.//' | sort -u | tr '\n' ' ' || true)"
     echo "killed   $name by ${killers:-a failing build (target/mutant-$name.log)}"
   fi
   put_back
