@@ -34,17 +34,19 @@ import java.util.List;
  * a unit is active on one side only (the activations agreeing otherwise), the run is drawn again
  * with fresh images and seed, up to {@link #ATTEMPTS} times.
  *
- * <p>Tolerances, from the largest error measured over 200 runs on the emulator against the CPU
- * backend (the GEMMs sum in other orders), with a safety factor: loss, relative 3e-6 (measured
- * 1.1e-7: 27x); activations 1e-5 + 1e-4 |expected| (6.8% of it used: 15x); gradients 1e-5 + 1e-3
- * |expected| (52% used: sums of hundreds of terms that cancel to near 0, where the relative error
- * is large; tighter would fail correct runs); Adam from the same gradients, 1e-9 + 1e-6 |expected|
- * (bit-identical on the emulator; 1e-6 is 8 ulps, room for a GPU's powf and division).
+ * <p>Tolerances, from the largest errors measured over 330 runs of the default model and 200
+ * of a small one on the emulator against the CPU backend (the GEMMs sum in other orders), with
+ * their safety factors: loss, relative 3e-6 (measured 1.1e-7: 27x); activations, 1e-5 + 1e-4
+ * |expected| (6.8% of it used: 15x); gradients, 1e-4 + 3e-3 |expected| (measured up to 2.7e-5
+ * absolute, and 5.4e-4 relative where |expected| > 0.01: the encoder head's gradients are sums
+ * over the batch whose terms nearly cancel; at least 5.7x, 14x at the value nearest its limit);
+ * Adam from the same gradients, 1e-9 + 1e-6 |expected| (bit-identical on the emulator; 1e-6 is
+ * 8 ulps, room for a GPU's powf and division).
  */
 public final class TrainingStepCheck {
     private static final Tolerance LOSS = new Tolerance(0, 3e-6);
     private static final Tolerance ACTIVATIONS = new Tolerance(1e-5, 1e-4);
-    private static final Tolerance GRADIENTS = new Tolerance(1e-5, 1e-3);
+    private static final Tolerance GRADIENTS = new Tolerance(1e-4, 3e-3);
     private static final Tolerance ADAM = new Tolerance(1e-9, 1e-6);
     private static final float LEARNING_RATE = 1e-3f;
     static final int ATTEMPTS = 3;
