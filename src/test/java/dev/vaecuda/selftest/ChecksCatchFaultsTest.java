@@ -99,6 +99,33 @@ class ChecksCatchFaultsTest {
         assertCaught(new ZeroGradientAdam(true), pair -> TrainingStepCheck.run(pair, DEFAULT_MODEL, 64, 3));
     }
 
+    /**
+     * Faults that only one of the training-step check's comparisons sees: a loss sum off by 0.1%
+     * (the gradients are right), a bias gradient off by 1% (Adam's replay uses the device's own).
+     */
+    @Test
+    void trainingStepsCatchALossSumOrAGradientOff() {
+        ModelConfig small = new ModelConfig(7, 9, List.of(50, 30), 3, LossKind.MSE, 0.5f);
+        assertCaught(new Faulty() {
+            @Override
+            public void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer outputBias,
+                                         DeviceBuffer target, DeviceBuffer meanLogvar, float beta, int rows,
+                                         int pixels, int latent, DeviceBuffer dLogits, DeviceBuffer dOutputBias,
+                                         DeviceBuffer dMeanLogvar, DeviceLossSum lossSum, DeviceStepState state) {
+                super.lossAndGradients(kind, logits, outputBias, target, meanLogvar, beta, rows, pixels, latent,
+                        dLogits, dOutputBias, dMeanLogvar, lossSum, state);
+                setLossSum(lossSum, readLossSum(lossSum) * 1.001);
+            }
+        }, pair -> TrainingStepCheck.run(pair, small, 37, 3));
+        assertCaught(new Faulty() {
+            @Override
+            public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, DeviceBuffer dBias) {
+                super.reluBackward(dy, y, rows, cols, dBias);
+                damageLast(dBias, cols);
+            }
+        }, pair -> TrainingStepCheck.run(pair, small, 37, 3));
+    }
+
     @Test
     void eachKernelCheckCatchesAnErrorInEachOutput() {
         assertCaught(new Faulty() {
