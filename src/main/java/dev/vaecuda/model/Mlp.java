@@ -2,6 +2,7 @@ package dev.vaecuda.model;
 
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
+import java.util.List;
 
 /**
  * A chain of Linear layers with ReLU between them and none after the last. Owns the
@@ -43,6 +44,11 @@ final class Mlp {
     /** Where the caller writes d loss / d output before {@link #backward}. */
     DeviceBuffer outputGrad() {
         return outputGrads[layers.length - 1];
+    }
+
+    /** The hidden layers' outputs (rows, out) after bias and ReLU: valid after {@link #forward}. */
+    List<DeviceBuffer> hiddenOutputs() {
+        return List.of(outputs).subList(0, layers.length - 1);
     }
 
     /** The last layer's bias, which {@link #forward} does not add. */

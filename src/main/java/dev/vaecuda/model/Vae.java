@@ -4,6 +4,8 @@ import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceLossSum;
 import dev.vaecuda.backend.DeviceStepState;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The VAE as a fixed sequence of backend calls, for batches of up to {@code capacity} images.
@@ -94,6 +96,14 @@ public final class Vae {
     /** The (rows, 2*latent) encoder output of the last forward pass: mu then logvar per row. */
     public DeviceBuffer meanLogvar() {
         return encoder.output();
+    }
+
+    /**
+     * The hidden layers' (rows, size) ReLU outputs of the last forward pass, the encoder's then
+     * the decoder's, in the order they are computed.
+     */
+    public List<DeviceBuffer> hiddenActivations() {
+        return Stream.concat(encoder.hiddenOutputs().stream(), decoder.hiddenOutputs().stream()).toList();
     }
 
     /** The decoder's (rows, pixels) logits (bias included) of the last forward or decode pass. */

@@ -70,6 +70,20 @@ public final class BackendPair implements AutoCloseable {
         return twin(values);
     }
 
+    /**
+     * Uniform values in [low, high) of which about one in ten is replaced by one of {@code edges},
+     * with a random sign: the values where kernels branch, saturate or round to nothing.
+     */
+    public Twin uniformWithEdges(int length, float low, float high, float... edges) {
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = random.nextInt(10) == 0
+                    ? (random.nextBoolean() ? 1 : -1) * edges[random.nextInt(edges.length)]
+                    : low + (high - low) * random.nextFloat();
+        }
+        return twin(values);
+    }
+
     public Twin filled(int length, float value) {
         float[] values = new float[length];
         Arrays.fill(values, value);

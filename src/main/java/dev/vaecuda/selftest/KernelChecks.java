@@ -14,6 +14,11 @@ import dev.vaecuda.selftest.BackendPair.TwinState;
  * A failed check throws {@link MismatchException}.
  */
 public final class KernelChecks {
+    /** Gradients of dead units, of cancelling sums and of saturated outputs: exact zeros and tiny values. */
+    private static final float[] ZERO_AND_TINY = {0f, 1e-30f, 1e-12f, 1e-7f};
+    /** Logits where sigmoid saturates, exp overflows and a float product loses the small terms. */
+    private static final float[] LARGE = {0f, 100f, 1e30f};
+
     private KernelChecks() {
     }
 
@@ -35,7 +40,8 @@ public final class KernelChecks {
 
     /** ReLU's backward mask over dy (rows, cols), and the bias gradient (its column sums, overwritten). */
     public static void reluBackward(BackendPair pair, int rows, int cols) {
-        Twin dy = pair.uniform(rows * cols, -1, 1), y = pair.uniform(rows * cols, -1, 1);
+        // y is a ReLU's output: exact zeros (inactive units) among positive values
+        Twin dy = pair.uniformWithEdges(rows * cols, -1, 1, ZERO_AND_TINY), y = pair.uniformWithEdges(rows * cols, 0, 1, 0f);
         Twin dBias = pair.filled(cols, Float.NaN);
         pair.device.reluBackward(dy.device(), y.device(), rows, cols, dBias.device());
         pair.reference.reluBackward(dy.reference(), y.reference(), rows, cols, dBias.reference());
@@ -45,7 +51,7 @@ public final class KernelChecks {
 
     /** The sigmoid over n elements. */
     public static void sigmoid(BackendPair pair, int n) {
-        Twin x = pair.uniform(n, -30, 30), out = pair.filled(n, Float.NaN);
+        Twin x = pair.uniformWithEdges(n, -30, 30, LARGE), out = pair.filled(n, Float.NaN);
         pair.device.sigmoid(x.device(), out.device(), n);
         pair.reference.sigmoid(x.reference(), out.reference(), n);
         pair.assertClose("sigmoid", out, new Tolerance(1e-7, 1e-6));
@@ -85,7 +91,7 @@ public final class KernelChecks {
      * and the bias gradient; then that both advanced the step state alike (eps drawn after it).
      */
     public static void lossAndGradients(BackendPair pair, LossKind kind, int rows, int pixels, int latent) {
-        Twin logits = pair.uniform(rows * pixels, -12, 12), outputBias = pair.uniform(pixels, -1, 1);
+        Twin logits = pair.uniformWithEdges(rows * pixels, -12, 12, LARGE), outputBias = pair.uniform(pixels, -1, 1);
         Twin target = pair.uniform(rows * pixels, 0, 1), meanLogvar = pair.uniform(2 * rows * latent, -3, 3);
         Twin dLogits = pair.filled(rows * pixels, Float.NaN), dOutputBias = pair.filled(pixels, Float.NaN);
         Twin dMeanLogvar = pair.filled(2 * rows * latent, Float.NaN);
@@ -117,7 +123,7 @@ public final class KernelChecks {
 
     /** One Adam update of n parameters at update number {@code step} (the state's stepsDone). */
     public static void adam(BackendPair pair, int n, long step) {
-        Twin params = pair.uniform(n, -1, 1), grads = pair.uniform(n, -1, 1);
+        Twin params = pair.uniform(n, -1, 1), grads = pair.uniformWithEdges(n, -1, 1, ZERO_AND_TINY);
         Twin m = pair.uniform(n, -0.1f, 0.1f), v = pair.uniform(n, 0, 0.01f);
         TwinState state = pair.twinState(step, 0);
         pair.device.adam(params.device(), grads.device(), m.device(), v.device(), n, 1e-3f, 0.9f, 0.999f, 1e-8f,

@@ -64,8 +64,8 @@ class VizCommandsTest {
     @Test
     void trainLeavesPicturesEveryEpoch() {
         for (int epoch = 1; epoch <= 2; epoch++) {
-            PngChecks.readNotBlank(run.resolve("reconstructions_epoch" + epoch + ".png"), span(8), span(2));
-            PngChecks.readNotBlank(run.resolve("samples_epoch" + epoch + ".png"), span(8), span(8));
+            PngChecks.readDigitGrid(run.resolve("reconstructions_epoch" + epoch + ".png"), 8, 2);
+            PngChecks.readDigitGrid(run.resolve("samples_epoch" + epoch + ".png"), 8, 8);
         }
         BufferedImage loss = PngChecks.readNotBlank(run.resolve("loss.png"), 800, 500);
         assertTrue(loss.getColorModel().getNumComponents() >= 3, "a colour chart");
@@ -76,7 +76,7 @@ class VizCommandsTest {
         Path file = out.resolve("samples.png");
         CliRunner result = ok("sample", "--checkpoint", checkpoint.toString(), "--n", "64", "--out", file.toString());
         assertTrue(result.out().contains("wrote " + file), result.toString());
-        BufferedImage sampled = PngChecks.readNotBlank(file, span(8), span(8));
+        BufferedImage sampled = PngChecks.readDigitGrid(file, 8, 8);
         BufferedImage trained = PngChecks.read(run.resolve("samples_epoch2.png"));
         for (int y = 0; y < sampled.getHeight(); y++) {
             for (int x = 0; x < sampled.getWidth(); x++) {
@@ -84,7 +84,7 @@ class VizCommandsTest {
             }
         }
         ok("sample", "--checkpoint", checkpoint.toString(), "--n", "5", "--seed", "3", "--out", out.toString());
-        PngChecks.readNotBlank(out.resolve("samples.png"), span(5), span(1));
+        PngChecks.readDigitGrid(out.resolve("samples.png"), 5, 1);
     }
 
     @Test
@@ -95,7 +95,7 @@ class VizCommandsTest {
 
         ok("interpolate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--pairs", "3", "--steps", "6",
                 "--out", out.toString());
-        PngChecks.readNotBlank(out.resolve("interpolation.png"), span(6 + 2), span(3));
+        PngChecks.readDigitGrid(out.resolve("interpolation.png"), 6 + 2, 3);
 
         CliRunner latent = ok("latent", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--grid", "7",
                 "--out", out.resolve("map.png").toString());

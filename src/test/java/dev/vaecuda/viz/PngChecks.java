@@ -13,6 +13,9 @@ import javax.imageio.ImageIO;
 
 /** Decodes PNG files the way a viewer would, and checks they show something. */
 public final class PngChecks {
+    /** One hundredth of the variance of a cell of which 15% is white strokes on black. */
+    private static final double MIN_CELL_VARIANCE = 0.01 * 255 * 255 * 0.15 * 0.85;
+
     private PngChecks() {
     }
 
@@ -34,6 +37,23 @@ public final class PngChecks {
             assertEquals(height, image.getHeight(), file + " height");
         }
         assertTrue(variance(image) > 0, file + " is blank: every sample has the same value");
+        return image;
+    }
+
+    /**
+     * Decodes a grid of 28x28 digits laid out as make_grid does (2 pixels of padding around each
+     * cell), checks its size, and that every cell shows a picture: a cell's variance above
+     * {@link #MIN_CELL_VARIANCE} (a black or one-grey cell has none; a digit's strokes, thousands).
+     */
+    public static BufferedImage readDigitGrid(Path file, int columns, int rows) {
+        BufferedImage image = readNotBlank(file, 2 + 30 * columns, 2 + 30 * rows);
+        for (int row = 0; row < rows; row++) {
+            for (int column = 0; column < columns; column++) {
+                double variance = variance(image.getSubimage(2 + 30 * column, 2 + 30 * row, 28, 28));
+                assertTrue(variance > MIN_CELL_VARIANCE, file + " cell (" + row + ", " + column + ") is flat: variance "
+                        + variance);
+            }
+        }
         return image;
     }
 

@@ -7,13 +7,38 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Where nvcc is installed: the shipped PTX is what kernels/build-ptx.sh makes of kernels/*.cu now. */
+/**
+ * The shipped PTX is built from the current kernels/: always, by the SHA-256 of the sources that
+ * kernels/build-ptx.sh writes into it; where nvcc is installed, also by building it again.
+ */
 class PtxFreshnessTest {
+
+    @Test
+    void shippedPtxRecordsTheHashOfTheCurrentKernelSources() throws Exception {
+        // as build-ptx.sh computes it: sha256sum's lines ("HEX  NAME") for every file of kernels/ by name, hashed
+        StringBuilder listing = new StringBuilder();
+        try (Stream<Path> files = Files.list(Path.of("kernels"))) {
+            for (Path file : files.sorted(Comparator.comparing(Path::toString)).toList()) {
+                listing.append(sha256(Files.readAllBytes(file))).append("  ").append(file.getFileName()).append('\n');
+            }
+        }
+        String expected = "// kernels-sha256: " + sha256(listing.toString().getBytes(StandardCharsets.UTF_8));
+        String recorded = new String(KernelModule.ptx(), StandardCharsets.UTF_8).lines().skip(1).findFirst().orElseThrow();
+        assertEquals(expected, recorded, "stale PTX: kernels/ changed since kernels/build-ptx.sh made it; run it");
+    }
+
+    private static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
 
     @Test
     void shippedPtxIsBuiltFromTheCurrentKernels(@TempDir Path temporary) throws Exception {
