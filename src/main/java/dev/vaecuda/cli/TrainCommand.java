@@ -1,6 +1,7 @@
 package dev.vaecuda.cli;
 
 import dev.vaecuda.VaeCudaException;
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.data.DataFingerprint;
@@ -75,6 +76,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--loss", defaultValue = "bce", paramLabel = "KIND",
             description = "Reconstruction loss: bce or mse (default: ${DEFAULT-VALUE}).")
     String loss;
+
+    @Option(names = "--activation", defaultValue = "relu", paramLabel = "KIND",
+            description = "The hidden layers' activation: relu or tanh (default: ${DEFAULT-VALUE}).")
+    String activation;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -202,6 +207,7 @@ final class TrainCommand implements Callable<Integer> {
         agree("--latent", latent, model.latent());
         agree("--loss", loss, model.loss().name().toLowerCase(Locale.ROOT));
         agree("--beta", beta, model.beta());
+        agree("--activation", activation, model.activation().name().toLowerCase(Locale.ROOT));
         agree("--batch-size", batchSize, training.batchSize());
         agree("--lr", learningRate, training.learningRate());
         agree("--seed", seed, training.seed());
@@ -227,6 +233,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--dataset must be mnist or fashion-mnist, got '" + dataset + "'");
         }
         lossKind();
+        hiddenActivation();
         for (int size : hidden) {
             OptionChecks.inRange(spec, "--hidden", size, 1, ModelConfig.MAX_LAYER_WIDTH);
         }
@@ -246,13 +253,22 @@ final class TrainCommand implements Callable<Integer> {
         };
     }
 
+    private Activation hiddenActivation() {
+        return switch (activation) {
+            case "relu" -> Activation.RELU;
+            case "tanh" -> Activation.TANH;
+            default -> throw new ParameterException(spec.commandLine(), "--activation must be relu or tanh, got '"
+                    + activation + "'");
+        };
+    }
+
     /** The model takes the data's image size; its buffers must fit in int-indexed arrays. */
     private RunConfig configFromOptions(int imageHeight, int imageWidth) {
         if ((long) imageHeight * imageWidth > ModelConfig.MAX_LAYER_WIDTH) {
             throw new VaeCudaException(VaeCudaException.FAILURE, "the images are " + imageHeight + "x" + imageWidth
                     + ", more than the " + ModelConfig.MAX_LAYER_WIDTH + " pixels a model takes");
         }
-        ModelConfig model = new ModelConfig(imageHeight, imageWidth, hidden, latent, lossKind(), beta);
+        ModelConfig model = new ModelConfig(imageHeight, imageWidth, hidden, latent, lossKind(), beta, hiddenActivation());
         if (model.parameterCount() > Integer.MAX_VALUE) {
             throw new ParameterException(spec.commandLine(), "--hidden " + hidden + " and --latent " + latent + " on "
                     + imageHeight + "x" + imageWidth + " images make " + model.parameterCount()

@@ -1,5 +1,6 @@
 package dev.vaecuda.model;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceLossSum;
@@ -45,8 +46,8 @@ public final class Vae {
         int total = Math.toIntExact(config.parameterCount());
         params = backend.allocate(total);
         grads = backend.allocate(total);
-        encoder = new Mlp(backend, encoderSizes, params, grads, 0, capacity);
-        decoder = new Mlp(backend, decoderSizes, params, grads, encoderCount, capacity);
+        encoder = new Mlp(backend, encoderSizes, config.activation(), params, grads, 0, capacity);
+        decoder = new Mlp(backend, decoderSizes, config.activation(), params, grads, encoderCount, capacity);
         adam = new Adam(backend, total);
         input = backend.allocate(capacity * config.pixels());
         eps = backend.allocate(capacity * latent);
@@ -142,7 +143,7 @@ public final class Vae {
     public void encode(int rows) {
         checkRows(rows);
         encoder.forward(backend, input, rows);
-        backend.biasAdd(encoder.output(), encoder.lastBias(), rows, 2 * config.latent(), false);
+        backend.biasAdd(encoder.output(), encoder.lastBias(), rows, 2 * config.latent(), Activation.IDENTITY);
     }
 
     /** The (rows, latent) eps of the last forward pass or {@link #sampleLatent}. */
@@ -166,7 +167,7 @@ public final class Vae {
     public void decode(int rows) {
         checkRows(rows);
         decoder.forward(backend, z, rows);
-        backend.biasAdd(decoder.output(), decoder.lastBias(), rows, config.pixels(), false);
+        backend.biasAdd(decoder.output(), decoder.lastBias(), rows, config.pixels(), Activation.IDENTITY);
     }
 
     /** Reads the summed loss accumulated since the last call, and resets it. Synchronises. */

@@ -1,5 +1,6 @@
 package dev.vaecuda.selftest;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
 import dev.vaecuda.backend.LossKind;
@@ -22,25 +23,35 @@ public final class KernelChecks {
         return new Tolerance(1e-6 * terms, 1e-5);
     }
 
-    /** y += bias (and ReLU), rows x cols. */
+    /**
+     * Two roundings apart at most: CUDA's tanhf and Java's Math.tanh (each within a couple of ulp), or
+     * 1 - y^2 fused into one multiply-add on a GPU.
+     */
+    private static final Tolerance TANH = new Tolerance(1e-6, 1e-6);
+
+    /** y = activation(y + bias), rows x cols, for every activation. */
     public static void biasAdd(BackendPair pair, int rows, int cols) {
-        for (boolean relu : new boolean[] {false, true}) {
-            Twin y = pair.uniform(rows * cols, -1, 1), bias = pair.uniform(cols, -1, 1);
-            pair.device.biasAdd(y.device(), bias.device(), rows, cols, relu);
-            pair.reference.biasAdd(y.reference(), bias.reference(), rows, cols, relu);
-            // one float addition (and a max): the same rounding on both sides
-            pair.assertClose("biasAdd relu=" + relu, y, Tolerance.EXACT);
+        for (Activation activation : Activation.values()) {
+            Twin y = pair.uniform(rows * cols, -3, 3), bias = pair.uniform(cols, -1, 1);
+            pair.device.biasAdd(y.device(), bias.device(), rows, cols, activation);
+            pair.reference.biasAdd(y.reference(), bias.reference(), rows, cols, activation);
+            // one float addition (and a max): the same rounding on both sides; tanh: two implementations
+            pair.assertClose("biasAdd " + activation, y, activation == Activation.TANH ? TANH : Tolerance.EXACT);
         }
     }
 
-    /** ReLU's backward mask over dy (rows, cols), and the bias gradient (its column sums, overwritten). */
-    public static void reluBackward(BackendPair pair, int rows, int cols) {
+    /**
+     * A hidden activation's backward pass over dy (rows, cols), from its output y, and the bias
+     * gradient (its column sums, overwritten).
+     */
+    public static void activationBackward(BackendPair pair, int rows, int cols, Activation activation) {
         Twin dy = pair.uniform(rows * cols, -1, 1), y = pair.uniform(rows * cols, -1, 1);
         Twin dBias = pair.filled(cols, Float.NaN);
-        pair.device.reluBackward(dy.device(), y.device(), rows, cols, dBias.device());
-        pair.reference.reluBackward(dy.reference(), y.reference(), rows, cols, dBias.reference());
-        pair.assertClose("reluBackward dy", dy, Tolerance.EXACT);
-        pair.assertClose("reluBackward dBias", dBias, sumOf(rows));
+        pair.device.activationBackward(dy.device(), y.device(), rows, cols, activation, dBias.device());
+        pair.reference.activationBackward(dy.reference(), y.reference(), rows, cols, activation, dBias.reference());
+        pair.assertClose("activationBackward " + activation + " dy", dy,
+                activation == Activation.TANH ? TANH : Tolerance.EXACT);
+        pair.assertClose("activationBackward " + activation + " dBias", dBias, sumOf(rows));
     }
 
     /** The sigmoid over n elements. */

@@ -74,6 +74,7 @@ class TrainCommandTest {
         "--seed|abc|Invalid value for option '--seed'",
         "--no-such-option|1|Unknown options: '--no-such-option', '1'",
         "--loss|l1|--loss must be bce or mse, got 'l1'",
+        "--activation|sigmoid|--activation must be relu or tanh, got 'sigmoid'",
         "--dataset|cifar|--dataset must be mnist or fashion-mnist",
         "--threads|0|--threads must be >= 1, got 0",
         "--device|tpu|Invalid value for option '--device'",

@@ -3,19 +3,22 @@ package dev.vaecuda.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.DeviceStepState;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.backend.Philox;
 import dev.vaecuda.backend.cpu.CpuBackend;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The model's analytic gradients (float, through the CPU backend) against central finite
  * differences of an independent double-precision forward pass written here, for every
- * parameter of a small VAE with two hidden layers. Tolerance: |analytic - numeric| <=
+ * parameter of a small VAE with two hidden layers, for each loss and each hidden activation. Tolerance: |analytic - numeric| <=
  * 2e-4 + 2e-3 * |numeric|, the float rounding of the analytic side dominating.
  */
 class VaeGradientTest {
@@ -23,12 +26,17 @@ class VaeGradientTest {
     private static final List<Integer> HIDDEN = List.of(6, 5);
     private static final float BETA = 0.7f;
 
+    static Stream<Arguments> lossesAndActivations() {
+        return Stream.of(LossKind.values()).flatMap(loss -> Stream.of(Activation.RELU, Activation.TANH)
+                .map(activation -> Arguments.of(loss, activation)));
+    }
+
     @ParameterizedTest
-    @EnumSource(LossKind.class)
-    void gradientsMatchCentralFiniteDifferences(LossKind kind) {
+    @MethodSource("lossesAndActivations")
+    void gradientsMatchCentralFiniteDifferences(LossKind kind, Activation activation) {
         long seed = new SplittableRandom().nextLong();
         SplittableRandom random = new SplittableRandom(seed);
-        ModelConfig config = new ModelConfig(HEIGHT, WIDTH, HIDDEN, LATENT, kind, BETA);
+        ModelConfig config = new ModelConfig(HEIGHT, WIDTH, HIDDEN, LATENT, kind, BETA, activation);
         int pixels = config.pixels();
         float[] x = new float[ROWS * pixels];
         for (int i = 0; i < x.length; i++) {
@@ -68,7 +76,7 @@ class VaeGradientTest {
                 double numeric = (up - down) / (2 * h);
                 double tolerance = 2e-4 + 2e-3 * Math.abs(numeric);
                 int at = i;
-                assertTrue(Math.abs(grads[i] - numeric) <= tolerance, () -> kind + " parameter " + at
+                assertTrue(Math.abs(grads[i] - numeric) <= tolerance, () -> kind + " " + activation + " parameter " + at
                         + ": analytic " + grads[at] + ", numeric " + numeric + " (seed " + seed + ")");
             }
         }
@@ -123,8 +131,8 @@ class VaeGradientTest {
             return total;
         }
 
-        /** Linear layers with ReLU between them. */
-        private static double[] chain(double[] p, int offset, int[] sizes, double[] input) {
+        /** Linear layers with the configuration's activation between them. */
+        private double[] chain(double[] p, int offset, int[] sizes, double[] input) {
             double[] a = input;
             for (int l = 0; l + 1 < sizes.length; l++) {
                 int in = sizes[l], out = sizes[l + 1];
@@ -134,7 +142,8 @@ class VaeGradientTest {
                     for (int i = 0; i < in; i++) {
                         sum += p[offset + o * in + i] * a[i];
                     }
-                    y[o] = l + 2 < sizes.length ? Math.max(sum, 0) : sum;
+                    boolean hidden = l + 2 < sizes.length;
+                    y[o] = !hidden ? sum : config.activation() == Activation.TANH ? Math.tanh(sum) : Math.max(sum, 0);
                 }
                 offset += in * out + out;
                 a = y;
