@@ -70,9 +70,20 @@ public final class Vae {
         return params.length();
     }
 
-    /** Sets the parameters to PyTorch's default initialisation drawn from {@code seed}. */
-    public void initialize(long seed) {
-        backend.upload(ParameterInit.pytorchDefault(seed, encoderSizes, decoderSizes), params);
+    /** Sets the parameters to an initialisation drawn from {@code seed}. */
+    public void initialize(Initialization kind, long seed) {
+        backend.upload(ParameterInit.of(kind, seed, encoderSizes, decoderSizes), params);
+    }
+
+    /**
+     * Sets the decoder's output bias to the logit of {@code pixelMeans} (the mean training image,
+     * values in [0, 1]), each clipped to [0.001, 0.999]: Glorot initialisation's last step.
+     */
+    public void setOutputBiasToLogitsOf(float[] pixelMeans) {
+        if (pixelMeans.length != config.pixels()) {
+            throw new IllegalArgumentException(pixelMeans.length + " pixel means for images of " + config.pixels());
+        }
+        backend.upload(ParameterInit.logitsOfMeans(pixelMeans), decoder.lastBias());
     }
 
     public DeviceBuffer parameters() {
@@ -132,11 +143,11 @@ public final class Vae {
         encoder.backward(backend, input, null, rows);
     }
 
-    /** One training step: forward, backward, and the Adam update of the step {@code state} holds. */
-    public void trainStep(int rows, long seed, float lr, DeviceStepState state) {
+    /** One training step: forward, backward, and the Adam update (lr, epsilon) of the step {@code state} holds. */
+    public void trainStep(int rows, long seed, float lr, float adamEpsilon, DeviceStepState state) {
         forward(rows, seed, RngStreams.TRAIN_EPS, state);
         backward(rows);
-        adam.update(backend, params, grads, lr, state);
+        adam.update(backend, params, grads, lr, adamEpsilon, state);
     }
 
     /** The encoder alone over {@link #input()}: (mu, logvar) rows in {@link #meanLogvar()}. */

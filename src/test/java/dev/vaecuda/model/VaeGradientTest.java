@@ -45,7 +45,7 @@ class VaeGradientTest {
         long rngSeed = random.nextLong(), step = 1 + random.nextInt(1000);
         try (CpuBackend backend = new CpuBackend(2)) {
             Vae vae = new Vae(backend, config, ROWS);
-            vae.initialize(random.nextLong());
+            vae.initialize(Initialization.PYTORCH, random.nextLong());
             backend.upload(x, vae.input());
             vae.takeLossSum();
             DeviceStepState state = backend.allocateStepState();
