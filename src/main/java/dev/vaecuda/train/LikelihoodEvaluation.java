@@ -134,30 +134,27 @@ public final class LikelihoodEvaluation {
         Vae wide = new Vae(backend, config, rows);
         backend.upload(params, wide.parameters());
         float[] z = new float[rows * latent], eps = new float[rows * latent], logits = new float[rows * pixels];
-        int[] image = new int[rows];
+        int[] image = new int[rows], sample = new int[rows];
         double[] logWeight = new double[rows];
         LogMeanExp[] perImage = new LogMeanExp[n];
         Arrays.setAll(perImage, i -> new LogMeanExp());
-        int[] scratch = new int[4];
         long total = (long) n * samples;
         for (long pair = 0; pair < total; ) {
-            // this pass's pairs: whole runs of one image's samples, image after image
+            // this pass's pairs, image after image
             int filled = 0;
-            while (filled < rows && pair < total) {
-                int i = (int) (pair / samples), k = (int) (pair % samples);
-                int count = (int) Math.min(rows - filled, samples - k);
-                Philox.normals(seed, RngStreams.IMPORTANCE_EPS, i + 1L, k * latent, count * latent, eps, filled * latent,
-                        scratch);
-                for (int r = filled; r < filled + count; r++) {
-                    image[r] = i;
-                    for (int j = 0; j < latent; j++) {
-                        float mu = meanLogvar[i * 2 * latent + j], logvar = meanLogvar[i * 2 * latent + latent + j];
-                        z[r * latent + j] = mu + (float) Math.exp(0.5f * logvar) * eps[r * latent + j];
-                    }
-                }
-                filled += count;
-                pair += count;
+            for (; filled < rows && pair < total; filled++, pair++) {
+                image[filled] = (int) (pair / samples);
+                sample[filled] = (int) (pair % samples);
             }
+            IntStream.range(0, filled).parallel().forEach(r -> {
+                int i = image[r];
+                Philox.normals(seed, RngStreams.IMPORTANCE_EPS, i + 1L, sample[r] * latent, latent, eps, r * latent,
+                        new int[4]);
+                for (int j = 0; j < latent; j++) {
+                    float mu = meanLogvar[i * 2 * latent + j], logvar = meanLogvar[i * 2 * latent + latent + j];
+                    z[r * latent + j] = mu + (float) Math.exp(0.5f * logvar) * eps[r * latent + j];
+                }
+            });
             backend.upload(z, wide.latent());
             wide.decode(filled);
             download(wide.logits(), logits, 0, filled * pixels);
