@@ -54,6 +54,8 @@ final class EvalCommand implements Callable<Integer> {
         OptionChecks.atLeast(spec, "--iw-samples", samples, 1);
         try (LoadedModel model = checkpoint.open(deviceOptions, console)) {
             Checkpoint trained = model.checkpoint();
+            // sample k of an image draws the Philox elements [k * latent, (k + 1) * latent), an int index
+            OptionChecks.inRange(spec, "--iw-samples", samples, 1, Integer.MAX_VALUE / trained.config().model().latent());
             ImageSet test = data.testSet(trained.config());
             boolean binarized = binarize != null ? binarize : trained.config().training().binarize();
             console.printf(Locale.ROOT, "evaluating %s (%s) on %d test images, binarized: %s, %d importance sample%s%n",

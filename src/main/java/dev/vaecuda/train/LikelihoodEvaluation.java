@@ -86,10 +86,11 @@ public final class LikelihoodEvaluation {
     }
 
     public Result run(ImageSet test, int samples, boolean binarize, long seed, int epoch, Progress progress) {
-        if (samples < 1) {
-            throw new IllegalArgumentException("samples must be >= 1, got " + samples);
-        }
         ModelConfig config = vae.config();
+        if (samples < 1 || samples > Integer.MAX_VALUE / config.latent()) {
+            throw new IllegalArgumentException("samples must be 1.." + Integer.MAX_VALUE / config.latent()
+                    + " (Philox element indices of k * latent), got " + samples);
+        }
         int n = test.count(), pixels = config.pixels(), latent = config.latent(), capacity = vae.capacity();
         DeviceImages images = backend.uploadImages(test.pixels(), n, pixels);
         DeviceIndices order = backend.allocateIndices(n);
