@@ -52,7 +52,7 @@ std::function<void()> bind(void** args) {
 
 const EmulatedKernel kKernels[] = {
     EMULATED_KERNEL(bias_add),
-    EMULATED_KERNEL(relu_backward),
+    EMULATED_KERNEL(activation_backward),
     EMULATED_KERNEL(sigmoid),
     EMULATED_KERNEL(reparameterize),
     EMULATED_KERNEL(reparameterize_backward),

@@ -39,14 +39,16 @@ public interface Backend extends AutoCloseable {
               float alpha, DeviceBuffer a, int lda, DeviceBuffer b, int ldb,
               float beta, DeviceBuffer c, int ldc);
 
-    /** y is (rows, cols) row-major, bias (cols): y = y + bias, then ReLU when {@code relu}. */
-    void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, boolean relu);
+    /** y is (rows, cols) row-major, bias (cols): y = activation(y + bias). */
+    void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, Activation activation);
 
     /**
-     * The backward pass of a hidden layer's ReLU and its bias: dy (rows, cols) *= (y > 0),
-     * where y is the ReLU's output; then dBias[c] = sum over rows of dy[r, c] (overwrites).
+     * The backward pass of a hidden layer's activation and its bias: dy (rows, cols) *= the
+     * activation's derivative, taken from its output y (ReLU: 1 where y > 0, else 0; tanh:
+     * 1 - y^2); then dBias[c] = sum over rows of dy[r, c] (overwrites).
      */
-    void reluBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, DeviceBuffer dBias);
+    void activationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, Activation activation,
+                            DeviceBuffer dBias);
 
     /**
      * meanLogvar is the encoder head's (rows, 2*latent) output without its bias: adds

@@ -50,13 +50,14 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
-    public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, boolean relu) {
-        delegate.biasAdd(y, bias, rows, cols, relu);
+    public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, Activation activation) {
+        delegate.biasAdd(y, bias, rows, cols, activation);
     }
 
     @Override
-    public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, DeviceBuffer dBias) {
-        delegate.reluBackward(dy, y, rows, cols, dBias);
+    public void activationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, Activation activation,
+                                   DeviceBuffer dBias) {
+        delegate.activationBackward(dy, y, rows, cols, activation, dBias);
     }
 
     @Override

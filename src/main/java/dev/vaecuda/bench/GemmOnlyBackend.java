@@ -1,5 +1,6 @@
 package dev.vaecuda.bench;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceLossSum;
@@ -37,11 +38,12 @@ final class GemmOnlyBackend extends ForwardingBackend {
     }
 
     @Override
-    public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, boolean relu) {
+    public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, Activation activation) {
     }
 
     @Override
-    public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, DeviceBuffer dBias) {
+    public void activationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, Activation activation,
+                                   DeviceBuffer dBias) {
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.vaecuda.bench;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceLossSum;
@@ -55,13 +56,14 @@ final class PhaseTimingBackend extends ForwardingBackend {
     }
 
     @Override
-    public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, boolean relu) {
-        timed(Phase.REST, () -> super.biasAdd(y, bias, rows, cols, relu));
+    public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, Activation activation) {
+        timed(Phase.REST, () -> super.biasAdd(y, bias, rows, cols, activation));
     }
 
     @Override
-    public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, DeviceBuffer dBias) {
-        timed(Phase.REST, () -> super.reluBackward(dy, y, rows, cols, dBias));
+    public void activationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, Activation activation,
+                                   DeviceBuffer dBias) {
+        timed(Phase.REST, () -> super.activationBackward(dy, y, rows, cols, activation, dBias));
     }
 
     @Override

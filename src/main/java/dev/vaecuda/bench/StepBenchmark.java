@@ -6,6 +6,8 @@ import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
 import dev.vaecuda.backend.DeviceStepState;
 import dev.vaecuda.backend.ReplayedStep;
+import dev.vaecuda.model.Adam;
+import dev.vaecuda.model.Initialization;
 import dev.vaecuda.model.ModelConfig;
 import dev.vaecuda.model.RngStreams;
 import dev.vaecuda.model.Vae;
@@ -126,13 +128,13 @@ public final class StepBenchmark {
             backend.upload(positions, order);
             state = backend.allocateStepState();
             vae = new Vae(backend, config, batch);
-            vae.initialize(1);
+            vae.initialize(Initialization.PYTORCH, 1);
             recorded = new ReplayedStep(backend, this::direct, replay);
         }
 
         void direct() {
             backend.gatherBatch(images, order, batch, batch, vae.input(), false, 1, RngStreams.TRAIN_BINARIZE, state);
-            vae.trainStep(batch, 1, 1e-3f, state);
+            vae.trainStep(batch, 1, 1e-3f, Adam.EPSILON, state);
         }
 
         void step() {

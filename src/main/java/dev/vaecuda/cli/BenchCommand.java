@@ -1,11 +1,13 @@
 package dev.vaecuda.cli;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.bench.StepBenchmark;
 import dev.vaecuda.model.ModelConfig;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,7 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Time training steps of the default model on random 28x28 images, and the same GEMMs alone (the floor).")
+        description = "Time training steps of a model (the default: PyTorch's example) on random 28x28 images, and the same"
+                + " GEMMs alone (the floor).")
 final class BenchCommand implements Callable<Integer> {
     private static final int MNIST_TRAIN_IMAGES = 60_000;
 
@@ -34,6 +37,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "5", description = "Timings; the median is reported (default: ${DEFAULT-VALUE}).")
     int repeats;
 
+    @Option(names = "--hidden", defaultValue = "400", split = ",", paramLabel = "N[,N...]",
+            description = "Hidden layer sizes of the encoder; the decoder mirrors them (default: ${DEFAULT-VALUE}).")
+    List<Integer> hidden;
+
+    @Option(names = "--latent", defaultValue = "20", description = "Latent dimensions (default: ${DEFAULT-VALUE}).")
+    int latent;
+
+    @Option(names = "--activation", defaultValue = "relu", paramLabel = "KIND",
+            description = "The hidden layers' activation: relu or tanh (default: ${DEFAULT-VALUE}).")
+    String activation;
+
     @Option(names = "--warmup", defaultValue = "30", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
@@ -43,10 +57,16 @@ final class BenchCommand implements Callable<Integer> {
         OptionChecks.atLeast(spec, "--steps", steps, 1);
         OptionChecks.atLeast(spec, "--repeats", repeats, 1);
         OptionChecks.atLeast(spec, "--warmup", warmup, 0);
+        for (int size : hidden) {
+            OptionChecks.inRange(spec, "--hidden", size, 1, ModelConfig.MAX_LAYER_WIDTH);
+        }
+        OptionChecks.inRange(spec, "--latent", latent, 1, ModelConfig.MAX_LAYER_WIDTH);
+        Activation hiddenActivation = OptionChecks.oneOf(spec, "--activation", activation, Activation.RELU, Activation.TANH);
         PrintWriter out = spec.commandLine().getOut();
-        ModelConfig config = new ModelConfig(28, 28, List.of(400), 20, LossKind.BCE, 1f);
+        ModelConfig config = new ModelConfig(28, 28, hidden, latent, LossKind.BCE, 1f, hiddenActivation);
         try (Backend backend = deviceOptions.open(out)) {
-            out.printf(Locale.ROOT, "bench: model 784-400-20, batch %d, median of %d x %d steps after %d warm-up steps, %s%n",
+            out.printf(Locale.ROOT, "bench: model 784-%s-%d (%s), batch %d, median of %d x %d steps after %d warm-up steps, %s%n",
+                    hidden.stream().map(String::valueOf).collect(Collectors.joining("-")), latent, activation,
                     batchSize, repeats, steps, warmup, deviceOptions.replaySteps() ? "steps replayed" : "steps launched directly");
             out.flush();
             StepBenchmark.Report report = new StepBenchmark(config, batchSize, steps, repeats, warmup,

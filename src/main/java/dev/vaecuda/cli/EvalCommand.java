@@ -16,10 +16,14 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Test-set figures per image, in nats: the loss as training reports it, the negative ELBO, and "
-                + "the importance-weighted estimate of -log p(x) (Burda et al., 2015) with K samples.",
+                + "the importance-weighted estimate of -log p(x) (Burda et al., 2016) with K samples, and the active "
+                + "units (Cov_x(E_q[u]) > 0.01).",
             "K = 1 gives the negative ELBO. For a model trained with --loss mse, -log p(x|z) is the squared error: "
                 + "a Gaussian decoder of variance 1/2 without its constant (pixels/2) log(pi)."})
 final class EvalCommand implements Callable<Integer> {
+    /** Seconds between two progress lines of the importance samples. */
+    private static final double PROGRESS_SECONDS = 10;
+
     @Spec
     CommandSpec spec;
 
@@ -50,17 +54,24 @@ final class EvalCommand implements Callable<Integer> {
         OptionChecks.atLeast(spec, "--iw-samples", samples, 1);
         try (LoadedModel model = checkpoint.open(deviceOptions, console)) {
             Checkpoint trained = model.checkpoint();
+            // sample k of an image draws the Philox elements [k * latent, (k + 1) * latent), an int index
+            OptionChecks.inRange(spec, "--iw-samples", samples, 1, Integer.MAX_VALUE / trained.config().model().latent());
             ImageSet test = data.testSet(trained.config());
             boolean binarized = binarize != null ? binarize : trained.config().training().binarize();
             console.printf(Locale.ROOT, "evaluating %s (%s) on %d test images, binarized: %s, %d importance sample%s%n",
                     checkpoint.file, trained.epochPosition(), test.count(), binarized ? "yes" : "no", samples,
                     samples == 1 ? "" : "s");
             console.flush();
+            long start = System.nanoTime();
             LikelihoodEvaluation.Result result = new LikelihoodEvaluation(model.backend(), model.vae())
-                    .run(test, samples, binarized, trained.config().training().seed(), trained.epochsCompleted());
+                    .run(test, samples, binarized, trained.config().training().seed(), trained.epochsCompleted(),
+                            new SampleProgressLines(console, PROGRESS_SECONDS));
             console.printf(Locale.ROOT, "loss (reconstruction + beta * KL)  %.4f%n", result.meanLoss());
             console.printf(Locale.ROOT, "negative ELBO                      %.4f%n", result.meanNegativeElbo());
             console.printf(Locale.ROOT, "-log p(x), K = %-6d              %.4f%n", samples, result.meanNegativeLogLikelihood());
+            console.printf(Locale.ROOT, "active units (Cov_x(E_q[u]) > %s)  %d of %d%n", LikelihoodEvaluation.ACTIVE_UNIT_VARIANCE,
+                    result.activeUnits(), result.unitVariances().length);
+            console.printf(Locale.ROOT, "evaluated in %.1f s%n", (System.nanoTime() - start) / 1e9);
             if (out != null) {
                 Path file = OutputFile.resolve(out, "eval.csv");
                 EvaluationCsv.write(file, result, test.labels());

@@ -1,9 +1,12 @@
 package dev.vaecuda.cli;
 
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
-/** Range checks on option values that end as one-line usage errors (exit 2) naming the option. */
+/** Range and choice checks on option values that end as one-line usage errors (exit 2) naming the option. */
 final class OptionChecks {
     private OptionChecks() {
     }
@@ -44,5 +47,19 @@ final class OptionChecks {
                     + available + " " + what);
         }
         return value;
+    }
+
+    /** The choice whose name, in lower case, is {@code value}: "--loss must be bce or mse, got 'l1'" otherwise. */
+    @SafeVarargs
+    static <E extends Enum<E>> E oneOf(CommandSpec spec, String option, String value, E... choices) {
+        for (E choice : choices) {
+            if (choice.name().toLowerCase(Locale.ROOT).equals(value)) {
+                return choice;
+            }
+        }
+        String names = Arrays.stream(choices).map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+        int last = names.lastIndexOf(", ");
+        throw new ParameterException(spec.commandLine(), option + " must be "
+                + (last < 0 ? names : names.substring(0, last) + " or " + names.substring(last + 2)) + ", got '" + value + "'");
     }
 }

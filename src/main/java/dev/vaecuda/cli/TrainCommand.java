@@ -1,15 +1,18 @@
 package dev.vaecuda.cli;
 
 import dev.vaecuda.VaeCudaException;
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.data.DataFingerprint;
 import dev.vaecuda.data.Dataset;
 import dev.vaecuda.data.ImageSet;
 import dev.vaecuda.data.Split;
+import dev.vaecuda.model.Initialization;
 import dev.vaecuda.model.ModelConfig;
 import dev.vaecuda.train.Checkpoint;
 import dev.vaecuda.train.CheckpointFile;
+import dev.vaecuda.train.LearningRateSchedule;
 import dev.vaecuda.train.ResumePoint;
 import dev.vaecuda.train.RunConfig;
 import dev.vaecuda.train.RunIdentity;
@@ -59,8 +62,23 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "1e-3",
+            description = "Adam learning rate; with --lr-schedule iwae, that of the first stage (default: ${DEFAULT-VALUE}).")
     float learningRate;
+
+    @Option(names = "--lr-schedule", defaultValue = "constant", paramLabel = "KIND",
+            description = "constant, or iwae: --lr * 10^(-i/7) for 3^i epochs, i = 0..7, 3280 epochs in all, as Burda"
+                    + " et al. (default: ${DEFAULT-VALUE}).")
+    String lrSchedule;
+
+    @Option(names = "--adam-eps", defaultValue = "1e-8", paramLabel = "X",
+            description = "Adam's epsilon (default: ${DEFAULT-VALUE}, as torch.optim.Adam; Burda et al.: 1e-4).")
+    float adamEpsilon;
+
+    @Option(names = "--init", defaultValue = "pytorch", paramLabel = "KIND",
+            description = "Initialisation: pytorch (nn.Linear's default) or glorot (Glorot and Bengio's uniform weights,"
+                    + " zero biases, the output bias at the logit of the mean training image) (default: ${DEFAULT-VALUE}).")
+    String initialization;
 
     @Option(names = "--hidden", defaultValue = "400", split = ",", paramLabel = "N[,N...]",
             description = "Hidden layer sizes of the encoder; the decoder mirrors them (default: ${DEFAULT-VALUE}).")
@@ -75,6 +93,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--loss", defaultValue = "bce", paramLabel = "KIND",
             description = "Reconstruction loss: bce or mse (default: ${DEFAULT-VALUE}).")
     String loss;
+
+    @Option(names = "--activation", defaultValue = "relu", paramLabel = "KIND",
+            description = "The hidden layers' activation: relu or tanh (default: ${DEFAULT-VALUE}).")
+    String activation;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -104,6 +126,12 @@ final class TrainCommand implements Callable<Integer> {
             validateOptions();
         } else {
             refuseOptionsThatDisagreeWith(checkpoint.config());
+        }
+        LearningRateSchedule schedule = checkpoint == null ? schedule() : checkpoint.config().training().lrSchedule();
+        if (schedule.maxEpochs() < epochs) {
+            throw new ParameterException(spec.commandLine(), "--epochs " + epochs + " is past the end of the "
+                    + schedule.name().toLowerCase(Locale.ROOT) + " learning rate schedule (" + schedule.maxEpochs()
+                    + " epochs)");
         }
         if (checkpoint != null && checkpoint.epochsCompleted() >= OptionChecks.atLeast(spec, "--epochs", epochs, 1)) {
             console.printf("%s has already trained %d epochs; nothing to do for --epochs %d%n",
@@ -202,8 +230,12 @@ final class TrainCommand implements Callable<Integer> {
         agree("--latent", latent, model.latent());
         agree("--loss", loss, model.loss().name().toLowerCase(Locale.ROOT));
         agree("--beta", beta, model.beta());
+        agree("--activation", activation, model.activation().name().toLowerCase(Locale.ROOT));
         agree("--batch-size", batchSize, training.batchSize());
         agree("--lr", learningRate, training.learningRate());
+        agree("--lr-schedule", lrSchedule, training.lrSchedule().name().toLowerCase(Locale.ROOT));
+        agree("--adam-eps", adamEpsilon, training.adamEpsilon());
+        agree("--init", initialization, training.initialization().name().toLowerCase(Locale.ROOT));
         agree("--seed", seed, training.seed());
         agree("--limit", limit, training.limit());
         agree("--binarize", binarize, training.binarize());
@@ -227,10 +259,13 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--dataset must be mnist or fashion-mnist, got '" + dataset + "'");
         }
         lossKind();
+        hiddenActivation();
         for (int size : hidden) {
             OptionChecks.inRange(spec, "--hidden", size, 1, ModelConfig.MAX_LAYER_WIDTH);
         }
         OptionChecks.positiveFinite(spec, "--lr", learningRate);
+        OptionChecks.positiveFinite(spec, "--adam-eps", adamEpsilon);
+        initializationKind();
         OptionChecks.nonNegativeFinite(spec, "--beta", beta);
         OptionChecks.atLeast(spec, "--limit", limit, 0);
         OptionChecks.inRange(spec, "--latent", latent, 1, ModelConfig.MAX_LAYER_WIDTH);
@@ -239,11 +274,19 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private LossKind lossKind() {
-        return switch (loss) {
-            case "bce" -> LossKind.BCE;
-            case "mse" -> LossKind.MSE;
-            default -> throw new ParameterException(spec.commandLine(), "--loss must be bce or mse, got '" + loss + "'");
-        };
+        return OptionChecks.oneOf(spec, "--loss", loss, LossKind.values());
+    }
+
+    private LearningRateSchedule schedule() {
+        return OptionChecks.oneOf(spec, "--lr-schedule", lrSchedule, LearningRateSchedule.values());
+    }
+
+    private Initialization initializationKind() {
+        return OptionChecks.oneOf(spec, "--init", initialization, Initialization.values());
+    }
+
+    private Activation hiddenActivation() {
+        return OptionChecks.oneOf(spec, "--activation", activation, Activation.RELU, Activation.TANH);
     }
 
     /** The model takes the data's image size; its buffers must fit in int-indexed arrays. */
@@ -252,7 +295,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new VaeCudaException(VaeCudaException.FAILURE, "the images are " + imageHeight + "x" + imageWidth
                     + ", more than the " + ModelConfig.MAX_LAYER_WIDTH + " pixels a model takes");
         }
-        ModelConfig model = new ModelConfig(imageHeight, imageWidth, hidden, latent, lossKind(), beta);
+        ModelConfig model = new ModelConfig(imageHeight, imageWidth, hidden, latent, lossKind(), beta, hiddenActivation());
         if (model.parameterCount() > Integer.MAX_VALUE) {
             throw new ParameterException(spec.commandLine(), "--hidden " + hidden + " and --latent " + latent + " on "
                     + imageHeight + "x" + imageWidth + " images make " + model.parameterCount()
@@ -262,7 +305,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--batch-size " + batchSize + " makes activations of "
                     + model.activationFloats(batchSize) + " floats, more than the " + Integer.MAX_VALUE + " a buffer holds");
         }
-        TrainingOptions training = new TrainingOptions(learningRate, batchSize, epochs, seed, limit, binarize);
+        TrainingOptions training = new TrainingOptions(learningRate, batchSize, epochs, seed, limit, binarize,
+                initializationKind(), adamEpsilon, schedule());
         return new RunConfig(dataset, model, training);
     }
 }

@@ -27,6 +27,20 @@ public record ImageSet(byte[] pixels, int count, int rows, int cols, byte[] labe
         return rows * cols;
     }
 
+    /** The mean image, each pixel's intensity averaged over the images and scaled to [0, 1]. */
+    public float[] pixelMeans() {
+        int size = pixelsPerImage();
+        long[] sums = new long[size];
+        for (int i = 0; i < pixels.length; i++) {
+            sums[i % size] += pixels[i] & 0xFF;
+        }
+        float[] means = new float[size];
+        for (int i = 0; i < size; i++) {
+            means[i] = (float) (sums[i] / (255.0 * count));
+        }
+        return means;
+    }
+
     /** A copy holding the first {@code n} images (all of them when {@code n >= count}), for {@code --limit}. */
     public ImageSet first(int n) {
         if (n <= 0) {

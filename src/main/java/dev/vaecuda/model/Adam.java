@@ -4,10 +4,11 @@ import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceStepState;
 
-/** torch.optim.Adam (betas 0.9, 0.999, eps 1e-8, no weight decay) over one flat parameter vector. */
+/** torch.optim.Adam (betas 0.9, 0.999, no weight decay) over one flat parameter vector; eps per update. */
 public final class Adam {
     public static final float BETA1 = 0.9f;
     public static final float BETA2 = 0.999f;
+    /** torch.optim.Adam's default eps. */
     public static final float EPSILON = 1e-8f;
 
     private final DeviceBuffer firstMoment;
@@ -21,8 +22,8 @@ public final class Adam {
     }
 
     /** The update number (for the bias correction) is {@code state}'s step. */
-    void update(Backend backend, DeviceBuffer params, DeviceBuffer grads, float lr, DeviceStepState state) {
-        backend.adam(params, grads, firstMoment, secondMoment, size, lr, BETA1, BETA2, EPSILON, state);
+    void update(Backend backend, DeviceBuffer params, DeviceBuffer grads, float lr, float epsilon, DeviceStepState state) {
+        backend.adam(params, grads, firstMoment, secondMoment, size, lr, BETA1, BETA2, epsilon, state);
     }
 
     public DeviceBuffer firstMoment() {

@@ -1,11 +1,12 @@
 package dev.vaecuda.model;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import java.util.List;
 
 /**
- * A chain of Linear layers with ReLU between them and none after the last. Owns the
+ * A chain of Linear layers with an activation (ReLU or tanh) between them and none after the last. Owns the
  * activations and their gradients for up to {@code capacity} rows. The last layer's bias is
  * left to the fused kernel that consumes its output (see {@link #lastBias()}).
  */
@@ -14,9 +15,12 @@ final class Mlp {
     /** outputs[i] is layer i's output (rows, layers[i].out). */
     private final DeviceBuffer[] outputs;
     private final DeviceBuffer[] outputGrads;
+    private final Activation activation;
 
     /** sizes = [in, hidden..., out]; parameters start at {@code offset} of the flat vectors. */
-    Mlp(Backend backend, int[] sizes, DeviceBuffer params, DeviceBuffer grads, int offset, int capacity) {
+    Mlp(Backend backend, int[] sizes, Activation activation, DeviceBuffer params, DeviceBuffer grads, int offset,
+        int capacity) {
+        this.activation = activation;
         layers = new Linear[sizes.length - 1];
         outputs = new DeviceBuffer[layers.length];
         outputGrads = new DeviceBuffer[layers.length];
@@ -61,12 +65,12 @@ final class Mlp {
         return layers[layers.length - 1].biasGrad();
     }
 
-    /** Every layer; hidden ones with bias and ReLU, the last without its bias. */
+    /** Every layer; hidden ones with bias and activation, the last without its bias. */
     void forward(Backend backend, DeviceBuffer input, int rows) {
         for (int i = 0; i < layers.length; i++) {
             layers[i].multiply(backend, i == 0 ? input : outputs[i - 1], outputs[i], rows);
             if (i + 1 < layers.length) {
-                backend.biasAdd(outputs[i], layers[i].bias(), rows, layers[i].out, true);
+                backend.biasAdd(outputs[i], layers[i].bias(), rows, layers[i].out, activation);
             }
         }
     }
@@ -82,7 +86,8 @@ final class Mlp {
                     first ? inputGrad : outputGrads[i - 1], rows);
             if (!first) {
                 Linear below = layers[i - 1];
-                backend.reluBackward(outputGrads[i - 1], outputs[i - 1], rows, below.out, below.biasGrad());
+                backend.activationBackward(outputGrads[i - 1], outputs[i - 1], rows, below.out, activation,
+                        below.biasGrad());
             }
         }
     }

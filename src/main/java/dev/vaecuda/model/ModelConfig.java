@@ -1,21 +1,27 @@
 package dev.vaecuda.model;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.LossKind;
 import java.util.List;
 import java.util.stream.IntStream;
 
 /**
  * The shape and objective of an MLP VAE: x(pixels) -> hidden... -> (mu, logvar)(latent each)
- * -> z -> hidden reversed... -> logits(pixels). Images are imageHeight x imageWidth.
+ * -> z -> hidden reversed... -> logits(pixels), with {@code activation} (ReLU or tanh) after every
+ * hidden layer. Images are imageHeight x imageWidth.
  */
 public record ModelConfig(int imageHeight, int imageWidth, List<Integer> hidden, int latent,
-                          LossKind loss, float beta) {
+                          LossKind loss, float beta, Activation activation) {
     /** The widest layer accepted (pixels of an image, hidden or latent units); counts of such layers fit a long. */
     public static final int MAX_LAYER_WIDTH = 1 << 24;
 
     public ModelConfig {
         java.util.Objects.requireNonNull(hidden, "hidden sizes are missing");
         java.util.Objects.requireNonNull(loss, "loss kind is missing");
+        java.util.Objects.requireNonNull(activation, "activation is missing");
+        if (activation == Activation.IDENTITY) {
+            throw new IllegalArgumentException("the hidden layers' activation must be RELU or TANH, got " + activation);
+        }
         hidden = List.copyOf(hidden);
         if (imageHeight < 1 || imageWidth < 1 || (long) imageHeight * imageWidth > MAX_LAYER_WIDTH) {
             throw new IllegalArgumentException("image size must be positive and at most " + MAX_LAYER_WIDTH
@@ -30,6 +36,11 @@ public record ModelConfig(int imageHeight, int imageWidth, List<Integer> hidden,
         if (!(beta >= 0f) || Float.isInfinite(beta)) {
             throw new IllegalArgumentException("beta must be a finite number >= 0, got " + beta);
         }
+    }
+
+    /** With ReLU hidden layers, as PyTorch's example and the configurations written before --activation. */
+    public ModelConfig(int imageHeight, int imageWidth, List<Integer> hidden, int latent, LossKind loss, float beta) {
+        this(imageHeight, imageWidth, hidden, latent, loss, beta, Activation.RELU);
     }
 
     public int pixels() {

@@ -1,5 +1,6 @@
 package dev.vaecuda.model;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceLossSum;
@@ -47,8 +48,8 @@ public final class Vae {
         int total = Math.toIntExact(config.parameterCount());
         params = backend.allocate(total);
         grads = backend.allocate(total);
-        encoder = new Mlp(backend, encoderSizes, params, grads, 0, capacity);
-        decoder = new Mlp(backend, decoderSizes, params, grads, encoderCount, capacity);
+        encoder = new Mlp(backend, encoderSizes, config.activation(), params, grads, 0, capacity);
+        decoder = new Mlp(backend, decoderSizes, config.activation(), params, grads, encoderCount, capacity);
         adam = new Adam(backend, total);
         input = backend.allocate(capacity * config.pixels());
         eps = backend.allocate(capacity * latent);
@@ -71,9 +72,20 @@ public final class Vae {
         return params.length();
     }
 
-    /** Sets the parameters to PyTorch's default initialisation drawn from {@code seed}. */
-    public void initialize(long seed) {
-        backend.upload(ParameterInit.pytorchDefault(seed, encoderSizes, decoderSizes), params);
+    /** Sets the parameters to an initialisation drawn from {@code seed}. */
+    public void initialize(Initialization kind, long seed) {
+        backend.upload(ParameterInit.of(kind, seed, encoderSizes, decoderSizes), params);
+    }
+
+    /**
+     * Sets the decoder's output bias to the logit of {@code pixelMeans} (the mean training image,
+     * values in [0, 1]), each clipped to [0.001, 0.999]: Glorot initialisation's last step.
+     */
+    public void setOutputBiasToLogitsOf(float[] pixelMeans) {
+        if (pixelMeans.length != config.pixels()) {
+            throw new IllegalArgumentException(pixelMeans.length + " pixel means for images of " + config.pixels());
+        }
+        backend.upload(ParameterInit.logitsOfMeans(pixelMeans), decoder.lastBias());
     }
 
     public DeviceBuffer parameters() {
@@ -141,18 +153,18 @@ public final class Vae {
         encoder.backward(backend, input, null, rows);
     }
 
-    /** One training step: forward, backward, and the Adam update of the step {@code state} holds. */
-    public void trainStep(int rows, long seed, float lr, DeviceStepState state) {
+    /** One training step: forward, backward, and the Adam update (lr, epsilon) of the step {@code state} holds. */
+    public void trainStep(int rows, long seed, float lr, float adamEpsilon, DeviceStepState state) {
         forward(rows, seed, RngStreams.TRAIN_EPS, state);
         backward(rows);
-        adam.update(backend, params, grads, lr, state);
+        adam.update(backend, params, grads, lr, adamEpsilon, state);
     }
 
     /** The encoder alone over {@link #input()}: (mu, logvar) rows in {@link #meanLogvar()}. */
     public void encode(int rows) {
         checkRows(rows);
         encoder.forward(backend, input, rows);
-        backend.biasAdd(encoder.output(), encoder.lastBias(), rows, 2 * config.latent(), false);
+        backend.biasAdd(encoder.output(), encoder.lastBias(), rows, 2 * config.latent(), Activation.IDENTITY);
     }
 
     /** The (rows, latent) eps of the last forward pass or {@link #sampleLatent}. */
@@ -176,7 +188,7 @@ public final class Vae {
     public void decode(int rows) {
         checkRows(rows);
         decoder.forward(backend, z, rows);
-        backend.biasAdd(decoder.output(), decoder.lastBias(), rows, config.pixels(), false);
+        backend.biasAdd(decoder.output(), decoder.lastBias(), rows, config.pixels(), Activation.IDENTITY);
     }
 
     /** Reads the summed loss accumulated since the last call, and resets it. Synchronises. */

@@ -1,5 +1,6 @@
 package dev.vaecuda.selftest;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
 import dev.vaecuda.backend.LossKind;
@@ -27,26 +28,37 @@ public final class KernelChecks {
         return new Tolerance(1e-6 * terms, 1e-5);
     }
 
-    /** y += bias (and ReLU), rows x cols. */
+    /**
+     * tanh: CUDA's tanhf (within 2 ulp) against the CPU's rational approximation (within 3.6e-7, see
+     * BiasRows); its derivative 1 - y^2 may be fused into one multiply-add on a GPU.
+     */
+    private static final Tolerance TANH = new Tolerance(1e-6, 1e-6);
+
+    /** y = activation(y + bias), rows x cols, for every activation. */
     public static void biasAdd(BackendPair pair, int rows, int cols) {
-        for (boolean relu : new boolean[] {false, true}) {
-            Twin y = pair.uniform(rows * cols, -1, 1), bias = pair.uniform(cols, -1, 1);
-            pair.device.biasAdd(y.device(), bias.device(), rows, cols, relu);
-            pair.reference.biasAdd(y.reference(), bias.reference(), rows, cols, relu);
-            // one float addition (and a max): the same rounding on both sides
-            pair.assertClose("biasAdd relu=" + relu, y, Tolerance.EXACT);
+        for (Activation activation : Activation.values()) {
+            Twin y = pair.uniform(rows * cols, -3, 3), bias = pair.uniform(cols, -1, 1);
+            pair.device.biasAdd(y.device(), bias.device(), rows, cols, activation);
+            pair.reference.biasAdd(y.reference(), bias.reference(), rows, cols, activation);
+            // one float addition (and a max): the same rounding on both sides; tanh: two implementations
+            pair.assertClose("biasAdd " + activation, y, activation == Activation.TANH ? TANH : Tolerance.EXACT);
         }
     }
 
-    /** ReLU's backward mask over dy (rows, cols), and the bias gradient (its column sums, overwritten). */
-    public static void reluBackward(BackendPair pair, int rows, int cols) {
-        // y is a ReLU's output: exact zeros (inactive units) among positive values
-        Twin dy = pair.uniformWithEdges(rows * cols, -1, 1, ZERO_AND_TINY), y = pair.uniformWithEdges(rows * cols, 0, 1, 0f);
+    /**
+     * A hidden activation's backward pass over dy (rows, cols), from its output y, and the bias
+     * gradient (its column sums, overwritten).
+     */
+    public static void activationBackward(BackendPair pair, int rows, int cols, Activation activation) {
+        // y is the activation's output: ReLU's exact zeros (inactive units) among positive values, or tanh's (-1, 1)
+        Twin dy = pair.uniformWithEdges(rows * cols, -1, 1, ZERO_AND_TINY);
+        Twin y = activation == Activation.RELU ? pair.uniformWithEdges(rows * cols, 0, 1, 0f) : pair.uniform(rows * cols, -1, 1);
         Twin dBias = pair.filled(cols, Float.NaN);
-        pair.device.reluBackward(dy.device(), y.device(), rows, cols, dBias.device());
-        pair.reference.reluBackward(dy.reference(), y.reference(), rows, cols, dBias.reference());
-        pair.assertClose("reluBackward dy", dy, Tolerance.EXACT);
-        pair.assertClose("reluBackward dBias", dBias, sumOf(rows));
+        pair.device.activationBackward(dy.device(), y.device(), rows, cols, activation, dBias.device());
+        pair.reference.activationBackward(dy.reference(), y.reference(), rows, cols, activation, dBias.reference());
+        pair.assertClose("activationBackward " + activation + " dy", dy,
+                activation == Activation.TANH ? TANH : Tolerance.EXACT);
+        pair.assertClose("activationBackward " + activation + " dBias", dBias, sumOf(rows));
     }
 
     /** The sigmoid over n elements. */

@@ -1,6 +1,7 @@
 package dev.vaecuda.selftest;
 
 import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.backend.cpu.CpuBackend;
 import dev.vaecuda.model.ModelConfig;
@@ -35,8 +36,11 @@ public final class SelfTest {
             new Check("gemm NN 784x129x400 (input gradient)", (p, precision) -> KernelChecks.gemm(p, precision, false, false, 784, 129, 400), false),
             new Check("gemm NT 784x400x128 (weight gradient)", (p, precision) -> KernelChecks.gemm(p, precision, false, true, 784, 400, 128), false),
             new Check("gemm TT 33x7x5 (awkward)", (p, precision) -> KernelChecks.gemm(p, precision, true, true, 33, 7, 5), false),
-            new Check("bias add + ReLU 129x400", p -> KernelChecks.biasAdd(p, 129, 400)),
-            new Check("ReLU backward + bias gradient 129x400", p -> KernelChecks.reluBackward(p, 129, 400)),
+            new Check("bias add (+ ReLU, tanh) 129x400", p -> KernelChecks.biasAdd(p, 129, 400)),
+            new Check("ReLU backward + bias gradient 129x400",
+                    p -> KernelChecks.activationBackward(p, 129, 400, Activation.RELU)),
+            new Check("tanh backward + bias gradient 129x400",
+                    p -> KernelChecks.activationBackward(p, 129, 400, Activation.TANH)),
             new Check("sigmoid, n=100003", p -> KernelChecks.sigmoid(p, 100_003)),
             new Check("reparameterize + backward 128x20", p -> KernelChecks.reparameterizeAndBackward(p, 128, 20)),
             new Check("BCE + KL loss 128x784, latent 20", p -> KernelChecks.lossAndGradients(p, LossKind.BCE, 128, 784, 20)),

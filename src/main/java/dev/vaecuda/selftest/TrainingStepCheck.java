@@ -7,6 +7,7 @@ import dev.vaecuda.backend.DeviceIndices;
 import dev.vaecuda.backend.DeviceStepState;
 import dev.vaecuda.backend.ReplayedStep;
 import dev.vaecuda.model.Adam;
+import dev.vaecuda.model.Initialization;
 import dev.vaecuda.model.ModelConfig;
 import dev.vaecuda.model.RngStreams;
 import dev.vaecuda.model.Vae;
@@ -153,7 +154,7 @@ public final class TrainingStepCheck {
             this.batch = batch;
             this.seed = seed;
             this.vae = new Vae(backend, config, batch);
-            vae.initialize(seed);
+            vae.initialize(Initialization.PYTORCH, seed);
             this.images = backend.uploadImages(pixels, order.length, config.pixels());
             this.order = backend.allocateIndices(order.length);
             backend.upload(order, this.order);
@@ -165,7 +166,7 @@ public final class TrainingStepCheck {
 
         private void direct() {
             backend.gatherBatch(images, order, batch, batch, vae.input(), false, seed, RngStreams.TRAIN_BINARIZE, state);
-            vae.trainStep(batch, seed, LEARNING_RATE, state);
+            vae.trainStep(batch, seed, LEARNING_RATE, Adam.EPSILON, state);
         }
 
         float[] step() {

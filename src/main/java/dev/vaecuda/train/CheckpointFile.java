@@ -18,10 +18,10 @@ import java.util.List;
 import java.util.zip.CRC32;
 
 /**
- * The checkpoint format, version 2, big-endian:
+ * The checkpoint format, version 3, big-endian:
  * <pre>
  * bytes 0-7   magic "VAECKPT\0"
- * int         format version (2)
+ * int         format version (3)
  * int, bytes  length and UTF-8 text of the run configuration as JSON
  * long        run id ({@link RunIdentity})
  * long[4]     sizes of the data set's IDX files, as read ({@link DataFingerprint})
@@ -33,13 +33,18 @@ import java.util.zip.CRC32;
  * float[P] x3 parameters, Adam first moment, Adam second moment
  * long        CRC32 of every byte before it
  * </pre>
- * P must be the parameter count of the configuration's model. Version 1, the same without the run
- * id and the data set's sizes and hash, is read too: its checkpoints have no identity. Written
+ * P must be the parameter count of the configuration's model. Version 2 is the same with a
+ * configuration from before the hidden activation, the initialisation, Adam's eps and the learning
+ * rate schedule were options: it is read with the values those runs had (ReLU, PyTorch's
+ * initialisation, eps 1e-8, a constant rate). Version 1, version 2 without the run id and the data
+ * set's sizes and hash, is read too: its checkpoints have no identity. Written
  * through {@link AtomicFile}, so a crash never leaves a damaged checkpoint under the real name.
  */
 public final class CheckpointFile {
     static final byte[] MAGIC = "VAECKPT\0".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 2;
+    static final int VERSION = 3;
+    /** The version before the options of the activation, initialisation, Adam's eps and schedule, still read. */
+    static final int VERSION_WITHOUT_TRAINING_OPTIONS = 2;
     /** The version before run identities, still read. */
     static final int VERSION_WITHOUT_IDENTITY = 1;
     private static final int SHA256_BYTES = 32;
@@ -114,9 +119,9 @@ public final class CheckpointFile {
             throw failure(name, "not a vae-cuda checkpoint (magic: expected \"VAECKPT\\0\")");
         }
         int version = ByteBuffer.wrap(bytes, MAGIC.length, 4).getInt();
-        if (version != VERSION && version != VERSION_WITHOUT_IDENTITY) {
+        if (version < VERSION_WITHOUT_IDENTITY || version > VERSION) {
             throw failure(name, "checkpoint format version " + version + ", this program reads versions "
-                    + VERSION_WITHOUT_IDENTITY + " and " + VERSION);
+                    + VERSION_WITHOUT_IDENTITY + " to " + VERSION);
         }
     }
 
@@ -144,8 +149,11 @@ public final class CheckpointFile {
             }
             byte[] json = new byte[jsonLength];
             in.get(json);
-            RunConfig config = ConfigJson.fromJson(new String(json, StandardCharsets.UTF_8), name);
-            RunIdentity identity = in.getInt(MAGIC.length) == VERSION_WITHOUT_IDENTITY ? null : readIdentity(in);
+            int version = in.getInt(MAGIC.length);
+            String text = new String(json, StandardCharsets.UTF_8);
+            RunConfig config = version == VERSION ? ConfigJson.fromJson(text, name)
+                    : ConfigJson.fromJsonWithOldDefaults(text, name);
+            RunIdentity identity = version == VERSION_WITHOUT_IDENTITY ? null : readIdentity(in);
             long step = in.getLong();
             int epochs = in.getInt();
             int batches = in.getInt();

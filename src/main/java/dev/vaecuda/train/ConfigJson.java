@@ -2,7 +2,13 @@ package dev.vaecuda.train;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.vaecuda.VaeCudaException;
+import dev.vaecuda.backend.Activation;
+import dev.vaecuda.model.Adam;
+import dev.vaecuda.model.Initialization;
 
 /** config.json and the configuration inside checkpoints. */
 public final class ConfigJson {
@@ -17,8 +23,48 @@ public final class ConfigJson {
 
     /** Parses and validates; a problem names {@code source}. */
     public static RunConfig fromJson(String json, String source) {
+        return fromTree(parse(json, source), source);
+    }
+
+    /**
+     * A configuration written before --activation, --init, --adam-eps and --lr-schedule (checkpoint
+     * formats 1 and 2): those runs had ReLU, PyTorch's initialisation, eps 1e-8 and a constant rate.
+     */
+    static RunConfig fromJsonWithOldDefaults(String json, String source) {
+        JsonElement tree = parse(json, source);
+        if (tree != null && tree.isJsonObject()) {
+            JsonObject root = tree.getAsJsonObject();
+            if (root.get("model") instanceof JsonObject model && !model.has("activation")) {
+                model.addProperty("activation", Activation.RELU.name());
+            }
+            if (root.get("training") instanceof JsonObject training) {
+                addIfAbsent(training, "initialization", Initialization.PYTORCH.name());
+                if (!training.has("adamEpsilon")) {
+                    training.addProperty("adamEpsilon", Adam.EPSILON);
+                }
+                addIfAbsent(training, "lrSchedule", LearningRateSchedule.CONSTANT.name());
+            }
+        }
+        return fromTree(tree, source);
+    }
+
+    private static void addIfAbsent(JsonObject object, String name, String value) {
+        if (!object.has(name)) {
+            object.addProperty(name, value);
+        }
+    }
+
+    private static JsonElement parse(String json, String source) {
         try {
-            RunConfig config = GSON.fromJson(json, RunConfig.class);
+            return JsonParser.parseString(json);
+        } catch (RuntimeException e) {
+            throw badConfiguration(source, e);
+        }
+    }
+
+    private static RunConfig fromTree(JsonElement tree, String source) {
+        try {
+            RunConfig config = GSON.fromJson(tree, RunConfig.class);
             if (config == null) {
                 throw new VaeCudaException(VaeCudaException.FAILURE, source + ": configuration is empty");
             }
@@ -26,13 +72,17 @@ public final class ConfigJson {
         } catch (VaeCudaException e) {
             throw e;
         } catch (RuntimeException e) {
-            // Gson wraps the records' validation errors in its own exceptions: report the root cause
-            Throwable cause = e;
-            while (cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            throw new VaeCudaException(VaeCudaException.FAILURE, source + ": bad configuration: "
-                    + (cause.getMessage() == null ? cause.toString() : cause.getMessage()).lines().findFirst().orElse(""));
+            throw badConfiguration(source, e);
         }
+    }
+
+    /** Gson wraps the records' validation errors in its own exceptions: report the root cause. */
+    private static VaeCudaException badConfiguration(String source, RuntimeException e) {
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return new VaeCudaException(VaeCudaException.FAILURE, source + ": bad configuration: "
+                + (cause.getMessage() == null ? cause.toString() : cause.getMessage()).lines().findFirst().orElse(""));
     }
 }

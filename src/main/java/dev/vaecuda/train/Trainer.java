@@ -15,7 +15,8 @@ import java.util.Optional;
  * uploaded once; then per batch one step (gather, forward, backward, Adam) that reads the
  * batch's position and the step number from the device-side step state. A full batch's step is
  * recorded once and replayed (a CUDA graph on a GPU) unless {@code replaySteps} is off; the
- * last, partial batch of an epoch runs directly. The loss accumulates on the device over the
+ * last, partial batch of an epoch runs directly. The learning rate is an argument of the recorded
+ * Adam launch, so a step is recorded again whenever the schedule changes it (once per stage). The loss accumulates on the device over the
  * epoch; the host reads the running sum every {@link #LOSS_CHECK_STEPS} steps, to stop when it
  * is not finite. Training can stop between two steps of an epoch and continue there exactly:
  * the epoch's order is recomputed from (seed, epoch), the step state and the running loss sum
@@ -41,7 +42,10 @@ public final class Trainer implements AutoCloseable {
     private final DeviceIndices testOrder;
     private final DeviceStepState trainState;
     private final DeviceStepState evalState;
-    private final ReplayedStep fullBatchStep;
+    private final boolean replaySteps;
+    // the recorded full-batch step and the learning rate recorded in it; null before the first epoch
+    private ReplayedStep fullBatchStep;
+    private float fullBatchRate;
     private long step;
     private int epochsCompleted;
     // how far into the current epoch training stands, and the loss summed over those batches
@@ -55,7 +59,7 @@ public final class Trainer implements AutoCloseable {
         this.options = options;
         this.train = train;
         this.test = test;
-        this.fullBatchStep = new ReplayedStep(backend, () -> trainStep(options.batchSize()), replaySteps);
+        this.replaySteps = replaySteps;
         this.orderHost = new int[train.count()];
         this.order = backend.allocateIndices(train.count());
         this.testOrder = backend.allocateIndices(test.count());
@@ -104,6 +108,8 @@ public final class Trainer implements AutoCloseable {
                     + " of an epoch, but this training set of " + n + " images has only " + batches
                     + " batches of " + batchSize + ": it is not the data the run started with");
         }
+        float lr = options.learningRate(epoch);
+        ReplayedStep full = fullBatchStep(lr);
         backend.setStepState(trainState, step, firstBatch);
         vae.setLossSum(partialLossSum);
         long checkedUpTo = step;
@@ -112,9 +118,9 @@ public final class Trainer implements AutoCloseable {
             int rows = Math.min(batchSize, n - batch * batchSize);
             try {
                 if (rows == batchSize) {
-                    fullBatchStep.run();
+                    full.run();
                 } else {
-                    trainStep(rows);
+                    trainStep(rows, lr);
                 }
             } catch (VaeCudaException e) {
                 throw failedIn(String.format("step %d (epoch %d, batch %d of %d)", step + 1, epoch, batch + 1, batches), e);
@@ -164,10 +170,20 @@ public final class Trainer implements AutoCloseable {
         return lossSum;
     }
 
-    private void trainStep(int rows) {
+    /** The full-batch step at learning rate {@code lr}: the one recorded before, unless it was recorded at another rate. */
+    private ReplayedStep fullBatchStep(float lr) {
+        if (fullBatchStep == null || fullBatchRate != lr) {
+            close();
+            fullBatchStep = new ReplayedStep(backend, () -> trainStep(options.batchSize(), lr), replaySteps);
+            fullBatchRate = lr;
+        }
+        return fullBatchStep;
+    }
+
+    private void trainStep(int rows, float lr) {
         backend.gatherBatch(train, order, options.batchSize(), rows, vae.input(), options.binarize(),
                 options.seed(), RngStreams.TRAIN_BINARIZE, trainState);
-        vae.trainStep(rows, options.seed(), options.learningRate(), trainState);
+        vae.trainStep(rows, options.seed(), lr, options.adamEpsilon(), trainState);
     }
 
     /** The test set's loss per image, with eps keyed by the epoch so evaluation is reproducible. */
@@ -216,6 +232,9 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public void close() {
-        fullBatchStep.close();
+        if (fullBatchStep != null) {
+            fullBatchStep.close();
+            fullBatchStep = null;
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.vaecuda.VaeCudaException;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.data.ImageSet;
+import dev.vaecuda.model.Initialization;
 import dev.vaecuda.model.Vae;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -72,7 +73,10 @@ public final class TrainingSession {
         if (resumeFrom != null) {
             trainer.restore(resumeFrom.checkpoint());
         } else {
-            vae.initialize(config.training().seed());
+            vae.initialize(config.training().initialization(), config.training().seed());
+            if (config.training().initialization() == Initialization.GLOROT) {
+                vae.setOutputBiasToLogitsOf(trainSet.pixelMeans());
+            }
         }
         MetricsCsv metrics = new MetricsCsv(outDir.resolve(METRICS), resumeFrom == null ? null : resumeFrom.metricsFile(),
                 trainer.epochsCompleted());

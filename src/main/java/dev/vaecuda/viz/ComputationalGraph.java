@@ -1,5 +1,6 @@
 package dev.vaecuda.viz;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.model.ModelConfig;
 import java.util.ArrayList;
@@ -19,12 +20,15 @@ public final class ComputationalGraph {
     public static final String LOSS_COLOR = "darkolivegreen1";
 
     private final List<String> lines = new ArrayList<>();
+    /** The hidden layers' activation as the operation nodes name it: ReLU or tanh. */
+    private final String activationName;
 
-    private ComputationalGraph() {
+    private ComputationalGraph(String activationName) {
+        this.activationName = activationName;
     }
 
     public static String dot(ModelConfig config) {
-        ComputationalGraph graph = new ComputationalGraph();
+        ComputationalGraph graph = new ComputationalGraph(config.activation() == Activation.TANH ? "tanh" : "ReLU");
         graph.build(config);
         return String.join("\n", graph.lines) + "\n";
     }
@@ -58,17 +62,17 @@ public final class ComputationalGraph {
         lines.add("}");
     }
 
-    /** Linear layers over sizes[0] -> sizes[1] -> ..., ReLU after all but the last; returns the last node. */
+    /** Linear layers over sizes[0] -> sizes[1] -> ..., the activation after all but the last; returns the last node. */
     private String chain(String name, List<Integer> sizes, String input) {
         String previous = input;
         for (int i = 0; i + 1 < sizes.size(); i++) {
             int in = sizes.get(i), out = sizes.get(i + 1);
-            boolean relu = i + 2 < sizes.size();
+            boolean hidden = i + 2 < sizes.size();
             String prefix = name + "." + i;
             node(prefix + ".weight", prefix + ".weight\\n(" + out + ", " + in + ")", PARAMETER_COLOR, "box");
             node(prefix + ".bias", prefix + ".bias\\n(" + out + ")", PARAMETER_COLOR, "box");
             node(prefix + ".gemm", "gemm: input W^T\\n(B, " + out + ")", OPERATION_COLOR, "box");
-            node(prefix + ".bias_add", (relu ? "biasAdd + ReLU" : "biasAdd") + "\\n(B, " + out + ")", OPERATION_COLOR, "box");
+            node(prefix + ".bias_add", (hidden ? "biasAdd + " + activationName : "biasAdd") + "\\n(B, " + out + ")", OPERATION_COLOR, "box");
             edge(previous, prefix + ".gemm", null);
             edge(prefix + ".weight", prefix + ".gemm", null);
             edge(prefix + ".gemm", prefix + ".bias_add", null);

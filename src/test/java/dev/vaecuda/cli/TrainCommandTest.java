@@ -74,6 +74,10 @@ class TrainCommandTest {
         "--seed|abc|Invalid value for option '--seed'",
         "--no-such-option|1|Unknown options: '--no-such-option', '1'",
         "--loss|l1|--loss must be bce or mse, got 'l1'",
+        "--activation|sigmoid|--activation must be relu or tanh, got 'sigmoid'",
+        "--init|he|--init must be pytorch or glorot, got 'he'",
+        "--lr-schedule|cosine|--lr-schedule must be constant or iwae, got 'cosine'",
+        "--adam-eps|0|--adam-eps must be a finite number > 0, got 0.0",
         "--dataset|cifar|--dataset must be mnist or fashion-mnist",
         "--threads|0|--threads must be >= 1, got 0",
         "--device|tpu|Invalid value for option '--device'",
@@ -84,6 +88,13 @@ class TrainCommandTest {
                 "--out", runs.resolve("bad").toString(), option, value);
         result.assertOneLineError(2, message);
         assertTrue(Files.notExists(runs.resolve("bad").resolve("checkpoint.vae")));
+    }
+
+    @Test
+    void epochsPastTheIwaeScheduleAreRefused() {
+        CliRunner result = CliRunner.run("train", "--device", "cpu", "--data", data.toString(),
+                "--out", runs.resolve("long").toString(), "--lr-schedule", "iwae", "--epochs", "3281");
+        result.assertOneLineError(2, "--epochs 3281 is past the end of the iwae learning rate schedule (3280 epochs)");
     }
 
     @Test

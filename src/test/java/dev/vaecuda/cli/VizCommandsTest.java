@@ -224,6 +224,7 @@ class VizCommandsTest {
         "latent|--grid|0|2|--grid must be >= 1, got 0",
         "latent|--n|0|2|--n must be >= 1, got 0",
         "eval|--iw-samples|0|2|--iw-samples must be >= 1, got 0",
+        "eval|--iw-samples|2147483647|2|--iw-samples must be 1..",
     })
     void badValuesAreUsageErrors(String command, String option, String value, int code, String message) {
         List<String> args = new ArrayList<>(List.of(command, "--device", "cpu", "--checkpoint", checkpoint.toString(),

@@ -1,5 +1,6 @@
 package dev.vaecuda.model;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.LossKind;
 
 /**
@@ -75,8 +76,8 @@ public record DoubleVae(ModelConfig config) {
         return sizes;
     }
 
-    /** Linear layers with ReLU between them. */
-    private static double[] chain(double[] p, int offset, int[] sizes, double[] input) {
+    /** Linear layers with the configuration's hidden activation between them. */
+    private double[] chain(double[] p, int offset, int[] sizes, double[] input) {
         double[] a = input;
         for (int l = 0; l + 1 < sizes.length; l++) {
             int in = sizes[l], out = sizes[l + 1];
@@ -86,7 +87,8 @@ public record DoubleVae(ModelConfig config) {
                 for (int i = 0; i < in; i++) {
                     sum += p[offset + o * in + i] * a[i];
                 }
-                y[o] = l + 2 < sizes.length ? Math.max(sum, 0) : sum;
+                boolean hidden = l + 2 < sizes.length;
+                y[o] = !hidden ? sum : config.activation() == Activation.TANH ? Math.tanh(sum) : Math.max(sum, 0);
             }
             offset += in * out + out;
             a = y;

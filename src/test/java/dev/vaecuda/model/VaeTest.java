@@ -22,7 +22,7 @@ class VaeTest {
     void hiddenActivationsAreEveryHiddenLayersReluOutputInOrder() {
         try (CpuBackend backend = new CpuBackend(1)) {
             Vae vae = new Vae(backend, CONFIG, 3);
-            vae.initialize(new SplittableRandom().nextLong());
+            vae.initialize(Initialization.PYTORCH, new SplittableRandom().nextLong());
             float[] x = new float[3 * CONFIG.pixels()];
             SplittableRandom random = new SplittableRandom();
             for (int i = 0; i < x.length; i++) {

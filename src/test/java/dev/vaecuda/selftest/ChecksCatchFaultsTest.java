@@ -2,6 +2,7 @@ package dev.vaecuda.selftest;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceImages;
@@ -119,8 +120,9 @@ class ChecksCatchFaultsTest {
         }, pair -> TrainingStepCheck.run(pair, small, 37, 3));
         assertCaught(new Faulty() {
             @Override
-            public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, DeviceBuffer dBias) {
-                super.reluBackward(dy, y, rows, cols, dBias);
+            public void activationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, Activation activation,
+                                           DeviceBuffer dBias) {
+                super.activationBackward(dy, y, rows, cols, activation, dBias);
                 damageLast(dBias, cols);
             }
         }, pair -> TrainingStepCheck.run(pair, small, 37, 3));
@@ -130,8 +132,8 @@ class ChecksCatchFaultsTest {
     void eachKernelCheckCatchesAnErrorInEachOutput() {
         assertCaught(new Faulty() {
             @Override
-            public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, boolean relu) {
-                super.biasAdd(y, bias, rows, cols, relu);
+            public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, Activation activation) {
+                super.biasAdd(y, bias, rows, cols, activation);
                 damageLast(y, rows * cols);
             }
         }, pair -> KernelChecks.biasAdd(pair, 7, 33));
@@ -139,11 +141,12 @@ class ChecksCatchFaultsTest {
             boolean bias = output == 1;
             assertCaught(new Faulty() {
                 @Override
-                public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, DeviceBuffer dBias) {
-                    super.reluBackward(dy, y, rows, cols, dBias);
+                public void activationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols,
+                                               Activation activation, DeviceBuffer dBias) {
+                    super.activationBackward(dy, y, rows, cols, activation, dBias);
                     damageLast(bias ? dBias : dy, bias ? cols : rows * cols);
                 }
-            }, pair -> KernelChecks.reluBackward(pair, 129, 40));
+            }, pair -> KernelChecks.activationBackward(pair, 129, 40, Activation.RELU));
         }
         assertCaught(new Faulty() {
             @Override

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaecuda.VaeCudaException;
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.data.DataFingerprint;
 import dev.vaecuda.data.SyntheticDigits;
+import dev.vaecuda.model.Adam;
+import dev.vaecuda.model.Initialization;
 import dev.vaecuda.model.ModelConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,11 +29,25 @@ class CheckpointFileTest {
 
     private final SplittableRandom random = new SplittableRandom();
 
+    /** A checkpoint with every option drawn at random. */
     private Checkpoint sample() {
+        return sample(random.nextBoolean() ? Activation.RELU : Activation.TANH,
+                random.nextBoolean() ? Initialization.PYTORCH : Initialization.GLOROT,
+                (float) random.nextDouble(1e-9, 1e-3),
+                random.nextBoolean() ? LearningRateSchedule.CONSTANT : LearningRateSchedule.IWAE);
+    }
+
+    /** A checkpoint with the options that formats 1 and 2 did not record at the values those runs had. */
+    private Checkpoint sampleWithOldDefaults() {
+        return sample(Activation.RELU, Initialization.PYTORCH, Adam.EPSILON, LearningRateSchedule.CONSTANT);
+    }
+
+    private Checkpoint sample(Activation activation, Initialization initialization, float adamEpsilon,
+                              LearningRateSchedule schedule) {
         RunConfig config = new RunConfig("fashion-mnist",
                 new ModelConfig(1 + random.nextInt(28), 1 + random.nextInt(28), List.of(1 + random.nextInt(100),
-                        1 + random.nextInt(50)), 1 + random.nextInt(10), LossKind.MSE, 0.5f),
-                new TrainingOptions(1e-3f, 64, 7, random.nextLong(), 0, true));
+                        1 + random.nextInt(50)), 1 + random.nextInt(10), LossKind.MSE, 0.5f, activation),
+                new TrainingOptions(1e-3f, 64, 7, random.nextLong(), 0, true, initialization, adamEpsilon, schedule));
         int n = (int) config.model().parameterCount();
         float[][] arrays = new float[3][n];
         for (float[] a : arrays) {
@@ -86,7 +103,7 @@ class CheckpointFileTest {
         assertTrue(failure(flipped).contains("checksum mismatch"), "bit flip at byte " + at);
         byte[] otherVersion = good.clone();
         ByteBuffer.wrap(otherVersion).putInt(CheckpointFile.MAGIC.length, 99);
-        assertTrue(failure(otherVersion).contains("format version 99, this program reads versions 1 and 2"));
+        assertTrue(failure(otherVersion).contains("format version 99, this program reads versions 1 to 3"));
         assertTrue(failure(Arrays.copyOf(good, good.length / 2)).matches(".*CRC32: stored [0-9a-f]{8}, computed [0-9a-f]{8}\\).*")
                 || failure(Arrays.copyOf(good, good.length / 2)).contains("stored a value wider than 32 bits"));
     }
@@ -101,8 +118,19 @@ class CheckpointFileTest {
     }
 
     @Test
+    void readsFormatVersion2WithTheOptionsItsRunsHad() {
+        Checkpoint written = sampleWithOldDefaults();
+        byte[] v2 = CheckpointVersion2.from(CheckpointFile.encode(written));
+        Checkpoint read = CheckpointFile.decode(dir.resolve("old.vae"), v2);
+        assertEquals(written.identity(), read.identity());
+        assertEquals(written.config(), read.config());
+        assertEquals(written.step(), read.step());
+        assertArrayEquals(written.parameters(), read.parameters());
+    }
+
+    @Test
     void readsFormatVersion1WithoutAnIdentity() {
-        Checkpoint written = sample();
+        Checkpoint written = sampleWithOldDefaults();
         byte[] v1 = CheckpointVersion1.from(CheckpointFile.encode(written));
         Checkpoint read = CheckpointFile.decode(dir.resolve("old.vae"), v1);
         assertEquals(null, read.identity());

@@ -3,7 +3,7 @@ package dev.vaecuda.train;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
 
-/** Checkpoints as version 1 wrote them (no run identity), made from version 2 ones, for the tests of reading old files. */
+/** Checkpoints as version 1 wrote them (no run identity), made from current ones, for the tests of reading old files. */
 public final class CheckpointVersion1 {
     // run id, four IDX sizes, SHA-256
     private static final int IDENTITY_BYTES = 8 + 4 * 8 + 32;
@@ -11,8 +11,9 @@ public final class CheckpointVersion1 {
     private CheckpointVersion1() {
     }
 
-    /** The same checkpoint in format version 1: without the identity block, with its own CRC32. */
-    public static byte[] from(byte[] version2) {
+    /** The same checkpoint in format version 1: version 2's without the identity block, with its own CRC32. */
+    public static byte[] from(byte[] current) {
+        byte[] version2 = CheckpointVersion2.from(current);
         int identityStart = CheckpointFile.MAGIC.length + 8 + ByteBuffer.wrap(version2).getInt(CheckpointFile.MAGIC.length + 4);
         byte[] v1 = new byte[version2.length - IDENTITY_BYTES];
         System.arraycopy(version2, 0, v1, 0, identityStart);

@@ -1,5 +1,6 @@
 package dev.vaecuda.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,12 +48,35 @@ class LikelihoodEvaluationTest {
     }
 
     private static LikelihoodEvaluation.Result evaluate(Checkpoint checkpoint, int samples) {
+        return evaluate(checkpoint, samples, LikelihoodEvaluation.DEFAULT_ROWS_PER_PASS);
+    }
+
+    private static LikelihoodEvaluation.Result evaluate(Checkpoint checkpoint, int samples, int rowsPerPass) {
         try (CpuBackend backend = new CpuBackend(2)) {
             Vae vae = checkpoint.restoreVae(backend);
             TrainingOptions training = checkpoint.config().training();
-            return new LikelihoodEvaluation(backend, vae).run(TEST, samples, training.binarize(), training.seed(),
-                    checkpoint.epochsCompleted());
+            return new LikelihoodEvaluation(backend, vae, rowsPerPass).run(TEST, samples, training.binarize(),
+                    training.seed(), checkpoint.epochsCompleted());
         }
+    }
+
+    /**
+     * Each (image, sample) pair draws its own eps, so passes of 7 pairs (a pass ends inside an image's
+     * samples) and of 1000 (many images in a pass) decode the same z: the same estimate, up to the
+     * GEMMs' rounding on different shapes (relative 1e-6). Active units are counted from the
+     * posterior means' variances, at most the latent size.
+     */
+    @Test
+    void theEstimateDoesNotDependOnHowSamplesAreBatched() {
+        Checkpoint checkpoint = train(LossKind.BCE, 1f, true);
+        LikelihoodEvaluation.Result narrow = evaluate(checkpoint, 10, 7), wide = evaluate(checkpoint, 10, 1000);
+        for (int i = 0; i < TEST.count(); i++) {
+            assertEquals(wide.negativeLogLikelihood()[i], narrow.negativeLogLikelihood()[i],
+                    1e-6 * wide.negativeLogLikelihood()[i], "image " + i);
+        }
+        assertEquals(3, wide.unitVariances().length);
+        assertTrue(wide.activeUnits() >= 0 && wide.activeUnits() <= 3);
+        assertArrayEquals(wide.unitVariances(), narrow.unitVariances());
     }
 
     /**

@@ -3,15 +3,18 @@ package dev.vaecuda.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaecuda.VaeCudaException;
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.backend.cpu.CpuBackend;
 import dev.vaecuda.data.DataFingerprint;
 import dev.vaecuda.data.ImageSet;
 import dev.vaecuda.data.SyntheticDigits;
+import dev.vaecuda.model.Initialization;
 import dev.vaecuda.model.ModelConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -144,6 +147,29 @@ class TrainingSessionTest {
 
         run(saved(split).config(), split, saved(split));
         assertSameRun(whole, split, 3);
+    }
+
+    /**
+     * Burda et al.'s setting in small: tanh, Glorot's initialisation, eps 1e-4 and the IWAE schedule,
+     * whose rate changes after epochs 1 and 4; stopped inside stage 1 and inside stage 2, resumed twice.
+     */
+    @Test
+    void stoppedAndResumedInsideTheIwaeScheduleEqualsAnUninterruptedRunBitForBit(@TempDir Path dir) throws IOException {
+        ModelConfig model = new ModelConfig(12, 12, List.of(32, 16), 4, LossKind.BCE, 1f, Activation.TANH);
+        RunConfig config = new RunConfig("mnist", model, new TrainingOptions(3e-3f, 32, 5, 99, 0, true,
+                Initialization.GLOROT, 1e-4f, LearningRateSchedule.IWAE));
+        Path whole = dir.resolve("whole"), split = dir.resolve("split"), constant = dir.resolve("constant");
+        run(config, whole, null);
+
+        assertFalse(run(config, split, null, (epoch, batch) -> epoch == 3 && batch == 7).finished());
+        assertFalse(run(config, split, saved(split), (epoch, batch) -> epoch == 5 && batch == 2).finished());
+        run(config, split, saved(split));
+        assertSameRun(whole, split, 5);
+
+        run(new RunConfig("mnist", model, new TrainingOptions(3e-3f, 32, 5, 99, 0, true, Initialization.GLOROT, 1e-4f,
+                LearningRateSchedule.CONSTANT)), constant, null);
+        assertEquals(metrics(whole).get(0)[1], metrics(constant).get(0)[1], "epoch 1: the same rate, the same train loss");
+        assertNotEquals(metrics(whole).get(1)[1], metrics(constant).get(1)[1], "epoch 2: the rate / 10^(1/7)");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.vaecuda.backend.cpu;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceImages;
@@ -135,19 +136,20 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, boolean relu) {
+    public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, Activation activation) {
         CpuBuffer cy = CpuBuffer.of(y), cb = CpuBuffer.of(bias);
         pool.forRange(rows, MIN_PARALLEL_LIGHT_ELEMENTS / Math.max(1, cols), (r0, r1, part) ->
-                biasRows[part].add(cy.data(), cy.offset(), cols, r0, r1, cb.data(), cb.offset(), relu));
+                biasRows[part].add(cy.data(), cy.offset(), cols, r0, r1, cb.data(), cb.offset(), activation));
     }
 
     @Override
-    public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, DeviceBuffer dBias) {
+    public void activationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, Activation activation,
+                                   DeviceBuffer dBias) {
         CpuBuffer cdy = CpuBuffer.of(dy), cy = CpuBuffer.of(y), cdb = CpuBuffer.of(dBias);
         // split by columns, so each bias gradient is summed over rows in one fixed order
         pool.forRange(cols, MIN_PARALLEL_LIGHT_ELEMENTS / Math.max(1, rows), (c0, c1, part) ->
                 reluGradient[part].maskAndSum(cdy.data(), cdy.offset(), cy.data(), cy.offset(), rows, cols, c0, c1,
-                        cdb.data(), cdb.offset()));
+                        activation, cdb.data(), cdb.offset()));
     }
 
     /** sums[c] = sum over rows of m[r, c], m (rows, cols) row-major; split by columns, so deterministic. */
@@ -170,7 +172,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void reparameterize(DeviceBuffer meanLogvar, DeviceBuffer headBias, DeviceBuffer eps, DeviceBuffer z,
                                int rows, int latent, long seed, int stream, DeviceStepState state) {
-        biasAdd(meanLogvar, headBias, rows, 2 * latent, false);
+        biasAdd(meanLogvar, headBias, rows, 2 * latent, Activation.IDENTITY);
         long step = CpuStepState.of(state).stepsDone + 1;
         CpuBuffer cml = CpuBuffer.of(meanLogvar), ce = CpuBuffer.of(eps), cz = CpuBuffer.of(z);
         float[] ml = cml.data(), e = ce.data(), zd = cz.data();

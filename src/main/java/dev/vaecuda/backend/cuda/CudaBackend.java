@@ -1,5 +1,6 @@
 package dev.vaecuda.backend.cuda;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceImages;
@@ -112,18 +113,19 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, boolean relu) {
+    public void biasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int cols, Activation activation) {
         int n = rows * cols;
         launchOver(n, Kernels.BIAS_ADD, CudaBuffer.of(y).holding(n, "biasAdd y"),
-                CudaBuffer.of(bias).holding(cols, "biasAdd bias"), rows, cols, relu ? 1 : 0);
+                CudaBuffer.of(bias).holding(cols, "biasAdd bias"), rows, cols, activation.kernelCode());
     }
 
     @Override
-    public void reluBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, DeviceBuffer dBias) {
+    public void activationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, Activation activation,
+                                   DeviceBuffer dBias) {
         long n = (long) rows * cols;
-        launchColumnSums(cols, Kernels.RELU_BACKWARD, CudaBuffer.of(dy).holding(n, "reluBackward dy"),
-                CudaBuffer.of(y).holding(n, "reluBackward y"), rows, cols,
-                CudaBuffer.of(dBias).holding(cols, "reluBackward dBias"));
+        launchColumnSums(cols, Kernels.ACTIVATION_BACKWARD, CudaBuffer.of(dy).holding(n, "activationBackward dy"),
+                CudaBuffer.of(y).holding(n, "activationBackward y"), rows, cols, activation.kernelCode(),
+                CudaBuffer.of(dBias).holding(cols, "activationBackward dBias"));
     }
 
     @Override

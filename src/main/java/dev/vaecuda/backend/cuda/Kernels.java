@@ -9,10 +9,11 @@ import java.util.List;
 
 /** The launch descriptions of the kernels in kernels/*.cu (one PTX module, kernels.ptx). */
 public final class Kernels {
-    /** (y, bias, rows, cols, relu) */
+    /** (y, bias, rows, cols, activation): activation is an {@link dev.vaecuda.backend.Activation}'s kernel code */
     public static final KernelSpec BIAS_ADD = new KernelSpec("bias_add", POINTER, POINTER, INT, INT, INT);
-    /** (dy, y, rows, cols, dBias) */
-    public static final KernelSpec RELU_BACKWARD = new KernelSpec("relu_backward", POINTER, POINTER, INT, INT, POINTER);
+    /** (dy, y, rows, cols, activation, dBias) */
+    public static final KernelSpec ACTIVATION_BACKWARD = new KernelSpec("activation_backward",
+            POINTER, POINTER, INT, INT, INT, POINTER);
     /** (x, out, n) */
     public static final KernelSpec SIGMOID = new KernelSpec("sigmoid", POINTER, POINTER, INT);
     /** (meanLogvar, headBias, eps, z, rows, latent, seed, stream, state) */
@@ -31,7 +32,7 @@ public final class Kernels {
     public static final KernelSpec GATHER_BATCH = new KernelSpec("gather_batch",
             POINTER, POINTER, INT, INT, INT, INT, POINTER, INT, U64, INT, POINTER);
 
-    public static final List<KernelSpec> ALL = List.of(BIAS_ADD, RELU_BACKWARD, SIGMOID,
+    public static final List<KernelSpec> ALL = List.of(BIAS_ADD, ACTIVATION_BACKWARD, SIGMOID,
             REPARAMETERIZE, REPARAMETERIZE_BACKWARD, LOSS_AND_GRADIENTS, ADAM, GATHER_BATCH);
 
     private Kernels() {

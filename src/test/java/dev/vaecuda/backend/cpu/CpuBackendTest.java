@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceLossSum;
@@ -11,6 +12,7 @@ import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.backend.Philox;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -95,39 +97,48 @@ class CpuBackendTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 3})
-    void biasAddAndRelu(int threads) {
+    void biasAddAndActivation(int threads) {
         try (CpuBackend backend = new CpuBackend(threads)) {
             int rows = 1 + random.nextInt(300), cols = 1 + random.nextInt(200);
             float[] y = randoms(rows * cols, -1, 1), bias = randoms(cols, -1, 1);
-            for (boolean relu : new boolean[] {false, true}) {
+            for (Activation activation : Activation.values()) {
                 double[] expected = new double[y.length];
                 for (int i = 0; i < y.length; i++) {
                     double v = y[i] + bias[i % cols];
-                    expected[i] = relu ? Math.max(v, 0) : v;
+                    expected[i] = switch (activation) {
+                        case IDENTITY -> v;
+                        case RELU -> Math.max(v, 0);
+                        case TANH -> Math.tanh(v);
+                    };
                 }
                 DeviceBuffer dy = put(backend, y);
-                backend.biasAdd(dy, put(backend, bias), rows, cols, relu);
-                assertClose(expected, get(backend, dy), "biasAdd relu=" + relu);
+                backend.biasAdd(dy, put(backend, bias), rows, cols, activation);
+                assertClose(expected, get(backend, dy), "biasAdd " + activation);
             }
         }
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 3})
-    void reluBackwardWithBiasGradientAndSigmoid(int threads) {
+    void activationBackwardWithBiasGradientAndSigmoid(int threads) {
         try (CpuBackend backend = new CpuBackend(threads)) {
             int rows = 1 + random.nextInt(300), cols = 1 + random.nextInt(200), n = rows * cols;
             float[] dy = randoms(n, -1, 1), y = randoms(n, -1, 1), x = randoms(n, -40, 40);
-            double[] expected = new double[n], sig = new double[n], sums = new double[cols];
+            for (Activation activation : List.of(Activation.RELU, Activation.TANH)) {
+                double[] expected = new double[n], sums = new double[cols];
+                for (int i = 0; i < n; i++) {
+                    expected[i] = activation == Activation.TANH ? dy[i] * (1 - (double) y[i] * y[i]) : y[i] > 0 ? dy[i] : 0;
+                    sums[i % cols] += expected[i];
+                }
+                DeviceBuffer g = put(backend, dy), db = put(backend, randoms(cols, -1, 1));
+                backend.activationBackward(g, put(backend, y), rows, cols, activation, db);
+                assertClose(expected, get(backend, g), "activationBackward " + activation);
+                assertClose(sums, get(backend, db), "bias gradient (column sums, overwritten) " + activation);
+            }
+            double[] sig = new double[n];
             for (int i = 0; i < n; i++) {
-                expected[i] = y[i] > 0 ? dy[i] : 0;
-                sums[i % cols] += expected[i];
                 sig[i] = 1 / (1 + Math.exp(-x[i]));
             }
-            DeviceBuffer g = put(backend, dy), db = put(backend, randoms(cols, -1, 1));
-            backend.reluBackward(g, put(backend, y), rows, cols, db);
-            assertClose(expected, get(backend, g), "reluBackward");
-            assertClose(sums, get(backend, db), "bias gradient (column sums, overwritten)");
             DeviceBuffer out = backend.allocate(n);
             backend.sigmoid(put(backend, x), out, n);
             assertClose(sig, get(backend, out), "sigmoid");

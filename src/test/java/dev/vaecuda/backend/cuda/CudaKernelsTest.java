@@ -1,5 +1,6 @@
 package dev.vaecuda.backend.cuda;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.selftest.BackendPair;
 import dev.vaecuda.selftest.KernelChecks;
@@ -40,9 +41,10 @@ class CudaKernelsTest {
 
     @ParameterizedTest
     @MethodSource("shapes")
-    void reluBackward(int rows, int cols) {
+    void activationBackward(int rows, int cols) {
         try (BackendPair pair = EmulatedPair.open()) {
-            KernelChecks.reluBackward(pair, rows, cols);
+            KernelChecks.activationBackward(pair, rows, cols, Activation.RELU);
+            KernelChecks.activationBackward(pair, rows, cols, Activation.TANH);
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.DeviceCounters;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.Philox;
@@ -101,7 +102,7 @@ class EmulatedRuntimeTest {
         try (CudaBackend backend = new CudaBackend(EmulatedRuntime.open())) {
             DeviceBuffer y = backend.allocate(10), bias = backend.allocate(5);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> backend.biasAdd(y, bias, 3, 5, false));
+                    () -> backend.biasAdd(y, bias, 3, 5, Activation.IDENTITY));
             assertEquals("biasAdd y needs 15 floats, its buffer has 10", e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package dev.vaecuda.backend.cuda;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.model.ModelConfig;
 import dev.vaecuda.selftest.BackendPair;
@@ -24,6 +25,13 @@ class EmulatedTrainingTest {
     void twoHiddenLayersMseAndAnOddBatch() {
         try (BackendPair pair = EmulatedPair.open()) {
             TrainingStepCheck.run(pair, new ModelConfig(7, 9, List.of(50, 30), 3, LossKind.MSE, 0.5f), 37, 3);
+        }
+    }
+
+    @Test
+    void tanhHiddenLayers() {
+        try (BackendPair pair = EmulatedPair.open()) {
+            TrainingStepCheck.run(pair, new ModelConfig(7, 9, List.of(50, 30), 3, LossKind.BCE, 1f, Activation.TANH), 37, 3);
         }
     }
 }
