@@ -30,7 +30,7 @@ class DeviceCommandsTest {
         assertEquals(0, result.exitCode(), result.toString());
         List<String> lines = result.out().strip().lines().toList();
         String last = lines.get(lines.size() - 1);
-        assertEquals("13 passed, 0 failed", last, result.toString());
+        assertEquals("14 passed, 0 failed", last, result.toString());
     }
 
     @Test

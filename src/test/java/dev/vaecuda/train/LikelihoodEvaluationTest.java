@@ -144,9 +144,11 @@ class LikelihoodEvaluationTest {
                 double negativeElbo = 0;
                 float[] eps = new float[latent];
                 for (int k = 0; k < samples; k++) {
-                    long counter = k == 0 ? RngStreams.evalCounter(checkpoint.epochsCompleted(), batch) : ((long) k << 32) | batch;
-                    Philox.normals(training.seed(), k == 0 ? RngStreams.EVAL_EPS : RngStreams.IMPORTANCE_EPS, counter,
-                            row * latent, latent, eps, 0, new int[4]);
+                    // K = 1: training's eps for the image's batch row; K > 1: sample k of image i at counter i + 1
+                    boolean elbo = samples == 1;
+                    long counter = elbo ? RngStreams.evalCounter(checkpoint.epochsCompleted(), batch) : image + 1L;
+                    Philox.normals(training.seed(), elbo ? RngStreams.EVAL_EPS : RngStreams.IMPORTANCE_EPS, counter,
+                            elbo ? row * latent : k * latent, latent, eps, 0, new int[4]);
                     double[] z = new double[latent];
                     double logPrior = 0, logPosterior = 0;
                     for (int j = 0; j < latent; j++) {
