@@ -62,19 +62,23 @@ class CheckpointFuzzTest {
             long limit = FIXED_BYTES + BYTES_PER_FILE_BYTE * bytes.length;
             boolean warmingUp = c < WARM_UP;
             String at = "case " + c + " (seed " + seed + ")";
+            Runnable decode = () -> {
+                try {
+                    CheckpointFile.decode(Path.of("case.vae"), bytes);
+                    assertTrue(!mustFail, at + ": damaged and not re-sealed, but read");
+                } catch (VaeCudaException e) {
+                    assertTrue(!mustRead, at + ": undamaged, but " + e.getMessage());
+                    assertTrue(!mustFailChecksum || e.getMessage().contains("checksum mismatch"),
+                            at + ": damaged behind an intact head, not re-sealed: " + e.getMessage());
+                } catch (Throwable other) {
+                    fail(at + ": " + other, other);
+                }
+            };
             assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
-                long allocated = HeapAllocations.whileRunning(() -> {
-                    try {
-                        CheckpointFile.decode(Path.of("case.vae"), bytes);
-                        assertTrue(!mustFail, at + ": damaged and not re-sealed, but read");
-                    } catch (VaeCudaException e) {
-                        assertTrue(!mustRead, at + ": undamaged, but " + e.getMessage());
-                        assertTrue(!mustFailChecksum || e.getMessage().contains("checksum mismatch"),
-                                at + ": damaged behind an intact head, not re-sealed: " + e.getMessage());
-                    } catch (Throwable other) {
-                        fail(at + ": " + other, other);
-                    }
-                });
+                decode.run();
+                // measured on a second decode of the same bytes: the first use of a rare path (one first
+                // met after the warm-up) loads classes and fills caches, which is not the file's doing
+                long allocated = HeapAllocations.whileRunning(decode);
                 assertTrue(warmingUp || allocated <= limit, at + " allocated " + allocated + " bytes, allowed " + limit);
             }, () -> at + " did not finish");
         }
