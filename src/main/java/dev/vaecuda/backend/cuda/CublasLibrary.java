@@ -120,12 +120,7 @@ final class CublasLibrary {
     }
 
     String statusName(int status) {
-        try {
-            MemorySegment name = (MemorySegment) statusName.invokeExact(status);
-            return name.equals(MemorySegment.NULL) ? "cuBLAS status " + status
-                    : name.reinterpret(Long.MAX_VALUE).getString(0);
-        } catch (Throwable e) {
-            return "cuBLAS status " + status;
-        }
+        MemorySegment name = Downcalls.value(() -> (MemorySegment) statusName.invokeExact(status));
+        return name.equals(MemorySegment.NULL) ? "cuBLAS status " + status : Downcalls.cString(name);
     }
 }

@@ -1,5 +1,7 @@
 package dev.vaecuda.backend.cuda;
 
+import java.lang.foreign.MemorySegment;
+
 /** FFM downcalls: MethodHandle.invokeExact declares Throwable, which {@link #value} unwraps. */
 final class Downcalls {
     private Downcalls() {
@@ -18,5 +20,10 @@ final class Downcalls {
         } catch (Throwable e) {
             throw new IllegalStateException("unexpected checked exception from a downcall", e);
         }
+    }
+
+    /** The NUL-terminated string a C function returned at {@code address}. */
+    static String cString(MemorySegment address) {
+        return address.reinterpret(Long.MAX_VALUE).getString(0);
     }
 }

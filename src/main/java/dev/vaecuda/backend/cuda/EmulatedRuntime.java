@@ -52,7 +52,7 @@ public final class EmulatedRuntime implements CudaRuntime {
             if (found.equals(MemorySegment.NULL)) {
                 throw new IllegalStateException("the emulator has no kernel " + kernel.name());
             }
-            String signature = cString(Downcalls.value(() -> (MemorySegment) library.kernelSignature.invokeExact(found)));
+            String signature = Downcalls.cString(Downcalls.value(() -> (MemorySegment) library.kernelSignature.invokeExact(found)));
             if (!signature.equals(signatureOf(kernel))) {
                 throw new IllegalStateException("kernel " + kernel.name() + " takes (" + signature
                         + ") in C, its launch description says (" + signatureOf(kernel) + ")");
@@ -317,11 +317,7 @@ public final class EmulatedRuntime implements CudaRuntime {
 
     private void check(String name, int status) {
         if (status != 0) {
-            throw new CudaCallException(name, cString(Downcalls.value(() -> (MemorySegment) library.lastError.invokeExact())));
+            throw new CudaCallException(name, Downcalls.cString(Downcalls.value(() -> (MemorySegment) library.lastError.invokeExact())));
         }
-    }
-
-    private static String cString(MemorySegment address) {
-        return address.reinterpret(Long.MAX_VALUE).getString(0);
     }
 }

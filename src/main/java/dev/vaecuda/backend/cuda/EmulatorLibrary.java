@@ -19,6 +19,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.SplittableRandom;
 
 /**
  * The native CUDA emulator (src/main/native, built by build-emulator.sh into the class path at
@@ -80,7 +81,7 @@ final class EmulatorLibrary {
     static synchronized EmulatorLibrary load() {
         if (loaded == null) {
             loaded = new EmulatorLibrary(locate());
-            long seed = new java.util.SplittableRandom().nextLong();
+            long seed = new SplittableRandom().nextLong();
             Downcalls.value(() -> {
                 loaded.shuffleBlocks.invokeExact(1, seed);
                 return 0;

@@ -28,14 +28,12 @@ final class LoadedLibraries {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(DL_INFO);
-            int found = (int) DLADDR.get().invokeExact(symbol, info);
+            int found = Downcalls.value(() -> (int) DLADDR.get().invokeExact(symbol, info));
             MemorySegment name = info.get(ADDRESS, 0);
             if (found == 0 || name.equals(MemorySegment.NULL)) {
                 return Optional.empty();
             }
-            return Optional.of(name.reinterpret(Long.MAX_VALUE).getString(0));
-        } catch (Throwable e) {
-            return Optional.empty();
+            return Optional.of(Downcalls.cString(name));
         }
     }
 }

@@ -1,8 +1,5 @@
 package dev.vaecuda.backend.cuda;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -17,10 +14,6 @@ import java.util.Map;
  */
 final class FakeDriver implements AutoCloseable {
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle SETENV = LINKER.downcallHandle(LINKER.defaultLookup().find("setenv").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle UNSETENV = LINKER.downcallHandle(LINKER.defaultLookup().find("unsetenv").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS));
     // by soname: the library JCuda's natives were linked against, already loaded
     private static final MethodHandle RESET = LINKER.downcallHandle(
             SymbolLookup.libraryLookup("libcuda.so.1", Arena.global()).find("fake_cuda_reset").orElseThrow(),
@@ -30,7 +23,7 @@ final class FakeDriver implements AutoCloseable {
 
     private FakeDriver(Map<String, String> variables) {
         this.variables = variables;
-        variables.forEach(FakeDriver::setenv);
+        variables.forEach(ProcessEnvironment::set);
         reset();
     }
 
@@ -41,32 +34,14 @@ final class FakeDriver implements AutoCloseable {
 
     @Override
     public void close() {
-        variables.keySet().forEach(FakeDriver::unsetenv);
+        variables.keySet().forEach(ProcessEnvironment::unset);
         reset();
     }
 
     private static void reset() {
-        call(() -> {
+        Downcalls.value(() -> {
             RESET.invokeExact();
             return 0;
-        }, "fake_cuda_reset");
-    }
-
-    private static void setenv(String name, String value) {
-        try (Arena arena = Arena.ofConfined()) {
-            call(() -> (int) SETENV.invokeExact(arena.allocateFrom(name), arena.allocateFrom(value), 1), "setenv " + name);
-        }
-    }
-
-    private static void unsetenv(String name) {
-        try (Arena arena = Arena.ofConfined()) {
-            call(() -> (int) UNSETENV.invokeExact(arena.allocateFrom(name)), "unsetenv " + name);
-        }
-    }
-
-    private static void call(Downcalls.Downcall<Integer> downcall, String what) {
-        if (Downcalls.value(downcall) != 0) {
-            throw new AssertionError(what + " failed");
-        }
+        });
     }
 }

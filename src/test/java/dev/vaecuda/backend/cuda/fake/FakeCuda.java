@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.vaecuda.backend.cuda.ProcessEnvironment;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -58,7 +59,6 @@ final class FakeCuda {
     static final int CU_STREAM_CAPTURE_STATUS_INVALIDATED = 2;
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final List<String> SETTINGS = List.of("FAKE_CUDA_DEVICE_COUNT", "FAKE_CUDA_DRIVER_VERSION",
             "FAKE_CUDA_COMPUTE_CAPABILITY", "FAKE_CUDA_DEVICE_NAME", "FAKE_CUDA_MEMORY_BYTES", "FAKE_CUDA_FAIL_KERNEL",
             "FAKE_CUDA_BLOCK_ORDER", "FAKE_CUDA_SHUFFLE_SEED", "FAKE_CUDA_CALL_LOG");
@@ -132,22 +132,11 @@ final class FakeCuda {
     }
 
     void setenv(String name, String value) {
-        try {
-            MethodHandle setenv = LINKER.downcallHandle(LIBC.findOrThrow("setenv"),
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-            int unused = (int) setenv.invokeExact(arena.allocateFrom(name), arena.allocateFrom(value), 1);
-        } catch (Throwable e) {
-            throw new AssertionError(e);
-        }
+        ProcessEnvironment.set(name, value);
     }
 
     void unsetenv(String name) {
-        try {
-            MethodHandle unsetenv = LINKER.downcallHandle(LIBC.findOrThrow("unsetenv"), FunctionDescriptor.of(JAVA_INT, ADDRESS));
-            int unused = (int) unsetenv.invokeExact(arena.allocateFrom(name));
-        } catch (Throwable e) {
-            throw new AssertionError(e);
-        }
+        ProcessEnvironment.unset(name);
     }
 
     /** A fresh out-parameter of 8 bytes (a handle, a pointer, a size_t). */
