@@ -13,7 +13,9 @@ command -v nvcc > /dev/null || { echo "kernel-mutants.sh: needs nvcc (kernels/bu
 KERNEL_TESTS=CudaKernelsTest,EmulatedTrainingTest
 # name | file | original text | mutated text | tests that must fail
 MUTANTS=(
-  "lazy-adam|kernels/adam.cu|float g = grads[i];|float g = grads[i]; if (g == 0.0f) continue;|$KERNEL_TESTS"
+  "lazy-adam|kernels/adam.cu|float g = zero_below(grads[i], ADAM_GRADIENT_FLOOR);|float g = zero_below(grads[i], ADAM_GRADIENT_FLOOR); if (g == 0.0f) continue;|$KERNEL_TESTS"
+  "adam-without-the-gradient-floor|kernels/adam.cu|#define ADAM_GRADIENT_FLOOR 1e-16f|#define ADAM_GRADIENT_FLOOR 0.0f|$KERNEL_TESTS"
+  "adam-without-the-moment-floor|kernels/adam.cu|#define ADAM_MOMENT_FLOOR 1e-30f|#define ADAM_MOMENT_FLOOR 0.0f|$KERNEL_TESTS"
   "adam-zero-gradient-wrong-way|kernels/adam.cu|params[i] -= stepSize|params[i] -= (g == 0.0f ? -stepSize : stepSize)|$KERNEL_TESTS"
   "adam-bias-correction-one-step-off-both-backends|kernels/adam.cu|float step = (float) state->stepsDone;|float step = (float) (state->stepsDone + 1);|CpuBackendTest,$KERNEL_TESTS"
   "sigma-is-exp-logvar|kernels/reparameterize.cu|z[e] = mu + expf(0.5f * logvar) * noise;|z[e] = mu + expf(logvar) * noise;|$KERNEL_TESTS"
@@ -21,7 +23,7 @@ MUTANTS=(
   "relu-backward-passes-zero|kernels/elementwise.cu|if (!(y[i] > 0.0f)) {|if (y[i] < 0.0f) {|$KERNEL_TESTS"
   "bce-naive-softplus|kernels/loss.cu|fmaxf(x, 0.0f) - x * t + log1pf(expf(-fabsf(x)))|log1pf(expf(x)) - x * t|$KERNEL_TESTS"
   "kl-gradient-without-beta|kernels/loss.cu|dMeanLogvar[mu] = beta * m;|dMeanLogvar[mu] = m;|$KERNEL_TESTS"
-  "adam-second-moment-of-g|kernels/adam.cu|(1.0f - beta2) * g * g;|(1.0f - beta2) * fabsf(g);|$KERNEL_TESTS"
+  "adam-second-moment-of-g|kernels/adam.cu|(1.0f - beta2) * g * g,|(1.0f - beta2) * fabsf(g),|$KERNEL_TESTS"
   "binarize-inverted|kernels/gather.cu|philox_uniform_lane(bits, lane) < p ? 1.0f : 0.0f|philox_uniform_lane(bits, lane) < p ? 0.0f : 1.0f|$KERNEL_TESTS"
   "eps-from-the-step-before|kernels/reparameterize.cu|unsigned long long step = state->stepsDone + 1;|unsigned long long step = state->stepsDone;|$KERNEL_TESTS"
 )

@@ -72,13 +72,14 @@ public final class BackendPair implements AutoCloseable {
 
     /**
      * Uniform values in [low, high) of which about one in ten is replaced by one of {@code edges},
-     * with a random sign: the values where kernels branch, saturate or round to nothing.
+     * with a random sign where low is negative: the values where kernels branch, saturate or
+     * round to nothing.
      */
     public Twin uniformWithEdges(int length, float low, float high, float... edges) {
         float[] values = new float[length];
         for (int i = 0; i < length; i++) {
             values[i] = random.nextInt(10) == 0
-                    ? (random.nextBoolean() ? 1 : -1) * edges[random.nextInt(edges.length)]
+                    ? (low < 0 && random.nextBoolean() ? -1 : 1) * edges[random.nextInt(edges.length)]
                     : low + (high - low) * random.nextFloat();
         }
         return twin(values);
@@ -96,6 +97,24 @@ public final class BackendPair implements AutoCloseable {
         reference.download(twin.reference(), expected);
         device.download(twin.device(), actual);
         tolerance.assertClose(what + " (seed " + seed + ")", expected, actual);
+    }
+
+    /** Throws {@link MismatchException} (naming the seed) unless the two copies are zero at the same elements. */
+    public void assertZerosAgree(String what, Twin twin) {
+        float[] expected = new float[twin.length()], actual = new float[twin.length()];
+        reference.download(twin.reference(), expected);
+        device.download(twin.device(), actual);
+        StringBuilder report = new StringBuilder();
+        int mismatches = 0;
+        for (int i = 0; i < expected.length; i++) {
+            if ((expected[i] == 0) != (actual[i] == 0) && mismatches++ < 5) {
+                report.append(String.format("; [%d] expected %s, got %s", i, expected[i], actual[i]));
+            }
+        }
+        if (mismatches > 0) {
+            throw new MismatchException(String.format("%s (seed %d): %d of %d values are zero on one side only%s",
+                    what, seed, mismatches, expected.length, report));
+        }
     }
 
     /** As {@link #assertClose(String, Twin, Tolerance)}, for the two loss sums. */

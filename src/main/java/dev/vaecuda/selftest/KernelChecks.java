@@ -17,6 +17,10 @@ import dev.vaecuda.selftest.BackendPair.TwinState;
 public final class KernelChecks {
     /** Gradients of dead units, of cancelling sums and of saturated outputs: exact zeros and tiny values. */
     private static final float[] ZERO_AND_TINY = {0f, 1e-30f, 1e-12f, 1e-7f};
+    /** Around Backend.ADAM_GRADIENT_FLOOR (1e-16), a subnormal, and what stays. */
+    private static final float[] ADAM_GRADIENT_EDGES = {0f, 1e-39f, 0.99e-16f, 1e-16f, 1.01e-16f, 1e-12f};
+    /** Moments that a step with a zeroed gradient takes below Backend.ADAM_MOMENT_FLOOR (1e-30) or keeps above it. */
+    private static final float[] ADAM_MOMENT_EDGES = {1e-38f, 1.0e-30f, 1.05e-30f, 1.2e-30f};
     /** Logits where sigmoid saturates, exp overflows and a float product loses the small terms. */
     private static final float[] LARGE = {0f, 100f, 1e30f};
 
@@ -135,8 +139,9 @@ public final class KernelChecks {
 
     /** One Adam update of n parameters at update number {@code step} (the state's stepsDone). */
     public static void adam(BackendPair pair, int n, long step) {
-        Twin params = pair.uniform(n, -1, 1), grads = pair.uniformWithEdges(n, -1, 1, ZERO_AND_TINY);
-        Twin m = pair.uniform(n, -0.1f, 0.1f), v = pair.uniform(n, 0, 0.01f);
+        Twin params = pair.uniform(n, -1, 1), grads = pair.uniformWithEdges(n, -1, 1, ADAM_GRADIENT_EDGES);
+        Twin m = pair.uniformWithEdges(n, -0.1f, 0.1f, ADAM_MOMENT_EDGES);
+        Twin v = pair.uniformWithEdges(n, 0, 0.01f, ADAM_MOMENT_EDGES);
         TwinState state = pair.twinState(step, 0);
         pair.device.adam(params.device(), grads.device(), m.device(), v.device(), n, 1e-3f, 0.9f, 0.999f, 1e-8f,
                 state.device());
@@ -144,6 +149,8 @@ public final class KernelChecks {
                 1e-3f, 0.9f, 0.999f, 1e-8f, state.reference());
         pair.assertClose("adam m", m, new Tolerance(1e-7, 1e-6));
         pair.assertClose("adam v", v, new Tolerance(1e-9, 1e-6));
+        pair.assertZerosAgree("adam m", m);
+        pair.assertZerosAgree("adam v", v);
         // the update is at most about lr / (1 - beta1^step) * |m| / sqrt(v): compare it to that scale
         pair.assertClose("adam params", params, new Tolerance(1e-6, 1e-6));
     }

@@ -88,6 +88,33 @@ class ChecksCatchFaultsTest {
         }
     }
 
+    /** An Adam that keeps the tiny moments Backend.adam's floors zero: torch's formula to the letter. */
+    private static final class AdamWithoutFloors extends Faulty {
+        @Override
+        public void adam(DeviceBuffer params, DeviceBuffer grads, DeviceBuffer m, DeviceBuffer v, int n, float lr,
+                         float beta1, float beta2, float epsilon, DeviceStepState state) {
+            float[] g = new float[n], m0 = new float[n], v0 = new float[n];
+            download(grads.slice(0, n), g);
+            download(m.slice(0, n), m0);
+            download(v.slice(0, n), v0);
+            super.adam(params, grads, m, v, n, lr, beta1, beta2, epsilon, state);
+            float[] m1 = new float[n], v1 = new float[n];
+            download(m.slice(0, n), m1);
+            download(v.slice(0, n), v1);
+            for (int i = 0; i < n; i++) {
+                m1[i] = m1[i] == 0 ? beta1 * m0[i] + (1 - beta1) * g[i] : m1[i];
+                v1[i] = v1[i] == 0 ? beta2 * v0[i] + (1 - beta2) * g[i] * g[i] : v1[i];
+            }
+            upload(m1, m.slice(0, n));
+            upload(v1, v.slice(0, n));
+        }
+    }
+
+    @Test
+    void adamWithoutItsFloors() {
+        assertCaught(new AdamWithoutFloors(), pair -> KernelChecks.adam(pair, 10_007, 10));
+    }
+
     @Test
     void lazyAdam() {
         assertCaught(new ZeroGradientAdam(false), pair -> KernelChecks.adam(pair, 10_007, 10));

@@ -259,16 +259,15 @@ public final class CpuBackend implements Backend {
         float stepSize = lr / correction1;
         float sqrtCorrection2 = (float) Math.sqrt(correction2);
         int po = cp.offset(), go = cg.offset(), mo = cm.offset(), vo = cv.offset();
-        boolean sameOffsets = po == go && po == mo && po == vo;
+        if (po == 0 && go == 0 && mo == 0 && vo == 0) {
+            adamFromZero(p, g, md, vd, n, beta1, beta2, epsilon, stepSize, sqrtCorrection2);
+            return;
+        }
         pool.forRange(n, MIN_PARALLEL_ELEMENTS, (i0, i1, part) -> {
-            if (sameOffsets) {
-                adamSameOffsets(p, g, md, vd, po + i0, po + i1, beta1, beta2, epsilon, stepSize, sqrtCorrection2);
-                return;
-            }
             for (int i = i0; i < i1; i++) {
-                float gi = g[go + i];
-                float mi = beta1 * md[mo + i] + (1f - beta1) * gi;
-                float vi = beta2 * vd[vo + i] + (1f - beta2) * gi * gi;
+                float gi = zeroBelow(g[go + i], ADAM_GRADIENT_FLOOR);
+                float mi = zeroBelow(beta1 * md[mo + i] + (1f - beta1) * gi, ADAM_MOMENT_FLOOR);
+                float vi = zeroBelow(beta2 * vd[vo + i] + (1f - beta2) * gi * gi, ADAM_MOMENT_FLOOR);
                 md[mo + i] = mi;
                 vd[vo + i] = vi;
                 // torch.optim.Adam: p -= lr/c1 * m / (sqrt(v)/sqrt(c2) + eps)
@@ -278,20 +277,29 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * The same update over [start, end) of four arrays indexed alike: with one index expression
-     * for every array the JIT can vectorise the loop (it cannot with four different offsets),
-     * and the parameters, gradients and moments are whole allocations, offset 0.
+     * The same update over [0, n) of four arrays indexed alike (the model's whole vectors), on
+     * the calling thread: JDK 25's C2 vectorises this loop only when it starts at a constant
+     * index, so neither a split over threads nor offsets (measured on 425,284 parameters with
+     * subnormal-prone moments: 0.37 ms here, 2.8 ms from a variable start).
      */
-    private static void adamSameOffsets(float[] p, float[] g, float[] m, float[] v, int start, int end,
-                                        float beta1, float beta2, float epsilon, float stepSize, float sqrtCorrection2) {
-        for (int i = start; i < end; i++) {
-            float gi = g[i];
-            float mi = beta1 * m[i] + (1f - beta1) * gi;
-            float vi = beta2 * v[i] + (1f - beta2) * gi * gi;
+    private static void adamFromZero(float[] p, float[] g, float[] m, float[] v, int n,
+                                     float beta1, float beta2, float epsilon, float stepSize, float sqrtCorrection2) {
+        for (int i = 0; i < n; i++) {
+            float gi = zeroBelow(g[i], ADAM_GRADIENT_FLOOR);
+            float mi = zeroBelow(beta1 * m[i] + (1f - beta1) * gi, ADAM_MOMENT_FLOOR);
+            float vi = zeroBelow(beta2 * v[i] + (1f - beta2) * gi * gi, ADAM_MOMENT_FLOOR);
             m[i] = mi;
             v[i] = vi;
             p[i] -= stepSize * mi / ((float) Math.sqrt(vi) / sqrtCorrection2 + epsilon);
         }
+    }
+
+    /**
+     * x, or zero when |x| <= bound (NaN stays NaN). Arithmetic only, with Math.signum, so C2
+     * vectorises the Adam loop: with a ternary, or Math.min in place of signum, it does not.
+     */
+    private static float zeroBelow(float x, float bound) {
+        return x * Math.signum(Math.max(Math.abs(x) - bound, 0f));
     }
 
     @Override

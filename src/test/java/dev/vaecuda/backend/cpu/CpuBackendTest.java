@@ -297,6 +297,67 @@ class CpuBackendTest {
         }
     }
 
+    /**
+     * Gradients and moments from 1e-46 to 1e-5 in magnitude (subnormals among them): the rule of
+     * {@link Backend#adam}, written here as a comparison, holds exactly; no subnormal is stored;
+     * a NaN gradient still reaches its parameter.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void adamCountsTinyGradientsAndMomentsAsZero(int threads) {
+        try (CpuBackend backend = new CpuBackend(threads)) {
+            int n = 2 + random.nextInt(40_000);
+            float lr = 1e-3f, b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
+            float[] m = tinyMagnitudes(n), v = tinyMagnitudes(n);
+            for (int i = 0; i < n; i++) {
+                v[i] = Math.abs(v[i]);
+            }
+            float[] mExpected = m.clone(), vExpected = v.clone();
+            DeviceBuffer dp = put(backend, randoms(n, -1, 1)), dm = put(backend, m), dv = put(backend, v);
+            for (int step = 1; step <= 3; step++) {
+                float[] g = tinyMagnitudes(n);
+                g[0] = step == 3 ? Float.NaN : g[0];
+                for (int i = 0; i < n; i++) {
+                    float gi = Math.abs(g[i]) <= Backend.ADAM_GRADIENT_FLOOR ? 0f : g[i];
+                    float mi = b1 * mExpected[i] + (1 - b1) * gi, vi = b2 * vExpected[i] + (1 - b2) * gi * gi;
+                    mExpected[i] = Math.abs(mi) <= Backend.ADAM_MOMENT_FLOOR ? 0f : mi;
+                    vExpected[i] = vi <= Backend.ADAM_MOMENT_FLOOR ? 0f : vi;
+                }
+                CpuStepState state = new CpuStepState();
+                state.stepsDone = step;
+                backend.adam(dp, put(backend, g), dm, dv, n, lr, b1, b2, eps, state);
+            }
+            float[] mGot = get(backend, dm), vGot = get(backend, dv), pGot = get(backend, dp);
+            assertArrayEquals(withoutNegativeZero(mExpected), withoutNegativeZero(mGot), "first moment, seed " + seed);
+            assertArrayEquals(withoutNegativeZero(vExpected), withoutNegativeZero(vGot), "second moment, seed " + seed);
+            for (int i = 0; i < n; i++) {
+                assertTrue(!isSubnormal(mGot[i]) && !isSubnormal(vGot[i]), "a subnormal moment at " + i + ", seed " + seed);
+                assertEquals(i == 0, Float.isNaN(pGot[i]), "parameter " + i + " is " + pGot[i] + ", seed " + seed);
+            }
+        }
+    }
+
+    /** Values of magnitude 10^u, u uniform in [-46, -5), of either sign; the smallest round to 0. */
+    private float[] tinyMagnitudes(int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) ((random.nextBoolean() ? 1 : -1) * Math.pow(10, random.nextDouble(-46, -5)));
+        }
+        return a;
+    }
+
+    private static float[] withoutNegativeZero(float[] a) {
+        float[] b = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            b[i] = a[i] + 0f;
+        }
+        return b;
+    }
+
+    private static boolean isSubnormal(float x) {
+        return x != 0 && Math.abs(x) < Float.MIN_NORMAL;
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 3})
     void gatherBatchScalesAndBinarizes(int threads) {
