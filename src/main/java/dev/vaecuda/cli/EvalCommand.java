@@ -44,6 +44,11 @@ final class EvalCommand implements Callable<Integer> {
             description = "Dynamic binarisation of the test images (default: as the checkpoint was trained).")
     Boolean binarize;
 
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed of the evaluation's random draws: the test images' binarisation and the samples of z "
+                    + "(default: the run's seed, so the figures are reproducible; another seed shows their variance).")
+    Long seed;
+
     @Option(names = "--out", paramLabel = "FILE|DIR",
             description = "Also write the per-image figures as CSV (a folder gets eval.csv).")
     Path out;
@@ -58,13 +63,14 @@ final class EvalCommand implements Callable<Integer> {
             OptionChecks.inRange(spec, "--iw-samples", samples, 1, Integer.MAX_VALUE / trained.config().model().latent());
             ImageSet test = data.testSet(trained.config());
             boolean binarized = binarize != null ? binarize : trained.config().training().binarize();
-            console.printf(Locale.ROOT, "evaluating %s (%s) on %d test images, binarized: %s, %d importance sample%s%n",
+            long drawSeed = seed != null ? seed : trained.config().training().seed();
+            console.printf(Locale.ROOT, "evaluating %s (%s) on %d test images, binarized: %s, %d importance sample%s, seed %d%n",
                     checkpoint.file, trained.epochPosition(), test.count(), binarized ? "yes" : "no", samples,
-                    samples == 1 ? "" : "s");
+                    samples == 1 ? "" : "s", drawSeed);
             console.flush();
             long start = System.nanoTime();
             LikelihoodEvaluation.Result result = new LikelihoodEvaluation(model.backend(), model.vae())
-                    .run(test, samples, binarized, trained.config().training().seed(), trained.epochsCompleted(),
+                    .run(test, samples, binarized, drawSeed, trained.epochsCompleted(),
                             new SampleProgressLines(console, PROGRESS_SECONDS));
             console.printf(Locale.ROOT, "loss (reconstruction + beta * KL)  %.4f%n", result.meanLoss());
             console.printf(Locale.ROOT, "negative ELBO                      %.4f%n", result.meanNegativeElbo());

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -188,6 +189,16 @@ class VizCommandsTest {
         List<String> rows = Files.readAllLines(out.resolve("eval.csv"));
         assertEquals(EvaluationCsv.HEADER, rows.getFirst());
         assertEquals(1 + 100, rows.size());
+
+        // the draws are keyed by the seed (default: the run's, 1): the same seed gives the same figure, another a nearby one
+        Function<String, CliRunner> seeded = seed -> ok("eval", "--checkpoint", checkpoint.toString(), "--data",
+                data.toString(), "--iw-samples", "16", "--seed", seed);
+        CliRunner runSeed = seeded.apply("1"), other = seeded.apply("987654321");
+        assertTrue(runSeed.out().contains("seed 1") && other.out().contains("seed 987654321"), runSeed + "\n" + other);
+        assertEquals(k16, figure(runSeed, "-log p(x), K = 16"), 0.0, "--seed 1 is the default, the run's seed");
+        double kOther = figure(other, "-log p(x), K = 16");
+        assertEquals(kOther, figure(seeded.apply("987654321"), "-log p(x), K = 16"), 0.0, "the same seed, the same draws");
+        assertTrue(kOther != k16 && Math.abs(kOther - k16) < 0.02 * k16, "seed 987654321: " + kOther + ", seed 1: " + k16);
 
         CliRunner binarized = ok("eval", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--binarize");
         assertTrue(binarized.out().contains("binarized: yes"), binarized.toString());
