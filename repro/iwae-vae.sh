@@ -3,7 +3,8 @@
 # stochastic layer, the VAE trained with k = 1 (test NLL 86.76 nats, 19 active units of 50): trains
 # 784-200-200-50 with tanh, Glorot initialisation, Adam (eps 1e-4) at batch 20 on dynamically
 # binarised MNIST for the paper's 3280 epochs, then estimates the test NLL with k = 5000 importance
-# samples and counts the active units. docs/reproductions.md has the setting and the figures.
+# samples (twice: from the run's seed, and from a second seed to show the estimate's variance) and
+# counts the active units. docs/reproductions.md has the setting and the figures.
 #
 # Usage: repro/iwae-vae.sh DATA OUT
 #   DATA  folder with MNIST's IDX files (data/fetch-mnist.sh DATA fetches them)
@@ -23,6 +24,7 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 jar="${VAE_JAR:-$here/target/vae-cuda.jar}"
 epochs=3280
 samples=5000
+second_seed=2
 [[ -f "$jar" ]] || { echo "error: $jar: no such jar (build it with: mvn -B -q package -DskipTests)" >&2; exit 1; }
 [[ -d "$data" ]] || { echo "error: $data: no such data folder" >&2; exit 2; }
 # shellcheck source=../ci/jdk25.sh
@@ -50,17 +52,25 @@ annotate() {
       epoch=${BASH_REMATCH[1]}
       first_epoch=${first_epoch:-$epoch}
       done_here=$((epoch - first_epoch + 1))
-      per_epoch=$(( ($(date +%s) - started) / done_here ))
-      left=$(( (epochs - epoch) * per_epoch ))
-      printf 'estimated remaining: %d h %02d min (%d epochs at %d s each), then the k = %d evaluation\n' \
-        $((left / 3600)) $((left % 3600 / 60)) $((epochs - epoch)) "$per_epoch" "$samples"
+      tenths=$(( ($(date +%s) - started) * 10 / done_here ))
+      left=$(( (epochs - epoch) * tenths / 10 ))
+      printf 'estimated remaining: %d h %02d min (%d epochs at %d.%d s each), then the k = %d evaluations\n' \
+        $((left / 3600)) $((left % 3600 / 60)) $((epochs - epoch)) $((tenths / 10)) $((tenths % 10)) "$samples"
     fi
   done
 }
 
+# the trainer's output reaches annotate through a named pipe, so that the script can wait for its
+# last line before the evaluation prints
+pipe_dir="$(mktemp -d)"
+trap 'rm -rf "$pipe_dir"' EXIT
+mkfifo "$pipe_dir/output"
+annotate < "$pipe_dir/output" &
+annotate_pid=$!
+
 # SIGTERM to this script reaches the trainer, which saves a checkpoint inside the epoch and stops; Ctrl-C
 # on a terminal reaches the trainer directly (its process group), so the script only waits for it
-"$java_bin" -jar "$jar" "${train[@]}" > >(annotate) &
+"$java_bin" -jar "$jar" "${train[@]}" > "$pipe_dir/output" &
 java_pid=$!
 trap 'kill -TERM "$java_pid" 2>/dev/null' TERM
 trap '' INT
@@ -71,6 +81,7 @@ while kill -0 "$java_pid" 2>/dev/null; do
   wait "$java_pid"
   status=$?
 done
+wait "$annotate_pid"
 set -e
 trap - TERM INT
 if [[ $status -ne 0 ]]; then
@@ -78,5 +89,9 @@ if [[ $status -ne 0 ]]; then
   exit "$status"
 fi
 
+# the figure, from the run's seed; then the same estimate from a second seed's draws (the test set's
+# binarisation and the samples of z), which shows the estimate's variance
 "$java_bin" -jar "$jar" eval "${device[@]}" --checkpoint "$checkpoint" --data "$data" \
   --iw-samples "$samples" --out "$out/eval.csv" | tee "$out/eval.txt"
+"$java_bin" -jar "$jar" eval "${device[@]}" --checkpoint "$checkpoint" --data "$data" \
+  --iw-samples "$samples" --seed "$second_seed" --out "$out/eval-seed$second_seed.csv" | tee "$out/eval-seed$second_seed.txt"
