@@ -43,6 +43,17 @@ class CpuBackendTest {
         return buffer;
     }
 
+    /** As {@link #put(Backend, float[])}, or with {@code sliced} at a random offset inside a larger buffer. */
+    private DeviceBuffer put(Backend backend, float[] host, boolean sliced) {
+        if (!sliced) {
+            return put(backend, host);
+        }
+        int offset = 1 + random.nextInt(7);
+        DeviceBuffer buffer = backend.allocate(offset + host.length + random.nextInt(3)).slice(offset, host.length);
+        backend.upload(host, buffer);
+        return buffer;
+    }
+
     private static float[] get(Backend backend, DeviceBuffer buffer) {
         float[] host = new float[buffer.length()];
         backend.download(buffer, host);
@@ -274,12 +285,20 @@ class CpuBackendTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 3})
     void adamMatchesTorchFormulaOverSeveralSteps(int threads) {
+        for (boolean sliced : new boolean[] {false, true}) {
+            adamMatchesTorchFormulaOverSeveralSteps(threads, sliced);
+        }
+    }
+
+    /** With {@code sliced}, every buffer is a slice at an offset inside a larger one. */
+    private void adamMatchesTorchFormulaOverSeveralSteps(int threads, boolean sliced) {
         try (CpuBackend backend = new CpuBackend(threads)) {
             int n = 1 + random.nextInt(40_000);
             float lr = 1e-3f, b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
             float[] p = randoms(n, -1, 1);
             double[] pRef = toDouble(p), mRef = new double[n], vRef = new double[n];
-            DeviceBuffer dp = put(backend, p), dm = backend.allocate(n), dv = backend.allocate(n);
+            DeviceBuffer dp = put(backend, p, sliced), dm = put(backend, new float[n], sliced);
+            DeviceBuffer dv = put(backend, new float[n], sliced);
             for (int step = 1; step <= 3; step++) {
                 float[] g = randoms(n, -1, 1);
                 for (int i = 0; i < n; i++) {
@@ -290,7 +309,7 @@ class CpuBackendTest {
                 }
                 CpuStepState state = new CpuStepState();
                 state.stepsDone = step;
-                backend.adam(dp, put(backend, g), dm, dv, n, lr, b1, b2, eps, state);
+                backend.adam(dp, put(backend, g, sliced), dm, dv, n, lr, b1, b2, eps, state);
             }
             assertClose(pRef, get(backend, dp), "params after 3 Adam steps");
             assertClose(mRef, get(backend, dm), "first moment");
