@@ -4,7 +4,7 @@ import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceStepState;
 
-/** torch.optim.Adam (betas 0.9, 0.999, no weight decay) over one flat parameter vector; eps per update. */
+/** torch.optim.Adam (betas 0.9, 0.999, no weight decay; tiny values flushed, see Backend.adam) over one flat parameter vector; eps per update. */
 public final class Adam {
     public static final float BETA1 = 0.9f;
     public static final float BETA2 = 0.999f;
