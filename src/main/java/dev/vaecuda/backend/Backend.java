@@ -140,9 +140,6 @@ public interface Backend extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
-    /** Sets n floats of the buffer to zero. */
-    void zero(DeviceBuffer buffer, int n);
-
     @Override
     void close();
 }

@@ -134,11 +134,6 @@ public abstract class ForwardingBackend implements Backend {
         return delegate.counters();
     }
 
-    @Override
-    public void zero(DeviceBuffer buffer, int n) {
-        delegate.zero(buffer, n);
-    }
-
     /** Closes nothing: the delegate belongs to whoever made it. */
     @Override
     public void close() {

@@ -92,9 +92,4 @@ final class PhaseTimingBackend extends ForwardingBackend {
                             boolean binarize, long seed, int stream, DeviceStepState state) {
         timed(Phase.REST, () -> super.gatherBatch(images, order, batchSize, rows, x, binarize, seed, stream, state));
     }
-
-    @Override
-    public void zero(DeviceBuffer buffer, int n) {
-        timed(Phase.REST, () -> super.zero(buffer, n));
-    }
 }

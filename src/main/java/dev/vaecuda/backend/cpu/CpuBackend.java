@@ -398,12 +398,6 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void zero(DeviceBuffer buffer, int n) {
-        CpuBuffer cb = CpuBuffer.of(buffer);
-        Arrays.fill(cb.data(), cb.offset(), cb.offset() + n, 0f);
-    }
-
-    @Override
     public void close() {
         pool.close();
     }

@@ -251,11 +251,6 @@ public final class CudaBackend implements Backend {
         return Optional.of(runtime.counters());
     }
 
-    @Override
-    public void zero(DeviceBuffer buffer, int n) {
-        runtime.fillZero(CudaBuffer.of(buffer).holding(n, "zero").address(), (long) Float.BYTES * n);
-    }
-
     /** A column-sum kernel (kernels/grid.cuh): blocks of (32, 8) threads over ceil(cols / 32). */
     private void launchColumnSums(int cols, KernelSpec kernel, Object... arguments) {
         if (cols <= 0) {

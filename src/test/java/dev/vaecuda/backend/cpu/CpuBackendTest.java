@@ -2,6 +2,7 @@ package dev.vaecuda.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaecuda.backend.Activation;
@@ -14,6 +15,7 @@ import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.backend.Philox;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -250,6 +252,83 @@ class CpuBackendTest {
         }
     }
 
+    /**
+     * A loss over few rows (one thread's work) after one over many (split over the threads): the
+     * threads' partial sums of the earlier call must not leak into the later one.
+     */
+    @Test
+    void aSmallLossAfterALargeOneCountsOnlyItsOwnRows() {
+        int pixels = 784, latent = 20;
+        try (CpuBackend split = new CpuBackend(3); CpuBackend single = new CpuBackend(1)) {
+            double[] losses = new double[2];
+            for (int rows : new int[] {256, 1}) {
+                float[] logits = randoms(rows * pixels, -5, 5), target = randoms(rows * pixels, 0, 1);
+                float[] bias = randoms(pixels, -1, 1), meanLogvar = randoms(rows * 2 * latent, -2, 2);
+                for (CpuBackend backend : List.of(split, single)) {
+                    DeviceLossSum loss = backend.allocateLossSum();
+                    backend.lossAndGradients(LossKind.BCE, put(backend, logits), put(backend, bias), put(backend, target),
+                            put(backend, meanLogvar), 1f, rows, pixels, latent, backend.allocate(rows * pixels),
+                            backend.allocate(pixels), backend.allocate(rows * 2 * latent), loss, new CpuStepState());
+                    losses[backend == split ? 0 : 1] = backend.readLossSum(loss);
+                }
+                assertEquals(losses[1], losses[0], 1e-6 * Math.abs(losses[1]), rows + " rows, seed " + seed);
+            }
+        }
+    }
+
+    /** A host array may be shorter than the buffer (a prefix is copied), not longer; images must be count x pixels bytes. */
+    @Test
+    void transfersLongerThanTheBufferAreRefused() {
+        try (CpuBackend backend = new CpuBackend(1)) {
+            DeviceBuffer buffer = backend.allocate(5);
+            DeviceIndices indices = backend.allocateIndices(5);
+            assertThrows(IllegalArgumentException.class, () -> backend.upload(new float[6], buffer));
+            assertThrows(IllegalArgumentException.class, () -> backend.upload(new int[6], indices));
+            assertThrows(IllegalArgumentException.class, () -> backend.download(buffer, new float[6]));
+            assertThrows(IllegalArgumentException.class, () -> backend.download(buffer.slice(1, 4), new float[5]));
+            assertThrows(IllegalArgumentException.class, () -> backend.uploadImages(new byte[11], 3, 4));
+            backend.upload(new float[] {1, 2, 3, 4, 5}, buffer);
+            backend.upload(new float[] {9, 8}, buffer);
+            float[] prefix = new float[3];
+            backend.download(buffer, prefix);
+            assertArrayEquals(new float[] {9, 8, 3}, prefix);
+        }
+    }
+
+    /** Slices inside the buffer, empty ones at either end included, are views; any other is refused. */
+    @Test
+    void slicesOutsideTheirBufferAreRefused() {
+        try (CpuBackend backend = new CpuBackend(1)) {
+            DeviceBuffer buffer = backend.allocate(6);
+            backend.upload(new float[] {0, 1, 2, 3, 4, 5}, buffer);
+            assertArrayEquals(new float[] {2, 3, 4}, get(backend, buffer.slice(1, 4).slice(1, 3)));
+            assertEquals(0, buffer.slice(0, 0).length());
+            assertEquals(0, buffer.slice(6, 0).length());
+            for (int[] outside : new int[][] {{-1, 1}, {5, 2}, {0, 7}, {2, -1}}) {
+                assertThrows(IllegalArgumentException.class, () -> buffer.slice(outside[0], outside[1]),
+                        "slice(" + outside[0] + ", " + outside[1] + ")");
+            }
+            assertThrows(IllegalArgumentException.class, () -> buffer.slice(2, 3).slice(1, 3), "a slice of a slice");
+        }
+    }
+
+    /** close() ends the worker threads, parked or not. */
+    @Test
+    void closeEndsTheWorkerThreads() throws InterruptedException {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        CpuBackend backend = new CpuBackend(3);
+        List<Thread> workers = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.getName().startsWith("vae-cpu-")).toList();
+        assertEquals(2, workers.size(), workers.toString());
+        backend.upload(randoms(100_000, -1, 1), backend.allocate(100_000));
+        Thread.sleep(50);  // past the workers' spin: they park
+        backend.close();
+        for (Thread worker : workers) {
+            worker.join(5_000);
+            assertTrue(!worker.isAlive(), worker.getName() + " still runs after close()");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 3})
     void lossGivesTheSameBitsOnEveryCall(int threads) {
@@ -380,8 +459,15 @@ class CpuBackendTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 3})
     void gatherBatchScalesAndBinarizes(int threads) {
+        int count = 1 + random.nextInt(500);
+        gatherBatchScalesAndBinarizes(threads, count, 1 + random.nextInt(100), 1 + random.nextInt(count));
+        // a batch of over 3 x 16,384 pixels: the threads binarise parts that start inside a Philox block
+        count = 300 + random.nextInt(200);
+        gatherBatchScalesAndBinarizes(threads, count, 301 + random.nextInt(483), count / 2 + random.nextInt(count / 2));
+    }
+
+    private void gatherBatchScalesAndBinarizes(int threads, int count, int pixels, int rows) {
         try (CpuBackend backend = new CpuBackend(threads)) {
-            int count = 1 + random.nextInt(500), pixels = 1 + random.nextInt(100);
             byte[] images = new byte[count * pixels];
             random.nextBytes(images);
             int[] order = new int[count];
@@ -389,7 +475,7 @@ class CpuBackendTest {
                 order[i] = random.nextInt(count);
             }
             // a batch position from the step state; the order may end inside the batch
-            int rows = 1 + random.nextInt(count), batch = random.nextInt(count / rows + 1), first = batch * rows;
+            int batch = random.nextInt(count / rows + 1), first = batch * rows;
             int available = Math.max(0, Math.min(rows, count - first));
             DeviceImages dImages = backend.uploadImages(images, count, pixels);
             DeviceIndices dOrder = backend.allocateIndices(count);
