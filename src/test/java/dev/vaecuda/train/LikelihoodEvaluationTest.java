@@ -114,6 +114,8 @@ class LikelihoodEvaluationTest {
      * the full Gaussian densities: eval's figure for every image within {@link #RECOMPUTED}
      * (relative) of it. On the trained model it lies below the negative ELBO and falls as K goes
      * 1 -> 8 -> 32, on average over images by more than {@link #FALL} of the negative ELBO each time.
+     * The variance over the images of each unit's posterior mean, and so the active units, from the
+     * same double-precision encoder: within {@link #RECOMPUTED} (relative) plus 1e-9.
      */
     @ParameterizedTest
     @CsvSource({"BCE, 1", "MSE, 0.5"})
@@ -128,6 +130,7 @@ class LikelihoodEvaluationTest {
         }
         int pixels = model.pixels(), latent = model.latent(), capacity = training.batchSize();
         double[] means = new double[3];
+        double[][] mus = new double[TEST.count()][];
         int[] ks = {1, 8, 32};
         for (int s = 0; s < ks.length; s++) {
             int samples = ks[s];
@@ -139,6 +142,7 @@ class LikelihoodEvaluationTest {
                     x[i] = (TEST.pixels()[image * pixels + i] & 0xFF) * (1f / 255f);
                 }
                 double[] meanLogvar = oracle.encode(p, x);
+                mus[image] = Arrays.copyOf(meanLogvar, latent);
                 int batch = image / capacity, row = image % capacity;
                 double[] logWeights = new double[samples];
                 double negativeElbo = 0;
@@ -172,12 +176,30 @@ class LikelihoodEvaluationTest {
             }
             assertTrue(worst <= RECOMPUTED, "K = " + samples + ": eval's -log p(x) " + worst
                     + " (relative) from the recomputation");
+            assertUnitVariances(mus, result);
             means[s] = result.meanNegativeLogLikelihood();
             if (s > 0) {
                 assertTrue(means[s] < means[s - 1] - FALL * means[0], "-log p(x) " + means[s] + " with K = " + samples
                         + ", " + means[s - 1] + " with K = " + ks[s - 1] + ": expected a fall of " + FALL * means[0]);
             }
         }
+    }
+
+    /** Population variance over the images of each unit's mean, and the units above the 0.01 threshold. */
+    private static void assertUnitVariances(double[][] mus, LikelihoodEvaluation.Result result) {
+        int latent = mus[0].length, active = 0;
+        for (int j = 0; j < latent; j++) {
+            double mean = 0, variance = 0;
+            for (double[] mu : mus) {
+                mean += mu[j] / mus.length;
+            }
+            for (double[] mu : mus) {
+                variance += (mu[j] - mean) * (mu[j] - mean) / mus.length;
+            }
+            assertEquals(variance, result.unitVariances()[j], RECOMPUTED * variance + 1e-9, "variance of unit " + j);
+            active += variance > LikelihoodEvaluation.ACTIVE_UNIT_VARIANCE ? 1 : 0;
+        }
+        assertEquals(active, result.activeUnits(), "active units of " + Arrays.toString(result.unitVariances()));
     }
 
     private static double klToStandardNormal(double[] meanLogvar, int latent) {

@@ -93,6 +93,50 @@ class TrainingSessionTest {
         assertEquals(4, checkpoint.epochsCompleted());
         assertEquals(4 * 19, checkpoint.step(), "steps: 19 per epoch, the last batch partial (600 = 18 * 32 + 24)");
         assertEquals(config(4, false), ConfigJson.fromJson(Files.readString(out.resolve(TrainingSession.CONFIG)), "config.json"));
+        for (int epoch = 1; epoch <= 4; epoch++) {
+            for (String picture : List.of("reconstructions_epoch" + epoch + ".png", "samples_epoch" + epoch + ".png")) {
+                assertTrue(javax.imageio.ImageIO.read(out.resolve(picture).toFile()) != null, picture);
+            }
+        }
+        assertTrue(javax.imageio.ImageIO.read(out.resolve(EpochFigures.LOSS_CHART).toFile()) != null, "loss chart");
+    }
+
+    /**
+     * The epoch's last, partial batch (600 = 18 * 32 + 24) is trained: its step moves the
+     * parameters, and its loss is in the epoch's train loss (about 24 images' worth).
+     */
+    @Test
+    void theLastPartialBatchIsTrained(@TempDir Path dir) throws IOException {
+        Path whole = dir.resolve("whole"), stopped = dir.resolve("stopped");
+        run(config(1, false), whole, null);
+        assertFalse(run(config(1, false), stopped, null, (epoch, batch) -> batch == 18).finished());
+        Checkpoint after19 = saved(whole), after18 = saved(stopped);
+        assertEquals(19, after19.step());
+        assertEquals(18, after18.step());
+        assertFalse(java.util.Arrays.equals(after19.parameters(), after18.parameters()), "the 19th step moved nothing");
+        double trainLoss = Double.parseDouble(metrics(whole).getFirst()[1]);
+        double lastBatch = trainLoss * TRAIN.count() - after18.partialTrainLossSum();
+        assertTrue(lastBatch > 0.3 * 24 * trainLoss && lastBatch < 3 * 24 * trainLoss,
+                "the last batch's loss " + lastBatch + " against the epoch's " + trainLoss + " per image");
+    }
+
+    /** --init glorot starts the decoder's output bias at the logit of the mean training image, clipped to [0.001, 0.999]. */
+    @Test
+    void glorotStartsTheOutputBiasAtTheLogitOfTheMeanImage(@TempDir Path out) {
+        ModelConfig model = new ModelConfig(12, 12, List.of(64, 32), 4, LossKind.BCE, 1f);
+        // a learning rate so small that an epoch of Adam moves no parameter by more than 19 * 1e-9
+        run(new RunConfig("mnist", model, new TrainingOptions(1e-9f, 32, 1, 99, 0, false, Initialization.GLOROT, 1e-4f,
+                LearningRateSchedule.CONSTANT)), out, null);
+        float[] params = saved(out).parameters();
+        int pixels = model.pixels();
+        for (int i = 0; i < pixels; i++) {
+            double mean = 0;
+            for (int image = 0; image < TRAIN.count(); image++) {
+                mean += (TRAIN.pixels()[image * pixels + i] & 0xFF) / 255.0 / TRAIN.count();
+            }
+            double p = Math.min(Math.max(mean, 0.001), 0.999);
+            assertEquals(Math.log(p / (1 - p)), params[params.length - pixels + i], 1e-4, "output bias of pixel " + i);
+        }
     }
 
     @Test
