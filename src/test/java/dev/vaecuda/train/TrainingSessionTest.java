@@ -59,7 +59,8 @@ class TrainingSessionTest {
         StopRequest stop = new StopRequest();
         try (CpuBackend backend = new CpuBackend(2)) {
             boolean finished = new TrainingSession(config, resume == null ? RUN : resume.identity(), out,
-                    resume == null ? null : new ResumePoint(resume, out.resolve(TrainingSession.CHECKPOINT)), true).run(backend, TRAIN, TEST,
+                    resume == null ? null : new ResumePoint(resume, out.resolve(TrainingSession.CHECKPOINT)),
+                    true).run(backend, TRAIN, TEST,
                     new PrintWriter(text), (epoch, batch, batches) -> {
                         if (stopAt.after(epoch, batch)) {
                             stop.request(new StopRequest.Reason("SIGINT", 130));
@@ -99,6 +100,29 @@ class TrainingSessionTest {
             }
         }
         assertTrue(javax.imageio.ImageIO.read(out.resolve(EpochFigures.LOSS_CHART).toFile()) != null, "loss chart");
+        try (var files = Files.list(out)) {
+            List<String> left = files.map(f -> f.getFileName().toString())
+                    .filter(name -> !name.matches("(reconstructions|samples)_epoch[1-4]\\.png")).sorted().toList();
+            assertEquals(List.of("checkpoint.vae", "config.json", "loss.png", "metrics.csv"), left, "nothing else is left");
+        }
+    }
+
+    /**
+     * Epochs 1 to 5 of the IWAE schedule span three learning rates. A run resumed at each new
+     * stage starts a new trainer, which records its step at the stage's rate; the uninterrupted
+     * run must record its step again at each change to train the same bits.
+     */
+    @Test
+    void anUninterruptedRunChangesItsRateAtEachStage(@TempDir Path dir) throws IOException {
+        ModelConfig model = new ModelConfig(12, 12, List.of(64, 32), 4, LossKind.BCE, 1f);
+        java.util.function.IntFunction<RunConfig> iwae = epochs -> new RunConfig("mnist", model, new TrainingOptions(3e-3f,
+                32, epochs, 99, 0, true, Initialization.GLOROT, 1e-4f, LearningRateSchedule.IWAE));
+        Path whole = dir.resolve("whole"), staged = dir.resolve("staged");
+        run(iwae.apply(5), whole, null);
+        run(iwae.apply(1), staged, null);
+        run(iwae.apply(4), staged, saved(staged));
+        run(iwae.apply(5), staged, saved(staged));
+        assertSameRun(whole, staged, 5);
     }
 
     /**
