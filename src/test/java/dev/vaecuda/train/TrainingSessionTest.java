@@ -9,6 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaecuda.VaeCudaException;
 import dev.vaecuda.backend.Activation;
+import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.DeviceBuffer;
+import dev.vaecuda.backend.DeviceImages;
+import dev.vaecuda.backend.DeviceIndices;
+import dev.vaecuda.backend.DeviceStepState;
+import dev.vaecuda.backend.ForwardingBackend;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.backend.cpu.CpuBackend;
 import dev.vaecuda.data.DataFingerprint;
@@ -16,6 +22,7 @@ import dev.vaecuda.data.ImageSet;
 import dev.vaecuda.data.SyntheticDigits;
 import dev.vaecuda.model.Initialization;
 import dev.vaecuda.model.ModelConfig;
+import dev.vaecuda.model.RngStreams;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -142,6 +149,25 @@ class TrainingSessionTest {
         double lastBatch = trainLoss * TRAIN.count() - after18.partialTrainLossSum();
         assertTrue(lastBatch > 0.3 * 24 * trainLoss && lastBatch < 3 * 24 * trainLoss,
                 "the last batch's loss " + lastBatch + " against the epoch's " + trainLoss + " per image");
+
+        // and it is gathered as 24 rows, not replayed as a full batch of 32 (whose last 8 rows would be stale)
+        List<Integer> rows = new java.util.ArrayList<>();
+        try (CpuBackend cpu = new CpuBackend(2)) {
+            Backend recording = new ForwardingBackend(cpu) {
+                @Override
+                public void gatherBatch(DeviceImages images, DeviceIndices order, int batchSize, int n, DeviceBuffer x,
+                                        boolean binarize, long seed, int stream, DeviceStepState state) {
+                    if (stream == RngStreams.TRAIN_BINARIZE) {
+                        rows.add(n);
+                    }
+                    super.gatherBatch(images, order, batchSize, n, x, binarize, seed, stream, state);
+                }
+            };
+            new TrainingSession(config(1, false), RUN, dir.resolve("recorded"), null, true).run(recording, TRAIN, TEST,
+                    new PrintWriter(new StringWriter()), (epoch, batch, batches) -> { }, new StopRequest());
+        }
+        assertEquals(19, rows.size(), rows.toString());
+        assertEquals(List.of(32, 24), List.of(rows.get(17), rows.get(18)), rows.toString());
     }
 
     /** --init glorot starts the decoder's output bias at the logit of the mean training image, clipped to [0.001, 0.999]. */
