@@ -5,12 +5,16 @@ import java.awt.image.BufferedImage;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** loss.png: training and test loss per image against the epoch, drawn by XChart. */
 public final class LossChart {
     private static final Color TRAIN_COLOR = new Color(0x1f77b4);
     private static final Color TEST_COLOR = new Color(0xff7f0e);
+    /** Up to this many epochs each gets a marker; a longer run (the IWAE schedule's 3280) is drawn as lines. */
+    static final int MARKED_EPOCHS = 100;
 
     private LossChart() {
     }
@@ -25,8 +29,12 @@ public final class LossChart {
                 .setMarkerSize(7);
         // epochs are whole numbers: ticks between them get no label
         chart.getStyler().setxAxisTickLabelsFormattingFunction(x -> x == Math.rint(x) ? Long.toString(Math.round(x)) : "");
-        chart.addSeries("train", epochs, trainLoss);
-        chart.addSeries("test", epochs, testLoss);
+        for (XYSeries series : new XYSeries[] {chart.addSeries("train", epochs, trainLoss),
+            chart.addSeries("test", epochs, testLoss)}) {
+            if (epochs.length > MARKED_EPOCHS) {
+                series.setMarker(SeriesMarkers.NONE);
+            }
+        }
         return BitmapEncoder.getBufferedImage(chart);
     }
 }
