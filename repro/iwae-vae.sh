@@ -10,7 +10,8 @@
 #   DATA  folder with MNIST's IDX files (data/fetch-mnist.sh DATA fetches them)
 #   OUT   run folder; keep it outside the checkout. Run the script again with the same OUT and it
 #         continues from OUT/checkpoint.vae (Ctrl-C, or kill -TERM of the script, saves one inside an epoch).
-# In the background: nohup repro/iwae-vae.sh DATA OUT > OUT.log 2>&1 &  (stop it with kill -TERM PID)
+# In the background: mkdir -p "$(dirname OUT)"; nohup repro/iwae-vae.sh DATA OUT > OUT.log 2>&1 &  (stop it with
+# kill -TERM PID)
 # Environment: VAE_JAR (default target/vae-cuda.jar of this checkout), VAE_DEVICE (default auto),
 # VAE_THREADS (default: the number of cores).
 set -euo pipefail
