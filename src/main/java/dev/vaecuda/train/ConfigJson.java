@@ -83,6 +83,6 @@ public final class ConfigJson {
             cause = cause.getCause();
         }
         return new VaeCudaException(VaeCudaException.FAILURE, source + ": bad configuration: "
-                + (cause.getMessage() == null ? cause.toString() : cause.getMessage()).lines().findFirst().orElse(""));
+                + VaeCudaException.firstLine(cause));
     }
 }

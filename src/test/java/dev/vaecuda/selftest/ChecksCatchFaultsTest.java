@@ -115,6 +115,19 @@ class ChecksCatchFaultsTest {
         assertCaught(new AdamWithoutFloors(), pair -> KernelChecks.adam(pair, 10_007, 10));
     }
 
+    /** The loss sum off by 0.1%; the gradients are right. */
+    private static final class LossSumOff extends Faulty {
+        @Override
+        public void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer outputBias, DeviceBuffer target,
+                                     DeviceBuffer meanLogvar, float beta, int rows, int pixels, int latent,
+                                     DeviceBuffer dLogits, DeviceBuffer dOutputBias, DeviceBuffer dMeanLogvar,
+                                     DeviceLossSum lossSum, DeviceStepState state) {
+            super.lossAndGradients(kind, logits, outputBias, target, meanLogvar, beta, rows, pixels, latent,
+                    dLogits, dOutputBias, dMeanLogvar, lossSum, state);
+            setLossSum(lossSum, readLossSum(lossSum) * 1.001);
+        }
+    }
+
     @Test
     void lazyAdam() {
         assertCaught(new ZeroGradientAdam(false), pair -> KernelChecks.adam(pair, 10_007, 10));
@@ -134,17 +147,7 @@ class ChecksCatchFaultsTest {
     @Test
     void trainingStepsCatchALossSumOrAGradientOff() {
         ModelConfig small = new ModelConfig(7, 9, List.of(50, 30), 3, LossKind.MSE, 0.5f);
-        assertCaught(new Faulty() {
-            @Override
-            public void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer outputBias,
-                                         DeviceBuffer target, DeviceBuffer meanLogvar, float beta, int rows,
-                                         int pixels, int latent, DeviceBuffer dLogits, DeviceBuffer dOutputBias,
-                                         DeviceBuffer dMeanLogvar, DeviceLossSum lossSum, DeviceStepState state) {
-                super.lossAndGradients(kind, logits, outputBias, target, meanLogvar, beta, rows, pixels, latent,
-                        dLogits, dOutputBias, dMeanLogvar, lossSum, state);
-                setLossSum(lossSum, readLossSum(lossSum) * 1.001);
-            }
-        }, pair -> TrainingStepCheck.run(pair, small, 37, 3));
+        assertCaught(new LossSumOff(), pair -> TrainingStepCheck.run(pair, small, 37, 3));
         assertCaught(new Faulty() {
             @Override
             public void activationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, Activation activation,
@@ -225,17 +228,7 @@ class ChecksCatchFaultsTest {
                 }
             }, pair -> KernelChecks.lossAndGradients(pair, LossKind.BCE, 7, 33, 5));
         }
-        assertCaught(new Faulty() {
-            @Override
-            public void lossAndGradients(LossKind kind, DeviceBuffer logits, DeviceBuffer outputBias,
-                                         DeviceBuffer target, DeviceBuffer meanLogvar, float beta, int rows,
-                                         int pixels, int latent, DeviceBuffer dLogits, DeviceBuffer dOutputBias,
-                                         DeviceBuffer dMeanLogvar, DeviceLossSum lossSum, DeviceStepState state) {
-                super.lossAndGradients(kind, logits, outputBias, target, meanLogvar, beta, rows, pixels, latent,
-                        dLogits, dOutputBias, dMeanLogvar, lossSum, state);
-                setLossSum(lossSum, readLossSum(lossSum) * 1.001);
-            }
-        }, pair -> KernelChecks.lossAndGradients(pair, LossKind.MSE, 7, 33, 5));
+        assertCaught(new LossSumOff(), pair -> KernelChecks.lossAndGradients(pair, LossKind.MSE, 7, 33, 5));
         assertCaught(new Faulty() {
             @Override
             public void gatherBatch(DeviceImages images, DeviceIndices order, int batchSize, int rows, DeviceBuffer x,
