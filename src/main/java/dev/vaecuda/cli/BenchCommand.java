@@ -1,13 +1,10 @@
 package dev.vaecuda.cli;
 
-import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.bench.StepBenchmark;
 import dev.vaecuda.model.ModelConfig;
 import java.io.PrintWriter;
-import java.util.List;
-import java.util.stream.Collectors;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,16 +34,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "5", description = "Timings; the median is reported (default: ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--hidden", defaultValue = "400", split = ",", paramLabel = "N[,N...]",
-            description = "Hidden layer sizes of the encoder; the decoder mirrors them (default: ${DEFAULT-VALUE}).")
-    List<Integer> hidden;
-
-    @Option(names = "--latent", defaultValue = "20", description = "Latent dimensions (default: ${DEFAULT-VALUE}).")
-    int latent;
-
-    @Option(names = "--activation", defaultValue = "relu", paramLabel = "KIND",
-            description = "The hidden layers' activation: relu or tanh (default: ${DEFAULT-VALUE}).")
-    String activation;
+    @Mixin
+    ModelShapeOptions shape;
 
     @Option(names = "--warmup", defaultValue = "30", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
@@ -57,16 +46,12 @@ final class BenchCommand implements Callable<Integer> {
         OptionChecks.atLeast(spec, "--steps", steps, 1);
         OptionChecks.atLeast(spec, "--repeats", repeats, 1);
         OptionChecks.atLeast(spec, "--warmup", warmup, 0);
-        for (int size : hidden) {
-            OptionChecks.inRange(spec, "--hidden", size, 1, ModelConfig.MAX_LAYER_WIDTH);
-        }
-        OptionChecks.inRange(spec, "--latent", latent, 1, ModelConfig.MAX_LAYER_WIDTH);
-        Activation hiddenActivation = OptionChecks.oneOf(spec, "--activation", activation, Activation.RELU, Activation.TANH);
+        shape.validate();
         PrintWriter out = spec.commandLine().getOut();
-        ModelConfig config = new ModelConfig(28, 28, hidden, latent, LossKind.BCE, 1f, hiddenActivation);
+        ModelConfig config = new ModelConfig(28, 28, shape.hidden, shape.latent, LossKind.BCE, 1f, shape.activation());
         try (Backend backend = deviceOptions.open(out)) {
-            out.printf(Locale.ROOT, "bench: model 784-%s-%d (%s), batch %d, median of %d x %d steps after %d warm-up steps, %s%n",
-                    hidden.stream().map(String::valueOf).collect(Collectors.joining("-")), latent, activation,
+            out.printf(Locale.ROOT, "bench: model %s (%s), batch %d, median of %d x %d steps after %d warm-up steps, %s%n",
+                    shape.layers(28 * 28), shape.activation,
                     batchSize, repeats, steps, warmup, deviceOptions.replaySteps() ? "steps replayed" : "steps launched directly");
             out.flush();
             StepBenchmark.Report report = new StepBenchmark(config, batchSize, steps, repeats, warmup,

@@ -80,12 +80,8 @@ final class TrainCommand implements Callable<Integer> {
                     + " zero biases, the output bias at the logit of the mean training image) (default: ${DEFAULT-VALUE}).")
     String initialization;
 
-    @Option(names = "--hidden", defaultValue = "400", split = ",", paramLabel = "N[,N...]",
-            description = "Hidden layer sizes of the encoder; the decoder mirrors them (default: ${DEFAULT-VALUE}).")
-    List<Integer> hidden;
-
-    @Option(names = "--latent", defaultValue = "20", description = "Latent dimensions (default: ${DEFAULT-VALUE}).")
-    int latent;
+    @Mixin
+    ModelShapeOptions shape;
 
     @Option(names = "--beta", defaultValue = "1", description = "Weight of the KL term (default: ${DEFAULT-VALUE}).")
     float beta;
@@ -93,10 +89,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--loss", defaultValue = "bce", paramLabel = "KIND",
             description = "Reconstruction loss: bce or mse (default: ${DEFAULT-VALUE}).")
     String loss;
-
-    @Option(names = "--activation", defaultValue = "relu", paramLabel = "KIND",
-            description = "The hidden layers' activation: relu or tanh (default: ${DEFAULT-VALUE}).")
-    String activation;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -226,11 +218,11 @@ final class TrainCommand implements Callable<Integer> {
         ModelConfig model = saved.model();
         TrainingOptions training = saved.training();
         agree("--dataset", dataset, saved.dataset());
-        agree("--hidden", hidden, model.hidden());
-        agree("--latent", latent, model.latent());
+        agree("--hidden", shape.hidden, model.hidden());
+        agree("--latent", shape.latent, model.latent());
         agree("--loss", loss, model.loss().name().toLowerCase(Locale.ROOT));
         agree("--beta", beta, model.beta());
-        agree("--activation", activation, model.activation().name().toLowerCase(Locale.ROOT));
+        agree("--activation", shape.activation, model.activation().name().toLowerCase(Locale.ROOT));
         agree("--batch-size", batchSize, training.batchSize());
         agree("--lr", learningRate, training.learningRate());
         agree("--lr-schedule", lrSchedule, training.lrSchedule().name().toLowerCase(Locale.ROOT));
@@ -259,16 +251,12 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--dataset must be mnist or fashion-mnist, got '" + dataset + "'");
         }
         lossKind();
-        hiddenActivation();
-        for (int size : hidden) {
-            OptionChecks.inRange(spec, "--hidden", size, 1, ModelConfig.MAX_LAYER_WIDTH);
-        }
+        shape.validate();
         OptionChecks.positiveFinite(spec, "--lr", learningRate);
         OptionChecks.positiveFinite(spec, "--adam-eps", adamEpsilon);
         initializationKind();
         OptionChecks.nonNegativeFinite(spec, "--beta", beta);
         OptionChecks.atLeast(spec, "--limit", limit, 0);
-        OptionChecks.inRange(spec, "--latent", latent, 1, ModelConfig.MAX_LAYER_WIDTH);
         OptionChecks.atLeast(spec, "--batch-size", batchSize, 1);
         OptionChecks.atLeast(spec, "--epochs", epochs, 1);
     }
@@ -285,19 +273,15 @@ final class TrainCommand implements Callable<Integer> {
         return OptionChecks.oneOf(spec, "--init", initialization, Initialization.values());
     }
 
-    private Activation hiddenActivation() {
-        return OptionChecks.oneOf(spec, "--activation", activation, Activation.RELU, Activation.TANH);
-    }
-
     /** The model takes the data's image size; its buffers must fit in int-indexed arrays. */
     private RunConfig configFromOptions(int imageHeight, int imageWidth) {
         if ((long) imageHeight * imageWidth > ModelConfig.MAX_LAYER_WIDTH) {
             throw new VaeCudaException(VaeCudaException.FAILURE, "the images are " + imageHeight + "x" + imageWidth
                     + ", more than the " + ModelConfig.MAX_LAYER_WIDTH + " pixels a model takes");
         }
-        ModelConfig model = new ModelConfig(imageHeight, imageWidth, hidden, latent, lossKind(), beta, hiddenActivation());
+        ModelConfig model = new ModelConfig(imageHeight, imageWidth, shape.hidden, shape.latent, lossKind(), beta, shape.activation());
         if (model.parameterCount() > Integer.MAX_VALUE) {
-            throw new ParameterException(spec.commandLine(), "--hidden " + hidden + " and --latent " + latent + " on "
+            throw new ParameterException(spec.commandLine(), "--hidden " + shape.hidden + " and --latent " + shape.latent + " on "
                     + imageHeight + "x" + imageWidth + " images make " + model.parameterCount()
                     + " parameters, more than the " + Integer.MAX_VALUE + " a buffer holds");
         }
