@@ -93,33 +93,29 @@ public final class BackendPair implements AutoCloseable {
 
     /** Throws {@link MismatchException} (naming the seed) when the two copies differ beyond the tolerance. */
     public void assertClose(String what, Twin twin, Tolerance tolerance) {
-        float[] expected = new float[twin.length()], actual = new float[twin.length()];
-        reference.download(twin.reference(), expected);
-        device.download(twin.device(), actual);
-        tolerance.assertClose(what + " (seed " + seed + ")", expected, actual);
+        tolerance.assertClose(named(what), download(reference, twin.reference(), twin.length()), download(device, twin.device(), twin.length()));
     }
 
     /** Throws {@link MismatchException} (naming the seed) unless the two copies are zero at the same elements. */
     public void assertZerosAgree(String what, Twin twin) {
-        float[] expected = new float[twin.length()], actual = new float[twin.length()];
-        reference.download(twin.reference(), expected);
-        device.download(twin.device(), actual);
-        StringBuilder report = new StringBuilder();
-        int mismatches = 0;
-        for (int i = 0; i < expected.length; i++) {
-            if ((expected[i] == 0) != (actual[i] == 0) && mismatches++ < 5) {
-                report.append(String.format("; [%d] expected %s, got %s", i, expected[i], actual[i]));
-            }
-        }
-        if (mismatches > 0) {
-            throw new MismatchException(String.format("%s (seed %d): %d of %d values are zero on one side only%s",
-                    what, seed, mismatches, expected.length, report));
-        }
+        ElementwiseCheck sameZeros = (expected, actual) -> (expected == 0) == (actual == 0);
+        sameZeros.assertHolds(named(what), download(reference, twin.reference(), twin.length()), download(device, twin.device(), twin.length()),
+                "are zero on one side only");
+    }
+
+    private String named(String what) {
+        return what + " (seed " + seed + ")";
+    }
+
+    private static float[] download(Backend backend, DeviceBuffer buffer, int length) {
+        float[] values = new float[length];
+        backend.download(buffer, values);
+        return values;
     }
 
     /** As {@link #assertClose(String, Twin, Tolerance)}, for the two loss sums. */
     public void assertClose(String what, TwinLossSum twin, Tolerance tolerance) {
-        tolerance.assertClose(what + " (seed " + seed + ")", new float[] {(float) reference.readLossSum(twin.reference())},
+        tolerance.assertClose(named(what), new float[] {(float) reference.readLossSum(twin.reference())},
                 new float[] {(float) device.readLossSum(twin.device())});
     }
 
