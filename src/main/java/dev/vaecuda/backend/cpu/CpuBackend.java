@@ -38,7 +38,7 @@ public final class CpuBackend implements Backend {
     private final int[][] philoxScratch;
     private final double[] partialLoss;
     private final ReconstructionLoss[] reconstruction;
-    private final ReluGradient[] reluGradient;
+    private final ActivationGradient[] activationGradient;
     private final BiasRows[] biasRows;
 
     /** On the BLAS that {@code auto} picks. */
@@ -53,8 +53,8 @@ public final class CpuBackend implements Backend {
         this.partialLoss = new double[threads];
         this.reconstruction = new ReconstructionLoss[threads];
         Arrays.setAll(reconstruction, part -> new ReconstructionLoss());
-        this.reluGradient = new ReluGradient[threads];
-        Arrays.setAll(reluGradient, part -> new ReluGradient());
+        this.activationGradient = new ActivationGradient[threads];
+        Arrays.setAll(activationGradient, part -> new ActivationGradient());
         this.biasRows = new BiasRows[threads];
         Arrays.setAll(biasRows, part -> new BiasRows());
     }
@@ -148,7 +148,7 @@ public final class CpuBackend implements Backend {
         CpuBuffer cdy = CpuBuffer.of(dy), cy = CpuBuffer.of(y), cdb = CpuBuffer.of(dBias);
         // split by columns, so each bias gradient is summed over rows in one fixed order
         pool.forRange(cols, MIN_PARALLEL_LIGHT_ELEMENTS / Math.max(1, rows), (c0, c1, part) ->
-                reluGradient[part].maskAndSum(cdy.data(), cdy.offset(), cy.data(), cy.offset(), rows, cols, c0, c1,
+                activationGradient[part].backwardAndSum(cdy.data(), cdy.offset(), cy.data(), cy.offset(), rows, cols, c0, c1,
                         activation, cdb.data(), cdb.offset()));
     }
 
