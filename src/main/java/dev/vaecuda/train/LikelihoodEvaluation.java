@@ -140,6 +140,7 @@ public final class LikelihoodEvaluation {
         LogMeanExp[] perImage = new LogMeanExp[n];
         Arrays.setAll(perImage, i -> new LogMeanExp());
         long total = (long) n * samples;
+        ThreadLocal<Philox.Blocks> philoxBlocks = ThreadLocal.withInitial(Philox.Blocks::new);
         for (long pair = 0; pair < total; ) {
             // this pass's pairs, image after image
             int filled = 0;
@@ -150,7 +151,7 @@ public final class LikelihoodEvaluation {
             IntStream.range(0, filled).parallel().forEach(r -> {
                 int i = image[r];
                 Philox.normals(seed, RngStreams.IMPORTANCE_EPS, i + 1L, sample[r] * latent, latent, eps, r * latent,
-                        new int[4]);
+                        philoxBlocks.get());
                 for (int j = 0; j < latent; j++) {
                     float mu = meanLogvar[i * 2 * latent + j], logvar = meanLogvar[i * 2 * latent + latent + j];
                     z[r * latent + j] = mu + (float) Math.exp(0.5f * logvar) * eps[r * latent + j];

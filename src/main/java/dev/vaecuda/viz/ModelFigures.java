@@ -21,7 +21,7 @@ public final class ModelFigures {
      */
     private static float[] fixedLatents(long seed, int n, int latent) {
         float[] z = new float[n * latent];
-        Philox.normals(seed, RngStreams.SAMPLE_Z, 0, 0, z.length, z, 0, new int[4]);
+        Philox.normals(seed, RngStreams.SAMPLE_Z, 0, 0, z.length, z, 0, new Philox.Blocks());
         return z;
     }
 

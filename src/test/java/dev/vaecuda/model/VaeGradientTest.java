@@ -59,7 +59,7 @@ class VaeGradientTest {
             double loss = vae.takeLossSum();
 
             float[] eps = new float[ROWS * LATENT];
-            Philox.normals(rngSeed, RngStreams.TRAIN_EPS, step, 0, eps.length, eps, 0, new int[4]);
+            Philox.normals(rngSeed, RngStreams.TRAIN_EPS, step, 0, eps.length, eps, 0, new Philox.Blocks());
             DoubleVae reference = new DoubleVae(config);
             double[] p = new double[params.length];
             for (int i = 0; i < p.length; i++) {

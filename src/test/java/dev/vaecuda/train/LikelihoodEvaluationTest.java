@@ -152,7 +152,7 @@ class LikelihoodEvaluationTest {
                     boolean elbo = samples == 1;
                     long counter = elbo ? RngStreams.evalCounter(checkpoint.epochsCompleted(), batch) : image + 1L;
                     Philox.normals(training.seed(), elbo ? RngStreams.EVAL_EPS : RngStreams.IMPORTANCE_EPS, counter,
-                            elbo ? row * latent : k * latent, latent, eps, 0, new int[4]);
+                            elbo ? row * latent : k * latent, latent, eps, 0, new Philox.Blocks());
                     double[] z = new double[latent];
                     double logPrior = 0, logPosterior = 0;
                     for (int j = 0; j < latent; j++) {

@@ -35,7 +35,7 @@ public final class CpuBackend implements Backend {
 
     private final Blas blas;
     private final WorkerPool pool;
-    private final int[][] philoxScratch;
+    private final Philox.Blocks[] philoxBlocks;
     private final double[] partialLoss;
     private final ReconstructionLoss[] reconstruction;
     private final ActivationGradient[] activationGradient;
@@ -49,7 +49,8 @@ public final class CpuBackend implements Backend {
     public CpuBackend(int threads, Blas blas) {
         this.blas = blas;
         this.pool = new WorkerPool(threads);
-        this.philoxScratch = new int[threads][4];
+        this.philoxBlocks = new Philox.Blocks[threads];
+        Arrays.setAll(philoxBlocks, part -> new Philox.Blocks());
         this.partialLoss = new double[threads];
         this.reconstruction = new ReconstructionLoss[threads];
         Arrays.setAll(reconstruction, part -> new ReconstructionLoss());
@@ -181,7 +182,7 @@ public final class CpuBackend implements Backend {
                 return;
             }
             Philox.normals(seed, stream, step, r0 * latent, (r1 - r0) * latent,
-                    e, ce.offset() + r0 * latent, philoxScratch[part]);
+                    e, ce.offset() + r0 * latent, philoxBlocks[part]);
             for (int r = r0; r < r1; r++) {
                 int row = cml.offset() + r * 2 * latent;
                 for (int j = 0; j < latent; j++) {
@@ -334,23 +335,23 @@ public final class CpuBackend implements Backend {
             if (binarize && r1 > r0) {
                 int start = cx.offset() + r0 * pixels;
                 int count = (r1 - r0) * pixels;
-                binarizeInPlace(xd, start, count, seed, stream, step, r0 * pixels, philoxScratch[part]);
+                binarizeInPlace(xd, start, count, seed, stream, step, r0 * pixels, philoxBlocks[part]);
             }
         });
     }
 
     /** Replaces each probability p in xd[start ..] with 1 when its Philox uniform is below p. */
     private static void binarizeInPlace(float[] xd, int start, int count, long seed, int stream, long step,
-                                        int firstElement, int[] scratch) {
+                                        int firstElement, Philox.Blocks blocks) {
         int end = firstElement + count;
-        for (int blockIndex = firstElement >>> 2; blockIndex <= (end - 1) >>> 2; blockIndex++) {
-            Philox.block(seed, stream, step, blockIndex, scratch);
-            for (int lane = 0; lane < 4; lane++) {
-                int element = (blockIndex << 2) + lane;
-                if (element >= firstElement && element < end) {
-                    int at = start + element - firstElement;
-                    xd[at] = Philox.uniform(scratch[lane]) < xd[at] ? 1f : 0f;
-                }
+        int lastBlock = (end - 1) >>> 2;
+        for (int chunk = firstElement >>> 2; chunk <= lastBlock; chunk += blocks.capacity()) {
+            int[] bits = blocks.compute(seed, stream, step, chunk, Math.min(blocks.capacity(), lastBlock - chunk + 1));
+            int from = Math.max(firstElement, chunk << 2), to = Math.min(end, (chunk + blocks.capacity()) << 2);
+            int bitsAt = from - (chunk << 2), xAt = start + from - firstElement;
+            for (int i = 0; i < to - from; i++) {
+                // u < p as 1 or 0 in arithmetic, which the JIT vectorises (a ternary it does not): p - u > 0 exactly when p > u
+                xd[xAt + i] = Math.signum(Math.max(xd[xAt + i] - Philox.uniform(bits[bitsAt + i]), 0f));
             }
         }
     }
