@@ -13,7 +13,7 @@ import java.util.Arrays;
 
 /**
  * Forwards every call and adds its wall time to one of three phases: the GEMMs, Adam, and the
- * rest (gather, bias, ReLU, reparameterisation, loss). Only meaningful on a backend whose calls
+ * rest (gather, bias, activation, reparameterisation, loss). Only meaningful on a backend whose calls
  * return when their work is done (the CPU); a GPU queues its work.
  */
 final class PhaseTimingBackend extends ForwardingBackend {

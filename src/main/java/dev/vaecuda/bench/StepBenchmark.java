@@ -6,8 +6,6 @@ import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
 import dev.vaecuda.backend.DeviceStepState;
 import dev.vaecuda.backend.ReplayedStep;
-import dev.vaecuda.model.Adam;
-import dev.vaecuda.model.Initialization;
 import dev.vaecuda.model.ModelConfig;
 import dev.vaecuda.model.RngStreams;
 import dev.vaecuda.model.Vae;
@@ -17,8 +15,9 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * Times whole training steps (gather, forward, loss, backward, Adam) on random images, and in
- * the same run the same step's GEMMs alone: the floor the step can approach. Each figure is
+ * Times whole training steps (gather, forward, loss, backward, Adam) of a fresh or a trained
+ * model ({@link StartingPoint}) on random images, and in the same run the same step's GEMMs
+ * alone: the floor the step can approach. Each figure is
  * the median of {@code repeats} timings of {@code steps} steps, after {@code warmup} steps.
  * Steps are recorded once and replayed, as training does, unless {@code replay} is off. On a
  * backend whose calls finish their work before returning (the CPU), it can also split a step's
@@ -47,6 +46,7 @@ public final class StepBenchmark {
         }
     }
 
+    private final StartingPoint start;
     private final ModelConfig config;
     private final int batch;
     private final int steps;
@@ -56,9 +56,10 @@ public final class StepBenchmark {
     private final Consumer<String> progress;
 
     /** {@code progress} hears, in a line, each phase of the run as it starts. */
-    public StepBenchmark(ModelConfig config, int batch, int steps, int repeats, int warmup, boolean replay,
+    public StepBenchmark(StartingPoint start, int batch, int steps, int repeats, int warmup, boolean replay,
                          Consumer<String> progress) {
-        this.config = config;
+        this.start = start;
+        this.config = start.config();
         this.batch = batch;
         this.steps = steps;
         this.repeats = repeats;
@@ -127,14 +128,16 @@ public final class StepBenchmark {
             order = backend.allocateIndices(positions.length);
             backend.upload(positions, order);
             state = backend.allocateStepState();
+            backend.setStepState(state, start.step(), 0);
             vae = new Vae(backend, config, batch);
-            vae.initialize(Initialization.PYTORCH, 1);
+            start.initialize(backend, vae);
             recorded = new ReplayedStep(backend, this::direct, replay);
         }
 
         void direct() {
-            backend.gatherBatch(images, order, batch, batch, vae.input(), false, 1, RngStreams.TRAIN_BINARIZE, state);
-            vae.trainStep(batch, 1, 1e-3f, Adam.EPSILON, state);
+            backend.gatherBatch(images, order, batch, batch, vae.input(), start.binarize(), 1, RngStreams.TRAIN_BINARIZE,
+                    state);
+            vae.trainStep(batch, 1, start.learningRate(), start.adamEpsilon(), state);
         }
 
         void step() {
@@ -154,7 +157,7 @@ public final class StepBenchmark {
         }
 
         Timing time(long flopsPerStep) {
-            backend.setStepState(state, 0, 0);
+            backend.setStepState(state, start.step(), 0);
             for (int i = 0; i < warmup; i++) {
                 step();
             }

@@ -2,15 +2,22 @@ package dev.vaecuda.cli;
 
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.LossKind;
+import dev.vaecuda.bench.StartingPoint;
 import dev.vaecuda.bench.StepBenchmark;
+import dev.vaecuda.train.CheckpointFile;
 import dev.vaecuda.model.ModelConfig;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -18,6 +25,7 @@ import picocli.CommandLine.Spec;
                 + " GEMMs alone (the floor).")
 final class BenchCommand implements Callable<Integer> {
     private static final int MNIST_TRAIN_IMAGES = 60_000;
+    private static final int DEFAULT_BATCH_SIZE = 128;
 
     @Spec
     CommandSpec spec;
@@ -25,8 +33,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions deviceOptions;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--batch-size", paramLabel = "N",
+            description = "Images per step (default: " + DEFAULT_BATCH_SIZE + ", or the batch size the --checkpoint trained with).")
+    Integer batchSize;
 
     @Option(names = "--steps", defaultValue = "200", description = "Steps per timing (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -37,24 +46,32 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelShapeOptions shape;
 
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+            description = "Time the steps of this trained model instead of a fresh one: its shape, parameters, Adam's"
+                    + " moments, step, learning rate, Adam epsilon and binarisation (a trained model can be slower).")
+    Path checkpoint;
+
     @Option(names = "--warmup", defaultValue = "30", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Override
     public Integer call() {
-        OptionChecks.atLeast(spec, "--batch-size", batchSize, 1);
+        StartingPoint start = startingPoint();
+        int batch = batchSize != null ? batchSize
+                : start.trained().map(c -> c.config().training().batchSize()).orElse(DEFAULT_BATCH_SIZE);
+        OptionChecks.atLeast(spec, "--batch-size", batch, 1);
         OptionChecks.atLeast(spec, "--steps", steps, 1);
         OptionChecks.atLeast(spec, "--repeats", repeats, 1);
         OptionChecks.atLeast(spec, "--warmup", warmup, 0);
-        shape.validate();
         PrintWriter out = spec.commandLine().getOut();
-        ModelConfig config = new ModelConfig(28, 28, shape.hidden, shape.latent, LossKind.BCE, 1f, shape.activation());
+        ModelConfig config = start.config();
         try (Backend backend = deviceOptions.open(out)) {
-            out.printf(Locale.ROOT, "bench: model %s (%s), batch %d, median of %d x %d steps after %d warm-up steps, %s%n",
-                    shape.layers(28 * 28), shape.activation,
-                    batchSize, repeats, steps, warmup, deviceOptions.replaySteps() ? "steps replayed" : "steps launched directly");
+            out.printf(Locale.ROOT, "bench: model %s (%s)%s, batch %d, median of %d x %d steps after %d warm-up steps, %s%n",
+                    layers(config), config.activation().name().toLowerCase(Locale.ROOT),
+                    start.trained().map(c -> " from " + checkpoint + " (" + c.position() + ")").orElse(""),
+                    batch, repeats, steps, warmup, deviceOptions.replaySteps() ? "steps replayed" : "steps launched directly");
             out.flush();
-            StepBenchmark.Report report = new StepBenchmark(config, batchSize, steps, repeats, warmup,
+            StepBenchmark.Report report = new StepBenchmark(start, batch, steps, repeats, warmup,
                     deviceOptions.replaySteps(), line -> {
                         out.println(line);
                         out.flush();
@@ -64,13 +81,34 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "GEMM FLOPs per step: %.3f G; step / floor: %.2fx%n",
                     report.flopsPerStep() / 1e9, report.ratioToFloor());
             report.split().ifPresent(split -> out.printf(Locale.ROOT,
-                    "split of a step (each call timed): GEMMs %.3f ms, Adam %.3f ms, the rest %.3f ms (loss, bias, ReLU, reparameterisation, gather)%n",
+                    "split of a step (each call timed): GEMMs %.3f ms, Adam %.3f ms, the rest %.3f ms (loss, bias, activation, reparameterisation, gather)%n",
                     split.gemmSeconds() * 1e3, split.adamSeconds() * 1e3, split.restSeconds() * 1e3));
             report.perStep().ifPresent(c -> out.printf(Locale.ROOT,
                     "per step (counted by the device): %d launches (%d kernels + %d GEMMs), %d bytes host->device, %d bytes device->host%n",
                     c.launches(), c.kernelLaunches(), c.gemmCalls(), c.hostToDeviceBytes(), c.deviceToHostBytes()));
         }
         return 0;
+    }
+
+    /** A fresh model of the shape options' shape on 28x28 images, or the checkpoint's trained one. */
+    private StartingPoint startingPoint() {
+        if (checkpoint == null) {
+            shape.validate();
+            return StartingPoint.fresh(new ModelConfig(28, 28, shape.hidden, shape.latent, LossKind.BCE, 1f, shape.activation()));
+        }
+        for (String option : List.of("--hidden", "--latent", "--activation")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new ParameterException(spec.commandLine(), option + " does not go with --checkpoint: the model is the checkpoint's");
+            }
+        }
+        return StartingPoint.of(CheckpointFile.read(checkpoint));
+    }
+
+    /** The layer sizes, as "784-400-20": pixels, hidden layers, latent units. */
+    private static String layers(ModelConfig config) {
+        IntStream hidden = config.hidden().stream().mapToInt(Integer::intValue);
+        return IntStream.concat(IntStream.concat(IntStream.of(config.pixels()), hidden), IntStream.of(config.latent()))
+                .mapToObj(String::valueOf).collect(Collectors.joining("-"));
     }
 
     private static void print(PrintWriter out, String what, StepBenchmark.Timing timing) {

@@ -3,7 +3,6 @@ package dev.vaecuda.cli;
 import dev.vaecuda.backend.Activation;
 import dev.vaecuda.model.ModelConfig;
 import java.util.List;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,10 +34,5 @@ final class ModelShapeOptions {
 
     Activation activation() {
         return OptionChecks.oneOf(spec, "--activation", activation, Activation.RELU, Activation.TANH);
-    }
-
-    /** The layer sizes as a model is named: 784-400-20 for one hidden layer of 400 on MNIST. */
-    String layers(int pixels) {
-        return pixels + "-" + hidden.stream().map(String::valueOf).collect(Collectors.joining("-")) + "-" + latent;
     }
 }

@@ -55,6 +55,13 @@ public record Checkpoint(RunConfig config, RunIdentity identity, long step, int 
                 : ", epoch " + (epochsCompleted + 1) + " after batch " + batchesIntoEpoch);
     }
 
+    /** Puts these parameters and Adam moments into {@code vae}, a model of this run's shape on {@code backend}. */
+    public void restoreInto(Backend backend, Vae vae) {
+        backend.upload(parameters, vae.parameters());
+        backend.upload(firstMoment, vae.adam().firstMoment());
+        backend.upload(secondMoment, vae.adam().secondMoment());
+    }
+
     /** A VAE of this run's shape holding these parameters, for batches of up to the run's batch size. */
     public Vae restoreVae(Backend backend) {
         Vae vae = new Vae(backend, config.model(), config.training().batchSize());

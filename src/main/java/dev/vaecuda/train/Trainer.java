@@ -217,9 +217,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Continues from a checkpoint of a run of the same model, taken at an epoch's end or inside an epoch. */
     public void restore(Checkpoint checkpoint) {
-        backend.upload(checkpoint.parameters(), vae.parameters());
-        backend.upload(checkpoint.firstMoment(), vae.adam().firstMoment());
-        backend.upload(checkpoint.secondMoment(), vae.adam().secondMoment());
+        checkpoint.restoreInto(backend, vae);
         step = checkpoint.step();
         epochsCompleted = checkpoint.epochsCompleted();
         batchesIntoEpoch = checkpoint.batchesIntoEpoch();

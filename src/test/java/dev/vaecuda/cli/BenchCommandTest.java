@@ -3,7 +3,10 @@ package dev.vaecuda.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vaecuda.data.SyntheticDigits;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The bench command's report, on a few steps (a smoke test: figures are measured by running bench, not here). */
 class BenchCommandTest {
@@ -21,6 +24,33 @@ class BenchCommandTest {
         long forward = 8L * (784 * 400 + 400 * 40 + 20 * 400 + 400 * 784);
         long flops = 2 * (forward + 2 * forward - 8L * 784 * 400);
         assertTrue(result.out().contains(String.format(java.util.Locale.ROOT, "GEMM FLOPs per step: %.3f G", flops / 1e9)),
+                result.toString());
+    }
+
+    /** A trained model's steps: its shape, batch size and position come from the checkpoint. */
+    @Test
+    void timesTheStepsOfATrainedCheckpoint(@TempDir Path dir) {
+        Path data = dir.resolve("data"), run = dir.resolve("run");
+        SyntheticDigits.writeIdx(data, 200, 50, 28, 28);
+        CliRunner trained = CliRunner.run("train", "--device", "cpu", "--data", data.toString(), "--out", run.toString(),
+                "--hidden", "32", "--latent", "2", "--activation", "tanh", "--batch-size", "50", "--epochs", "1",
+                "--binarize", "--adam-eps", "1e-4");
+        assertEquals(0, trained.exitCode(), trained.toString());
+        Path checkpoint = run.resolve("checkpoint.vae");
+        CliRunner result = CliRunner.run("bench", "--device", "cpu", "--checkpoint", checkpoint.toString(), "--steps", "2",
+                "--repeats", "1", "--warmup", "1");
+        assertEquals(0, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("bench: model 784-32-2 (tanh) from " + checkpoint
+                + " (step 4, end of epoch 1), batch 50, median of 1 x 2 steps after 1 warm-up steps"), result.toString());
+        assertTrue(result.out().contains("training step"), result.toString());
+    }
+
+    @Test
+    void refusesAShapeOptionWithACheckpoint(@TempDir Path dir) {
+        CliRunner result = CliRunner.run("bench", "--device", "cpu", "--checkpoint", dir.resolve("x.vae").toString(),
+                "--latent", "8");
+        assertEquals(2, result.exitCode(), result.toString());
+        assertTrue(result.err().startsWith("error: --latent does not go with --checkpoint: the model is the checkpoint's"),
                 result.toString());
     }
 

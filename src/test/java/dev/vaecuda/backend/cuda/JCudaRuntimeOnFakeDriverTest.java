@@ -11,6 +11,7 @@ import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceCounters;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.backend.cpu.CpuBackend;
+import dev.vaecuda.bench.StartingPoint;
 import dev.vaecuda.bench.StepBenchmark;
 import dev.vaecuda.data.DataFingerprint;
 import dev.vaecuda.data.ImageSet;
@@ -102,7 +103,7 @@ class JCudaRuntimeOnFakeDriverTest {
     @Test
     void aStepIsTwentyLaunchesAndElevenGemmsCountedAtEachReplay() {
         try (CudaBackend backend = new CudaBackend(JCudaRuntime.open(0, false, false))) {
-            StepBenchmark.Report report = new StepBenchmark(new ModelConfig(28, 28, List.of(400), 20, LossKind.BCE, 1f),
+            StepBenchmark.Report report = new StepBenchmark(StartingPoint.fresh(new ModelConfig(28, 28, List.of(400), 20, LossKind.BCE, 1f)),
                     16, 1, 1, 0, true, progress -> { }).run(backend, false);
             DeviceCounters perStep = report.perStep().orElseThrow();
             assertEquals(new DeviceCounters(9, 11, 0, 0), new DeviceCounters(perStep.kernelLaunches(),
