@@ -33,14 +33,16 @@ source "$here/ci/jdk25.sh"
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 device=(--device "${VAE_DEVICE:-auto}" --threads "${VAE_THREADS:-$(nproc)}")
 checkpoint="$out/checkpoint.vae"
+# reconstructions and samples every 100 epochs and after the last: 33 pairs of pictures, not 3280
+figures=(--figures-every 100)
 
 if [[ -f "$checkpoint" ]]; then
   echo "resuming $checkpoint up to epoch $epochs"
-  train=(train "${device[@]}" --data "$data" --resume "$checkpoint" --epochs "$epochs")
+  train=(train "${device[@]}" --data "$data" --resume "$checkpoint" --epochs "$epochs" "${figures[@]}")
 else
   train=(train "${device[@]}" --data "$data" --out "$out" --epochs "$epochs"
          --hidden 200,200 --latent 50 --activation tanh --init glorot
-         --batch-size 20 --lr 1e-3 --adam-eps 1e-4 --lr-schedule iwae --binarize --seed 1)
+         --batch-size 20 --lr 1e-3 --adam-eps 1e-4 --lr-schedule iwae --binarize --seed 1 "${figures[@]}")
 fi
 
 # each epoch line gets the remaining time, from the wall-clock time per epoch of this invocation

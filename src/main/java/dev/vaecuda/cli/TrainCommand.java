@@ -100,6 +100,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--binarize", description = "Dynamic binarisation: each pixel is 1 with probability its intensity.")
     boolean binarize;
 
+    @Option(names = "--figures-every", defaultValue = "1", paramLabel = "N",
+            description = "Draw reconstructions_epochN.png and samples_epochN.png every N epochs and after the last one;"
+                    + " loss.png is redrawn every epoch (default: ${DEFAULT-VALUE}).")
+    int figuresEvery;
+
     @Option(names = "--resume", paramLabel = "FILE",
             description = "Continue from a checkpoint, also one saved inside an epoch (Ctrl-C saves one); the model and"
                     + " training options come from it and must agree when given again, --epochs is the new total.")
@@ -114,6 +119,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         ResumePoint resumePoint = resume == null ? null : new ResumePoint(CheckpointFile.read(resume), resume);
         Checkpoint checkpoint = resumePoint == null ? null : resumePoint.checkpoint();
+        OptionChecks.atLeast(spec, "--figures-every", figuresEvery, 1);
         if (checkpoint == null) {
             validateOptions();
         } else {
@@ -151,7 +157,8 @@ final class TrainCommand implements Callable<Integer> {
                 : checkpoint.config().withEpochs(epochs);
         StopRequest stop = new StopRequest();
         try (SignalTrap trap = new SignalTrap(stop, console); Backend backend = deviceOptions.open(console)) {
-            boolean finished = new TrainingSession(config, identity, outDir, resumePoint, deviceOptions.replaySteps())
+            boolean finished = new TrainingSession(config, identity, outDir, resumePoint, deviceOptions.replaySteps(),
+                    figuresEvery)
                     .run(backend, trainSet, testSet, console, TrainingProgress.forConsole(console, trainSet.count(),
                             config.training().batchSize(), config.training().epochs()), stop);
             if (!finished) {
@@ -202,6 +209,9 @@ final class TrainCommand implements Callable<Integer> {
                 "--epochs", Integer.toString(epochs)));
         if (data != null) {
             args.addAll(List.of("--data", data.toString()));
+        }
+        if (figuresEvery != 1) {
+            args.addAll(List.of("--figures-every", Integer.toString(figuresEvery)));
         }
         return SuggestedCommand.of(spec, args);
     }

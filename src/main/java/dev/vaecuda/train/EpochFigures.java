@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The pictures a run adds to its folder after each epoch: reconstructions_epochN.png (the first
- * test images over their reconstructions), samples_epochN.png (decodings of the same fixed z
- * every epoch) and loss.png (every row of metrics.csv).
+ * The pictures a run adds to its folder after an epoch: reconstructions_epochN.png (the first
+ * test images over their reconstructions) and samples_epochN.png (decodings of the same fixed z
+ * every time), when asked for, and loss.png (every row of metrics.csv), always.
  */
 final class EpochFigures {
     static final int RECONSTRUCTED = 8;
@@ -33,9 +33,11 @@ final class EpochFigures {
         this.outDir = outDir;
     }
 
-    void write(int epoch) {
-        PngFiles.write(figures.reconstructions(originals), outDir.resolve("reconstructions_epoch" + epoch + ".png"));
-        PngFiles.write(figures.samples(seed, SAMPLES), outDir.resolve("samples_epoch" + epoch + ".png"));
+    void write(int epoch, boolean reconstructionsAndSamples) {
+        if (reconstructionsAndSamples) {
+            PngFiles.write(figures.reconstructions(originals), outDir.resolve("reconstructions_epoch" + epoch + ".png"));
+            PngFiles.write(figures.samples(seed, SAMPLES), outDir.resolve("samples_epoch" + epoch + ".png"));
+        }
         List<EpochResult> rows = MetricsCsv.read(outDir.resolve(TrainingSession.METRICS));
         PngFiles.write(LossChart.render(rows.stream().mapToDouble(EpochResult::epoch).toArray(),
                 rows.stream().mapToDouble(EpochResult::trainLoss).toArray(),

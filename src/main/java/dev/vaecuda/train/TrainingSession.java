@@ -16,7 +16,8 @@ import java.util.Optional;
 
 /**
  * A whole `train` run in an output folder: config.json, then per epoch one printed line, a
- * metrics.csv row, a checkpoint and the epoch's pictures ({@link EpochFigures}). Resumes from
+ * metrics.csv row, a checkpoint and the epoch's pictures ({@link EpochFigures}), the
+ * reconstructions and samples every {@code figuresEvery} epochs and after the last. Resumes from
  * a checkpoint when given one, also from inside an epoch. Stops between two steps when asked,
  * saving a checkpoint there. When training diverges it stops and saves nothing, so the last
  * checkpoint written stays the last good one.
@@ -31,20 +32,26 @@ public final class TrainingSession {
     private final Path outDir;
     private final ResumePoint resumeFrom;
     private final boolean replaySteps;
+    private final int figuresEvery;
     // what the last checkpoint this session wrote holds, for the message when training diverges
     private String lastSaved;
 
     /**
      * {@code resumeFrom} may be null for a fresh run; {@code config} then sets the model's shape.
      * {@code replaySteps}: record a full batch's step once and replay it (a CUDA graph on a GPU).
+     * {@code figuresEvery}: the epochs between two epochs' pictures (see {@link EpochFigures}).
      */
     public TrainingSession(RunConfig config, RunIdentity identity, Path outDir, ResumePoint resumeFrom,
-                           boolean replaySteps) {
+                           boolean replaySteps, int figuresEvery) {
+        if (figuresEvery < 1) {
+            throw new IllegalArgumentException("figures every " + figuresEvery + " epochs");
+        }
         this.config = config;
         this.identity = identity;
         this.outDir = outDir;
         this.resumeFrom = resumeFrom;
         this.replaySteps = replaySteps;
+        this.figuresEvery = figuresEvery;
     }
 
     /** Trains up to the configured epochs: true when it got there, false when {@code stop} was requested first. */
@@ -105,7 +112,8 @@ public final class TrainingSession {
             // the row before the checkpoint: a resume drops rows after the checkpoint's epoch, so none is lost or doubled
             metrics.append(result);
             save(trainer);
-            figures.write(result.epoch());
+            int epoch = result.epoch();
+            figures.write(epoch, epoch % figuresEvery == 0 || epoch == config.training().epochs());
         }
         return true;
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaecuda.data.SyntheticDigits;
 import dev.vaecuda.train.CheckpointFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,16 +61,19 @@ class SuggestedCommandsIT {
         // in data/mnist, where train looks by default; 150 batches an epoch, so a signal lands inside one
         SyntheticDigits.writeIdx(user.resolve("data/mnist"), 3000, 100, 28, 28);
 
-        ChildProcess stopped = train(RUN, "--epochs", "2");
+        ChildProcess stopped = train(RUN, "--epochs", "2", "--figures-every", "2");
         stopped.awaitOutput("epoch 1/2 ");
         stopped.signal("TERM");
         assertEquals(143, stopped.waitFor(), stopped.toString());
         String resume = group(stopped.out(), "^continue with: (.*)$", 1);
         assertTrue(resume.contains("'" + RUN + "/checkpoint.vae'"), "quoted for the shell: " + resume);
+        assertTrue(resume.endsWith(" --figures-every 2"), "keeps the pictures' interval: " + resume);
         ChildProcess resumed = paste(resume);
         assertEquals(0, resumed.waitFor(), resumed.toString());
         assertTrue(resumed.out().contains("epoch 2/2 "), resumed.toString());
         assertEquals(2, CheckpointFile.read(user.resolve(RUN).resolve("checkpoint.vae")).epochsCompleted());
+        assertTrue(Files.notExists(user.resolve(RUN).resolve("samples_epoch1.png")), "no pictures after epoch 1 of 2");
+        assertTrue(Files.exists(user.resolve(RUN).resolve("samples_epoch2.png")), "pictures after epoch 2");
 
         ChildProcess again = train(RUN, "--epochs", "1", "--limit", "200");
         assertEquals(2, again.waitFor(), again.toString());

@@ -80,6 +80,7 @@ class TrainCommandTest {
         "--adam-eps|0|--adam-eps must be a finite number > 0, got 0.0",
         "--dataset|cifar|--dataset must be mnist or fashion-mnist",
         "--threads|0|--threads must be >= 1, got 0",
+        "--figures-every|0|--figures-every must be >= 1, got 0",
         "--device|tpu|Invalid value for option '--device'",
         "--batch-size|many|Invalid value for option '--batch-size'",
     })

@@ -84,7 +84,7 @@ class IwaeReproScriptTest {
         String device = " --device cpu --threads 1";
         assertEquals("-jar " + jar + " train" + device + " --data " + data + " --out " + out + " --epochs 3280"
                 + " --hidden 200,200 --latent 50 --activation tanh --init glorot --batch-size 20 --lr 1e-3"
-                + " --adam-eps 1e-4 --lr-schedule iwae --binarize --seed 1", lines.get(0));
+                + " --adam-eps 1e-4 --lr-schedule iwae --binarize --seed 1 --figures-every 100", lines.get(0));
         String eval = "-jar " + jar + " eval" + device + " --checkpoint " + out.resolve("checkpoint.vae") + " --data "
                 + data + " --iw-samples 5000";
         assertEquals(eval + " --out " + out.resolve("eval.csv"), lines.get(1));
@@ -109,7 +109,7 @@ class IwaeReproScriptTest {
         assertEquals(0, script.exitValue(), output);
         assertTrue(output.startsWith("resuming " + out.resolve("checkpoint.vae") + " up to epoch 3280\n"), output);
         assertEquals("-jar " + jar + " train --device cpu --threads 1 --data " + data + " --resume "
-                + out.resolve("checkpoint.vae") + " --epochs 3280", Files.readAllLines(calls).getFirst());
+                + out.resolve("checkpoint.vae") + " --epochs 3280 --figures-every 100", Files.readAllLines(calls).getFirst());
     }
 
     @Test

@@ -41,7 +41,7 @@ class LikelihoodEvaluationTest {
         ModelConfig model = new ModelConfig(12, 12, List.of(48), 3, loss, beta);
         RunConfig config = new RunConfig("mnist", model, new TrainingOptions(3e-3f, 32, 3, 7, 0, binarize));
         try (CpuBackend backend = new CpuBackend(2)) {
-            new TrainingSession(config, RunIdentity.start(DataFingerprint.of(TRAIN, TEST)), out, null, true).run(backend, TRAIN, TEST, new PrintWriter(new StringWriter()), (e, b, n) -> { },
+            new TrainingSession(config, RunIdentity.start(DataFingerprint.of(TRAIN, TEST)), out, null, true, 1).run(backend, TRAIN, TEST, new PrintWriter(new StringWriter()), (e, b, n) -> { },
                     new StopRequest());
         }
         return CheckpointFile.read(out.resolve(TrainingSession.CHECKPOINT));

@@ -62,12 +62,16 @@ class TrainingSessionTest {
     }
 
     private static Run run(RunConfig config, Path out, Checkpoint resume, StopAt stopAt) {
+        return run(config, out, resume, stopAt, 1);
+    }
+
+    private static Run run(RunConfig config, Path out, Checkpoint resume, StopAt stopAt, int figuresEvery) {
         StringWriter text = new StringWriter();
         StopRequest stop = new StopRequest();
         try (CpuBackend backend = new CpuBackend(2)) {
             boolean finished = new TrainingSession(config, resume == null ? RUN : resume.identity(), out,
                     resume == null ? null : new ResumePoint(resume, out.resolve(TrainingSession.CHECKPOINT)),
-                    true).run(backend, TRAIN, TEST,
+                    true, figuresEvery).run(backend, TRAIN, TEST,
                     new PrintWriter(text), (epoch, batch, batches) -> {
                         if (stopAt.after(epoch, batch)) {
                             stop.request(new StopRequest.Reason("SIGINT", 130));
@@ -112,6 +116,20 @@ class TrainingSessionTest {
                     .filter(name -> !name.matches("(reconstructions|samples)_epoch[1-4]\\.png")).sorted().toList();
             assertEquals(List.of("checkpoint.vae", "config.json", "loss.png", "metrics.csv"), left, "nothing else is left");
         }
+    }
+
+    /** --figures-every 3 over 7 epochs: pictures after epochs 3, 6 and the last, 7; loss.png every epoch. */
+    @Test
+    void picturesEveryFewEpochsAndAfterTheLast(@TempDir Path out) throws IOException {
+        Run run = run(config(7, false, 3e-3f, 200), out, null, (epoch, batch) -> false, 3);
+        assertTrue(run.finished(), run.printed());
+        try (var files = Files.list(out)) {
+            List<String> pictures = files.map(f -> f.getFileName().toString()).filter(name -> name.contains("_epoch"))
+                    .sorted().toList();
+            assertEquals(List.of("reconstructions_epoch3.png", "reconstructions_epoch6.png", "reconstructions_epoch7.png",
+                    "samples_epoch3.png", "samples_epoch6.png", "samples_epoch7.png"), pictures);
+        }
+        assertTrue(javax.imageio.ImageIO.read(out.resolve(EpochFigures.LOSS_CHART).toFile()) != null, "loss chart");
     }
 
     /**
@@ -163,7 +181,7 @@ class TrainingSessionTest {
                     super.gatherBatch(images, order, batchSize, n, x, binarize, seed, stream, state);
                 }
             };
-            new TrainingSession(config(1, false), RUN, dir.resolve("recorded"), null, true).run(recording, TRAIN, TEST,
+            new TrainingSession(config(1, false), RUN, dir.resolve("recorded"), null, true, 1).run(recording, TRAIN, TEST,
                     new PrintWriter(new StringWriter()), (epoch, batch, batches) -> { }, new StopRequest());
         }
         assertEquals(19, rows.size(), rows.toString());
