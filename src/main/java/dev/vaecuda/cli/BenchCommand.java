@@ -37,10 +37,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "Images per step (default: " + DEFAULT_BATCH_SIZE + ", or the batch size the --checkpoint trained with).")
     Integer batchSize;
 
-    @Option(names = "--steps", defaultValue = "200", description = "Steps per timing (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "200", paramLabel = "N",
+            description = "Steps per timing (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--repeats", defaultValue = "5", description = "Timings; the median is reported (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--repeats", defaultValue = "5", paramLabel = "N",
+            description = "Timings; the median is reported (default: ${DEFAULT-VALUE}).")
     int repeats;
 
     @Mixin
@@ -51,7 +53,8 @@ final class BenchCommand implements Callable<Integer> {
                     + " moments, step, learning rate, Adam epsilon and binarisation (a trained model can be slower).")
     Path checkpoint;
 
-    @Option(names = "--warmup", defaultValue = "30", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "30", paramLabel = "N",
+            description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Override

@@ -16,7 +16,8 @@ final class ModelShapeOptions {
             description = "Hidden layer sizes of the encoder; the decoder mirrors them (default: ${DEFAULT-VALUE}).")
     List<Integer> hidden;
 
-    @Option(names = "--latent", defaultValue = "20", description = "Latent dimensions (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--latent", defaultValue = "20", paramLabel = "N",
+            description = "Latent dimensions (default: ${DEFAULT-VALUE}).")
     int latent;
 
     @Option(names = "--activation", defaultValue = "relu", paramLabel = "KIND",

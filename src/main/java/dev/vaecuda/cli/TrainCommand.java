@@ -56,13 +56,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "Output folder (default: " + DEFAULT_OUT + "; with --resume, the checkpoint's own folder).")
     Path out;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "Total epochs, counting those of a resumed run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "10", paramLabel = "N",
+            description = "Total epochs, counting those of a resumed run (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "128", paramLabel = "N",
+            description = "Images per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "1e-3",
+    @Option(names = "--lr", defaultValue = "1e-3", paramLabel = "X",
             description = "Adam learning rate; with --lr-schedule iwae, that of the first stage (default: ${DEFAULT-VALUE}).")
     float learningRate;
 
@@ -83,14 +85,16 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelShapeOptions shape;
 
-    @Option(names = "--beta", defaultValue = "1", description = "Weight of the KL term (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--beta", defaultValue = "1", paramLabel = "X",
+            description = "Weight of the KL term (default: ${DEFAULT-VALUE}).")
     float beta;
 
     @Option(names = "--loss", defaultValue = "bce", paramLabel = "KIND",
             description = "Reconstruction loss: bce or mse (default: ${DEFAULT-VALUE}).")
     String loss;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
+            description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
