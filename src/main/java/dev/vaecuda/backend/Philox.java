@@ -100,6 +100,9 @@ public final class Philox {
      */
     public static void normals(long seed, int stream, long step, int first, int count,
                                float[] out, int outOffset, Blocks blocks) {
+        if (count <= 0) {
+            return;
+        }
         int end = first + count;
         int lastBlock = (end - 1) >>> 2;
         for (int chunk = first >>> 2; chunk <= lastBlock; chunk += blocks.capacity()) {

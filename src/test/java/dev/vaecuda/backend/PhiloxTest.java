@@ -54,6 +54,15 @@ class PhiloxTest {
         assertEquals(1.0, variance, 5 * Math.sqrt(2.0 / n), "variance (seed " + seed + ")");
     }
 
+    /** An empty range draws nothing and returns (the last block index of element -1 is not a bound). */
+    @Test
+    void anEmptyRangeDrawsNothing() {
+        float[] out = {7f};
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                () -> Philox.normals(1, 0, 1, 0, 0, out, 0, new Philox.Blocks()));
+        assertEquals(7f, out[0]);
+    }
+
     /** A range drawn alone, or in chunks of a few blocks, has the values of the whole draw. */
     @Test
     void anyRangeOfElementsDrawsTheSameValues() {
