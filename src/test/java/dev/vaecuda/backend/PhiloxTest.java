@@ -54,6 +54,14 @@ class PhiloxTest {
         assertEquals(1.0, variance, 5 * Math.sqrt(2.0 / n), "variance (seed " + seed + ")");
     }
 
+    /** The extreme outputs map to the uniforms nearest 0 and 1, both strictly inside (0, 1), as in the kernels. */
+    @Test
+    void uniformsAreTheCentresOf2To23Bins() {
+        assertEquals(0x1p-24f, Philox.uniform(0));
+        assertEquals(1f - 0x1p-24f, Philox.uniform(-1));
+        assertEquals(0.5f + 0x1p-24f, Philox.uniform(0x8000_0000));
+    }
+
     /** An empty range draws nothing and returns (the last block index of element -1 is not a bound). */
     @Test
     void anEmptyRangeDrawsNothing() {

@@ -17,6 +17,8 @@ class LossChartTest {
     void aShortRunMarksEachEpochOnALinearAxis() {
         XYChart chart = chartOf(LossChart.MARKED_EPOCHS);
         assertFalse(chart.getStyler().isXAxisLogarithmic());
+        assertEquals("3", chart.getStyler().getxAxisTickLabelsFormattingFunction().apply(3.0), "whole epochs labelled");
+        assertEquals("", chart.getStyler().getxAxisTickLabelsFormattingFunction().apply(2.5), "no label between epochs");
         for (XYSeries series : chart.getSeriesMap().values()) {
             assertFalse(series.getMarker() instanceof None, series.getName() + " has markers");
         }
@@ -26,6 +28,8 @@ class LossChartTest {
     void aLongRunIsDrawnAsLinesAgainstLogScaledEpochs() {
         XYChart chart = chartOf(LossChart.MARKED_EPOCHS + 1);
         assertTrue(chart.getStyler().isXAxisLogarithmic());
+        // XChart labels the decades itself: a formatting function would put linear labels on the log axis
+        assertEquals(null, chart.getStyler().getxAxisTickLabelsFormattingFunction());
         for (XYSeries series : chart.getSeriesMap().values()) {
             assertTrue(series.getMarker() instanceof None, series.getName() + " has no markers");
         }
