@@ -4,8 +4,8 @@ import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.bench.StartingPoint;
 import dev.vaecuda.bench.StepBenchmark;
-import dev.vaecuda.train.CheckpointFile;
 import dev.vaecuda.model.ModelConfig;
+import dev.vaecuda.train.CheckpointFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +21,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Time training steps of a model (the default: PyTorch's example) on random 28x28 images, and the same"
+        description = "Time training steps of a model (the default: PyTorch's example; or a --checkpoint's trained one) on random 28x28 images, and the same"
                 + " GEMMs alone (the floor).")
 final class BenchCommand implements Callable<Integer> {
     private static final int MNIST_TRAIN_IMAGES = 60_000;
