@@ -36,6 +36,13 @@ public interface Backend extends AutoCloseable {
     /** Blocks until the backend has finished all work, then copies. */
     void download(DeviceBuffer source, float[] destination);
 
+    /** The whole buffer, as {@link #download(DeviceBuffer, float[])} copies it, in a new array. */
+    default float[] download(DeviceBuffer source) {
+        float[] values = new float[source.length()];
+        download(source, values);
+        return values;
+    }
+
     /**
      * C = alpha * op(A) op(B) + beta * C in BLAS's column-major convention: op(A) is (m, k),
      * op(B) is (k, n), C is (m, n); op(X) is X or its transpose. beta 0 overwrites C (its old

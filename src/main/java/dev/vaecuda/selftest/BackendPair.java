@@ -93,13 +93,13 @@ public final class BackendPair implements AutoCloseable {
 
     /** Throws {@link MismatchException} (naming the seed) when the two copies differ beyond the tolerance. */
     public void assertClose(String what, Twin twin, Tolerance tolerance) {
-        tolerance.assertClose(named(what), download(reference, twin.reference(), twin.length()), download(device, twin.device(), twin.length()));
+        tolerance.assertClose(named(what), reference.download(twin.reference()), device.download(twin.device()));
     }
 
     /** Throws {@link MismatchException} (naming the seed) unless the two copies are zero at the same elements. */
     public void assertZerosAgree(String what, Twin twin) {
         ElementwiseCheck sameZeros = (expected, actual) -> (expected == 0) == (actual == 0);
-        sameZeros.assertHolds(named(what), download(reference, twin.reference(), twin.length()), download(device, twin.device(), twin.length()),
+        sameZeros.assertHolds(named(what), reference.download(twin.reference()), device.download(twin.device()),
                 "are zero on one side only");
     }
 
@@ -107,11 +107,6 @@ public final class BackendPair implements AutoCloseable {
         return what + " (seed " + seed + ")";
     }
 
-    private static float[] download(Backend backend, DeviceBuffer buffer, int length) {
-        float[] values = new float[length];
-        backend.download(buffer, values);
-        return values;
-    }
 
     /** As {@link #assertClose(String, Twin, Tolerance)}, for the two loss sums. */
     public void assertClose(String what, TwinLossSum twin, Tolerance tolerance) {

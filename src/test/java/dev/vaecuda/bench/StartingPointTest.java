@@ -33,9 +33,9 @@ class StartingPointTest {
         try (Backend backend = new CpuBackend(1)) {
             Vae vae = new Vae(backend, start.config(), 4);
             start.initialize(backend, vae);
-            assertArrayEquals(checkpoint.parameters(), get(backend, vae.parameters()), "parameters");
-            assertArrayEquals(checkpoint.firstMoment(), get(backend, vae.adam().firstMoment()), "first moments");
-            assertArrayEquals(checkpoint.secondMoment(), get(backend, vae.adam().secondMoment()), "second moments");
+            assertArrayEquals(checkpoint.parameters(), backend.download(vae.parameters()), "parameters");
+            assertArrayEquals(checkpoint.firstMoment(), backend.download(vae.adam().firstMoment()), "first moments");
+            assertArrayEquals(checkpoint.secondMoment(), backend.download(vae.adam().secondMoment()), "second moments");
         }
         assertEquals(checkpoint.step(), start.step());
         assertEquals(1e-4f, start.adamEpsilon());
@@ -66,8 +66,8 @@ class StartingPointTest {
             backend.upload(new float[vae.parameterCount()], vae.parameters());
             start.initialize(backend, vae);
             reference.initialize(Initialization.PYTORCH, 1);
-            assertArrayEquals(get(backend, reference.parameters()), get(backend, vae.parameters()));
-            assertArrayEquals(new float[vae.parameterCount()], get(backend, vae.adam().firstMoment()));
+            assertArrayEquals(backend.download(reference.parameters()), backend.download(vae.parameters()));
+            assertArrayEquals(new float[vae.parameterCount()], backend.download(vae.adam().firstMoment()));
         }
         assertEquals(0, start.step());
         assertEquals(1e-3f, start.learningRate());
@@ -91,9 +91,4 @@ class StartingPointTest {
         return values;
     }
 
-    private static float[] get(Backend backend, DeviceBuffer buffer) {
-        float[] values = new float[buffer.length()];
-        backend.download(buffer, values);
-        return values;
-    }
 }

@@ -41,8 +41,7 @@ class ChecksCatchFaultsTest {
         }
 
         void damage(DeviceBuffer buffer, int index) {
-            float[] values = new float[buffer.length()];
-            download(buffer, values);
+            float[] values = download(buffer);
             values[index] += 0.01f * Math.max(1, Math.abs(values[index]));
             upload(values, buffer);
         }

@@ -56,11 +56,6 @@ class CpuBackendTest {
         return buffer;
     }
 
-    private static float[] get(Backend backend, DeviceBuffer buffer) {
-        float[] host = new float[buffer.length()];
-        backend.download(buffer, host);
-        return host;
-    }
 
     private void assertClose(double[] expected, float[] actual, String what) {
         assertEquals(expected.length, actual.length, what + ": length");
@@ -101,7 +96,7 @@ class CpuBackendTest {
                     }
                     DeviceBuffer dc = put(backend, c);
                     backend.gemm(ta, tb, m, n, k, alpha, put(backend, a), lda, put(backend, b), ldb, beta, dc, ldc);
-                    assertClose(expected, get(backend, dc), "gemm " + (ta ? "T" : "N") + (tb ? "T" : "N")
+                    assertClose(expected, backend.download(dc), "gemm " + (ta ? "T" : "N") + (tb ? "T" : "N")
                             + " m=" + m + " n=" + n + " k=" + k);
                 }
             }
@@ -126,7 +121,7 @@ class CpuBackendTest {
                 }
                 DeviceBuffer dy = put(backend, y);
                 backend.biasAdd(dy, put(backend, bias), rows, cols, activation);
-                assertClose(expected, get(backend, dy), "biasAdd " + activation);
+                assertClose(expected, backend.download(dy), "biasAdd " + activation);
             }
         }
     }
@@ -145,8 +140,8 @@ class CpuBackendTest {
                 }
                 DeviceBuffer g = put(backend, dy), db = put(backend, randoms(cols, -1, 1));
                 backend.activationBackward(g, put(backend, y), rows, cols, activation, db);
-                assertClose(expected, get(backend, g), "activationBackward " + activation);
-                assertClose(sums, get(backend, db), "bias gradient (column sums, overwritten) " + activation);
+                assertClose(expected, backend.download(g), "activationBackward " + activation);
+                assertClose(sums, backend.download(db), "bias gradient (column sums, overwritten) " + activation);
             }
             double[] sig = new double[n];
             for (int i = 0; i < n; i++) {
@@ -154,7 +149,7 @@ class CpuBackendTest {
             }
             DeviceBuffer out = backend.allocate(n);
             backend.sigmoid(put(backend, x), out, n);
-            assertClose(sig, get(backend, out), "sigmoid");
+            assertClose(sig, backend.download(out), "sigmoid");
         }
     }
 
@@ -189,13 +184,13 @@ class CpuBackendTest {
             state.stepsDone = stepsDone;
             DeviceBuffer dMl = put(backend, ml), dEps = backend.allocate(eps.length), dZ = backend.allocate(z.length);
             backend.reparameterize(dMl, put(backend, bias), dEps, dZ, rows, latent, rngSeed, 5, state);
-            assertClose(mlExpected, get(backend, dMl), "meanLogvar + head bias");
-            assertClose(toDouble(eps), get(backend, dEps), "eps at step stepsDone + 1");
-            assertClose(z, get(backend, dZ), "z");
+            assertClose(mlExpected, backend.download(dMl), "meanLogvar + head bias");
+            assertClose(toDouble(eps), backend.download(dEps), "eps at step stepsDone + 1");
+            assertClose(z, backend.download(dZ), "z");
             DeviceBuffer dDml = put(backend, dml), dBias = backend.allocate(2 * latent);
             backend.reparameterizeBackward(put(backend, dz), dEps, dMl, dDml, dBias, rows, latent);
-            assertClose(dmlExpected, get(backend, dDml), "dMeanLogvar");
-            assertClose(biasGrad, get(backend, dBias), "head bias gradient");
+            assertClose(dmlExpected, backend.download(dDml), "dMeanLogvar");
+            assertClose(biasGrad, backend.download(dBias), "head bias gradient");
         }
     }
 
@@ -242,10 +237,10 @@ class CpuBackendTest {
                         beta, rows, pixels, latent, gLogits, gBias, gMl, lossSum, state);
                 assertClose(new double[] {1.5 + loss}, new float[] {(float) backend.readLossSum(lossSum)},
                         kind + " loss sum (accumulates)");
-                assertClose(withBias, get(backend, dLogitsIn), kind + " logits + output bias");
-                assertClose(dLogits, get(backend, gLogits), kind + " dLogits");
-                assertClose(dBias, get(backend, gBias), kind + " output bias gradient");
-                assertClose(dMl, get(backend, gMl), kind + " dMeanLogvar");
+                assertClose(withBias, backend.download(dLogitsIn), kind + " logits + output bias");
+                assertClose(dLogits, backend.download(gLogits), kind + " dLogits");
+                assertClose(dBias, backend.download(gBias), kind + " output bias gradient");
+                assertClose(dMl, backend.download(gMl), kind + " dMeanLogvar");
                 assertEquals(42, state.stepsDone, "the loss advances the step");
                 assertEquals(7, state.batchInEpoch, "and the batch");
             }
@@ -301,7 +296,7 @@ class CpuBackendTest {
         try (CpuBackend backend = new CpuBackend(1)) {
             DeviceBuffer buffer = backend.allocate(6);
             backend.upload(new float[] {0, 1, 2, 3, 4, 5}, buffer);
-            assertArrayEquals(new float[] {2, 3, 4}, get(backend, buffer.slice(1, 4).slice(1, 3)));
+            assertArrayEquals(new float[] {2, 3, 4}, backend.download(buffer.slice(1, 4).slice(1, 3)));
             assertEquals(0, buffer.slice(0, 0).length());
             assertEquals(0, buffer.slice(6, 0).length());
             for (int[] outside : new int[][] {{-1, 1}, {5, 2}, {0, 7}, {2, -1}}) {
@@ -348,8 +343,8 @@ class CpuBackendTest {
                     backend.setLossSum(loss, 0);
                     backend.lossAndGradients(kind, x, bias, t, ml, 0.5f, rows, pixels, latent, dx, dBias, dMl, loss,
                             new CpuStepState());
-                    float[][] got = {{(float) backend.readLossSum(loss)}, get(backend, x), get(backend, dx), get(backend, dBias),
-                            get(backend, dMl)};
+                    float[][] got = {{(float) backend.readLossSum(loss)}, backend.download(x), backend.download(dx), backend.download(dBias),
+                            backend.download(dMl)};
                     if (first == null) {
                         first = got;
                     }
@@ -390,8 +385,8 @@ class CpuBackendTest {
                 state.stepsDone = step;
                 backend.adam(dp, put(backend, g, sliced), dm, dv, n, lr, b1, b2, eps, state);
             }
-            assertClose(pRef, get(backend, dp), "params after 3 Adam steps");
-            assertClose(mRef, get(backend, dm), "first moment");
+            assertClose(pRef, backend.download(dp), "params after 3 Adam steps");
+            assertClose(mRef, backend.download(dm), "first moment");
         }
     }
 
@@ -425,7 +420,7 @@ class CpuBackendTest {
                 state.stepsDone = step;
                 backend.adam(dp, put(backend, g), dm, dv, n, lr, b1, b2, eps, state);
             }
-            float[] mGot = get(backend, dm), vGot = get(backend, dv), pGot = get(backend, dp);
+            float[] mGot = backend.download(dm), vGot = backend.download(dv), pGot = backend.download(dp);
             assertArrayEquals(withoutNegativeZero(mExpected), withoutNegativeZero(mGot), "first moment, seed " + seed);
             assertArrayEquals(withoutNegativeZero(vExpected), withoutNegativeZero(vGot), "second moment, seed " + seed);
             for (int i = 0; i < n; i++) {
@@ -494,7 +489,7 @@ class CpuBackendTest {
                     expected[r * pixels + i] = (images[order[first + r] * pixels + i] & 0xFF) / 255.0;
                 }
             }
-            float[] gathered = get(backend, x);
+            float[] gathered = backend.download(x);
             for (int e = 0; e < gathered.length; e++) {
                 if (Double.isNaN(expected[e])) {
                     assertTrue(Float.isNaN(gathered[e]), "row past the order's end left alone, element " + e);
@@ -504,7 +499,7 @@ class CpuBackendTest {
             }
             assertClose(expected, gathered, "gather");
             backend.gatherBatch(dImages, dOrder, rows, rows, x, true, 42, 1, state);
-            float[] binary = get(backend, x);
+            float[] binary = backend.download(x);
             Philox.Blocks one = new Philox.Blocks(1);
             for (int e = 0; e < available * pixels; e++) {
                 float uniform = Philox.uniform(one.compute(42, 1, 9, e >>> 2, 1)[e & 3]);
