@@ -47,7 +47,6 @@ public final class StepBenchmark {
     }
 
     private final StartingPoint start;
-    private final ModelConfig config;
     private final int batch;
     private final int steps;
     private final int repeats;
@@ -59,7 +58,6 @@ public final class StepBenchmark {
     public StepBenchmark(StartingPoint start, int batch, int steps, int repeats, int warmup, boolean replay,
                          Consumer<String> progress) {
         this.start = start;
-        this.config = start.config();
         this.batch = batch;
         this.steps = steps;
         this.repeats = repeats;
@@ -119,6 +117,7 @@ public final class StepBenchmark {
         Bench(Backend backend) {
             this.backend = backend;
             int count = batch * DISTINCT_BATCHES;
+            ModelConfig config = start.config();
             byte[] pixels = new byte[count * config.pixels()];
             new SplittableRandom(1).nextBytes(pixels);
             images = backend.uploadImages(pixels, count, config.pixels());
