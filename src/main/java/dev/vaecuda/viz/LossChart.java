@@ -29,23 +29,21 @@ public final class LossChart {
     }
 
     static XYChart chart(double[] epochs, double[] trainLoss, double[] testLoss) {
-        boolean longRun = epochs.length > MARKED_EPOCHS;
         XYChart chart = new XYChartBuilder().width(800).height(500)
                 .title("Loss per image (reconstruction + beta * KL)")
                 .xAxisTitle("epoch").yAxisTitle("loss (nats)").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE)
                 .setSeriesColors(new Color[] {TRAIN_COLOR, TEST_COLOR})
                 .setMarkerSize(7);
-        chart.getStyler().setXAxisLogarithmic(longRun);
-        if (!longRun) {
+        XYSeries train = chart.addSeries("train", epochs, trainLoss), test = chart.addSeries("test", epochs, testLoss);
+        if (epochs.length > MARKED_EPOCHS) {
+            // XChart labels the decades of a logarithmic axis itself
+            chart.getStyler().setXAxisLogarithmic(true);
+            train.setMarker(SeriesMarkers.NONE);
+            test.setMarker(SeriesMarkers.NONE);
+        } else {
             // epochs are whole numbers: ticks between them get no label
             chart.getStyler().setxAxisTickLabelsFormattingFunction(x -> x == Math.rint(x) ? Long.toString(Math.round(x)) : "");
-        }
-        for (XYSeries series : new XYSeries[] {chart.addSeries("train", epochs, trainLoss),
-            chart.addSeries("test", epochs, testLoss)}) {
-            if (longRun) {
-                series.setMarker(SeriesMarkers.NONE);
-            }
         }
         return chart;
     }
