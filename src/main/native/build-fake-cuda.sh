@@ -11,7 +11,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$1"
-sources=("$here"/*.cpp "$here"/*.h "$here"/fake-cuda/* "$here"/../../../kernels/*.cu "$here"/../../../kernels/*.cuh)
+sources=("$here"/*.sh "$here"/*.cpp "$here"/*.h "$here"/fake-cuda/* "$here"/../../../kernels/*.cu "$here"/../../../kernels/*.cuh)
 outputs=("$out/libcuda.so.1" "$out/libcublas.so.13" "$out/libcublas.so.12")
 up_to_date=true
 for output in "${outputs[@]}"; do
@@ -25,7 +25,8 @@ if ! command -v g++ >/dev/null; then
   exit 0
 fi
 mkdir -p "$out"
-flags=(-std=c++20 -O2 -fPIC -shared -pthread -Wall -Wextra -Werror)
+# -ffp-contract=off: the fake runs the kernels rounding as the shipped PTX does (build-emulator.sh)
+flags=(-std=c++20 -O2 -fPIC -shared -pthread -Wall -Wextra -Werror -ffp-contract=off)
 fake="$here/fake-cuda"
 g++ "${flags[@]}" -Wl,-soname,libcuda.so.1 -Wl,--version-script="$fake/libcuda.map" -o "$out/libcuda.so.1.tmp" \
   "$here/emulator.cpp" "$here/emulated_kernels.cpp" \

@@ -257,6 +257,14 @@ const char* emu_last_error() {
     return last_error.c_str();
 }
 
+const char* emu_rounding() {
+#ifdef CUDA_EMU_GPU_MATH
+    return "gpu";
+#else
+    return "ieee";
+#endif
+}
+
 int emu_multiprocessor_count() {
     return kMultiprocessors;
 }

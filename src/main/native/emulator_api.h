@@ -10,6 +10,8 @@ extern "C" {
 enum { EMU_OK = 0, EMU_ERROR = 1, EMU_OUT_OF_MEMORY = 2 };
 
 const char* emu_last_error();
+// "ieee" or "gpu": how this build rounds (cuda_emu.h, build-emulator.sh)
+const char* emu_rounding();
 int emu_multiprocessor_count();
 void emu_shuffle_blocks(int on, unsigned long long seed);
 void emu_set_memory_limit(std::size_t bytes);

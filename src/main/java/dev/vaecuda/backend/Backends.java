@@ -30,8 +30,11 @@ public final class Backends {
             case cpu -> cpu(threads, blas, notice, "");
             case cuda -> cuda(cudaOptions, notice);
             case emulated -> {
-                notice.accept("device: emulated (the CUDA kernels on the CPU emulator: for checks, not speed)");
-                yield new CudaBackend(EmulatedRuntime.open());
+                EmulatedRuntime runtime = EmulatedRuntime.open();
+                notice.accept("device: emulated (the CUDA kernels on the CPU emulator" + (runtime.rounding().equals("gpu")
+                        ? ", rounding as a GPU may: FMA contraction and the math library's documented errors" : "")
+                        + ": for checks, not speed)");
+                yield new CudaBackend(runtime);
             }
             case auto -> {
                 try {

@@ -33,7 +33,9 @@ final class SelfTestCommand implements Callable<Integer> {
                         + " assume FP32 GEMMs, is left out");
             }
             List<SelfTest.Result> results = SelfTest.run(device, precision, result -> {
-                out.printf("%-50s %s%n", result.check(), result.passed() ? "pass" : "FAIL: " + result.problem());
+                out.printf("%-50s %s%n", result.check(), result.passed()
+                        ? String.format("pass (largest difference: %.0f%% of its tolerance)", 100 * result.largestShare())
+                        : "FAIL: " + result.problem());
                 out.flush();
             });
             long failed = results.stream().filter(r -> !r.passed()).count();

@@ -28,6 +28,7 @@ public final class BackendPair implements AutoCloseable {
     public final Backend reference;
     public final Random random;
     private final long seed;
+    private double largestShare;
 
     public BackendPair(Backend device, Backend reference, long seed) {
         this.device = device;
@@ -93,25 +94,34 @@ public final class BackendPair implements AutoCloseable {
 
     /** Throws {@link MismatchException} (naming the seed) when the two copies differ beyond the tolerance. */
     public void assertClose(String what, Twin twin, Tolerance tolerance) {
-        tolerance.assertClose(named(what), reference.download(twin.reference()), device.download(twin.device()));
+        record(tolerance.assertClose(named(what), reference.download(twin.reference()), device.download(twin.device())));
+    }
+
+    /** Notes the share of a tolerance that a passed comparison used. */
+    void record(double share) {
+        largestShare = Math.max(largestShare, share);
+    }
+
+    /** The largest share of its tolerance that any value compared so far used: how close the device came to failing. */
+    public double largestShare() {
+        return largestShare;
     }
 
     /** Throws {@link MismatchException} (naming the seed) unless the two copies are zero at the same elements. */
     public void assertZerosAgree(String what, Twin twin) {
-        ElementwiseCheck sameZeros = (expected, actual) -> (expected == 0) == (actual == 0);
+        ElementwiseCheck sameZeros = (i, expected, actual) -> (expected == 0) == (actual == 0);
         sameZeros.assertHolds(named(what), reference.download(twin.reference()), device.download(twin.device()),
                 "are zero on one side only");
     }
 
-    private String named(String what) {
+    String named(String what) {
         return what + " (seed " + seed + ")";
     }
 
-
     /** As {@link #assertClose(String, Twin, Tolerance)}, for the two loss sums. */
     public void assertClose(String what, TwinLossSum twin, Tolerance tolerance) {
-        tolerance.assertClose(named(what), new float[] {(float) reference.readLossSum(twin.reference())},
-                new float[] {(float) device.readLossSum(twin.device())});
+        record(tolerance.assertClose(named(what), new float[] {(float) reference.readLossSum(twin.reference())},
+                new float[] {(float) device.readLossSum(twin.device())}));
     }
 
     @Override

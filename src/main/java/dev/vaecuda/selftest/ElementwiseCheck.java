@@ -3,7 +3,7 @@ package dev.vaecuda.selftest;
 /** A rule that each pair of expected and actual values must keep; a failure lists the first five pairs that break it. */
 @FunctionalInterface
 interface ElementwiseCheck {
-    boolean holds(float expected, float actual);
+    boolean holds(int index, float expected, float actual);
 
     /** Throws {@link MismatchException}: "{what}: {n} of {length} values {broken}; [i] expected x, got y...". */
     default void assertHolds(String what, float[] expected, float[] actual, String broken) {
@@ -13,7 +13,7 @@ interface ElementwiseCheck {
         StringBuilder report = new StringBuilder();
         int mismatches = 0;
         for (int i = 0; i < expected.length; i++) {
-            if (!holds(expected[i], actual[i]) && mismatches++ < 5) {
+            if (!holds(i, expected[i], actual[i]) && mismatches++ < 5) {
                 report.append(String.format("; [%d] expected %s, got %s", i, expected[i], actual[i]));
             }
         }

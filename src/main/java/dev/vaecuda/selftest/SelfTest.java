@@ -17,8 +17,11 @@ import java.util.function.Consumer;
  */
 public final class SelfTest {
 
-    /** One row of the report; {@code problem} is null when the check passed. */
-    public record Result(String check, String problem) {
+    /**
+     * One row of the report; {@code problem} is null when the check passed, and then
+     * {@code largestShare} is the largest share of its tolerance that any value used.
+     */
+    public record Result(String check, String problem, double largestShare) {
         public boolean passed() {
             return problem == null;
         }
@@ -73,9 +76,9 @@ public final class SelfTest {
             Result result;
             try (BackendPair pair = new BackendPair(new Unclosed(device), new CpuBackend(2), seed + i)) {
                 check.body().accept(pair, precision);
-                result = new Result(check.name(), null);
+                result = new Result(check.name(), null, pair.largestShare());
             } catch (MismatchException | dev.vaecuda.VaeCudaException e) {
-                result = new Result(check.name(), e.getMessage());
+                result = new Result(check.name(), e.getMessage(), Double.NaN);
             }
             results.add(result);
             progress.accept(result);

@@ -41,14 +41,13 @@ import java.util.List;
  * |expected| (6.8% of it used: 15x); gradients, 1e-4 + 3e-3 |expected| (measured up to 2.7e-5
  * absolute, and 5.4e-4 relative where |expected| > 0.01: the encoder head's gradients are sums
  * over the batch whose terms nearly cancel; at least 5.7x, 14x at the value nearest its limit);
- * Adam from the same gradients, 1e-9 + 1e-6 |expected| (bit-identical on the emulator; 1e-6 is
- * 8 ulps, room for a GPU's powf and division).
+ * Adam from the same gradients, what its operands allow ({@link AdamTolerance}: bit-identical on
+ * the IEEE emulator, within a GPU's fused multiply-adds and powf on the GPU-rounding one).
  */
 public final class TrainingStepCheck {
     private static final Tolerance LOSS = new Tolerance(0, 3e-6);
     private static final Tolerance ACTIVATIONS = new Tolerance(1e-5, 1e-4);
     private static final Tolerance GRADIENTS = new Tolerance(1e-4, 3e-3);
-    private static final Tolerance ADAM = new Tolerance(1e-9, 1e-6);
     private static final float LEARNING_RATE = 1e-3f;
     /** Runs drawn at most: a flip in each of three runs has a chance of about 1e-6 on correct code. */
     private static final int ATTEMPTS = 3;
@@ -89,28 +88,28 @@ public final class TrainingStepCheck {
         try (Side device = new Side(pair.device, config, batch, seed, pixels, order, true);
              Side reference = new Side(pair.reference, config, batch, seed, pixels, order, false)) {
             for (int step = 1; step <= steps; step++) {
-                compareStep(device, reference, "step " + step + " (seed " + pair.seed() + ")");
+                compareStep(pair, device, reference, step, "step " + step + " (seed " + pair.seed() + ")");
                 device.takeOptimizerState(reference);
             }
         }
     }
 
-    private static void compareStep(Side device, Side reference, String when) {
+    private static void compareStep(BackendPair pair, Side device, Side reference, int step, String when) {
         float[][] before = reference.optimizerState();
         float[] deviceLoss = device.step(), referenceLoss = reference.step();
-        LOSS.assertClose(when + " loss", referenceLoss, deviceLoss);
+        pair.record(LOSS.assertClose(when + " loss", referenceLoss, deviceLoss));
         int flipped = 0;
         List<DeviceBuffer> deviceHidden = device.vae.hiddenActivations();
         List<DeviceBuffer> referenceHidden = reference.vae.hiddenActivations();
         for (int layer = 0; layer < deviceHidden.size(); layer++) {
             float[] expected = reference.download(referenceHidden.get(layer));
             float[] actual = device.download(deviceHidden.get(layer));
-            ACTIVATIONS.assertClose(when + " hidden layer " + layer + " activations", expected, actual);
+            pair.record(ACTIVATIONS.assertClose(when + " hidden layer " + layer + " activations", expected, actual));
             flipped += activeOnOneSideOnly(expected, actual);
         }
         float[] deviceGradients = device.download(device.vae.gradients());
         try {
-            GRADIENTS.assertClose(when + " gradients", reference.download(reference.vae.gradients()), deviceGradients);
+            pair.record(GRADIENTS.assertClose(when + " gradients", reference.download(reference.vae.gradients()), deviceGradients));
         } catch (MismatchException e) {
             if (flipped == 0) {
                 throw e;
@@ -118,11 +117,10 @@ public final class TrainingStepCheck {
             throw new ReluFlip(when + ": " + flipped + " ReLU units active on one side only; " + e.getMessage());
         }
         float[][] expected = reference.adamOf(before, deviceGradients);
-        float[][] actual = device.optimizerState();
-        String[] names = {" parameters", " Adam first moments", " Adam second moments"};
-        for (int i = 0; i < names.length; i++) {
-            ADAM.assertClose(when + names[i] + " (the reference's Adam of the device's gradients)", expected[i], actual[i]);
-        }
+        AdamTolerance adam = new AdamTolerance(before[0], before[1], before[2], deviceGradients, step, LEARNING_RATE,
+                Adam.BETA1, Adam.BETA2, Adam.EPSILON);
+        pair.record(adam.assertClose(when + " (the reference's Adam of the device's gradients)", expected,
+                device.optimizerState()));
     }
 
     /** How many units are exactly 0 (inactive) on one side and positive on the other. */

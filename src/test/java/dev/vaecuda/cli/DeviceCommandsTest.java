@@ -12,7 +12,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** selftest, info, and training on the emulated CUDA device against the CPU. */
+/**
+ * info, and training on the emulated CUDA device against the CPU. The epoch's tolerances hold for
+ * the emulator that rounds as the shipped PTX does, not for the GPU-rounding one: there, over four
+ * steps, fused multiply-adds and powf's documented error moved the test loss by up to 7.2e-6
+ * relative and near-zero gradients took the other sign (parameters 2.6e-3 apart, about 2 lr: Adam's
+ * first update is lr sign(g)); measured on seeds 1 to 8. TrainingStepCheck compares step by step.
+ */
 class DeviceCommandsTest {
     /** One epoch (4 steps, seed 7), CPU vs emulator: the test loss, relative; measured 0 to 2.8e-7 (18x). */
     private static final double LOSS = 5e-6;
@@ -23,15 +29,6 @@ class DeviceCommandsTest {
     private static final double PARAMETERS = 5e-6;
     @TempDir
     Path dir;
-
-    @Test
-    void selftestOnTheEmulatorPassesEveryCheck() {
-        CliRunner result = CliRunner.run("selftest", "--device", "emulated");
-        assertEquals(0, result.exitCode(), result.toString());
-        List<String> lines = result.out().strip().lines().toList();
-        String last = lines.get(lines.size() - 1);
-        assertEquals("14 passed, 0 failed", last, result.toString());
-    }
 
     @Test
     void infoNamesTheBlasAndWhatItFoundOfCuda() {

@@ -17,6 +17,16 @@ class ToleranceTest {
         assertDoesNotThrow(() -> new Tolerance(1e-3, 5e-4).assertClose("values", expected, actual));
     }
 
+    /** What a passed comparison reports: the largest share of the tolerance any value used; equal values, -0 and 0 too, use none. */
+    @Test
+    void aPassReportsTheLargestShareOfTheToleranceUsed() {
+        float[] expected = {1f, -2f, 0f, Float.NaN, 4f};
+        float[] actual = {1.0002f, -2f, -0f, Float.NaN, 4.001f};
+        double share = new Tolerance(0, 1e-3).assertClose("values", expected, actual);
+        assertEquals(0.25, share, 1e-4, "4.001 vs 4: 0.001 of the 0.004 allowed");
+        assertEquals(0, Tolerance.EXACT.assertClose("zeros", new float[] {0f}, new float[] {-0f}));
+    }
+
     /** A failure counts every mismatch and lists the first five, in order. */
     @Test
     void aFailureCountsEveryMismatchAndListsTheFirstFive() {
@@ -39,7 +49,7 @@ class ToleranceTest {
 
     @Test
     void zerosOnOneSideOnlyAreReportedAsSuch() {
-        ElementwiseCheck sameZeros = (e, a) -> (e == 0) == (a == 0);
+        ElementwiseCheck sameZeros = (i, e, a) -> (e == 0) == (a == 0);
         MismatchException failure = assertThrows(MismatchException.class,
                 () -> sameZeros.assertHolds("m", new float[] {0f, 1f, 2f}, new float[] {0f, 0f, 2f}, "are zero on one side only"));
         assertEquals("m: 1 of 3 values are zero on one side only; [1] expected 1.0, got 0.0", failure.getMessage());

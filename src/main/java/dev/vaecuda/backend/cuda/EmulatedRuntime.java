@@ -39,9 +39,17 @@ public final class EmulatedRuntime implements CudaRuntime {
         }
     }
 
-    /** The emulator library from the class path (loaded on first use). */
+    /** The emulator library from the class path, or the one VAE_CUDA_EMULATOR names (loaded on first use). */
     public static EmulatedRuntime open() {
         return new EmulatedRuntime(EmulatorLibrary.load());
+    }
+
+    /**
+     * How the loaded emulator rounds: "ieee" (every operation on its own, as the shipped PTX and the
+     * CPU backend) or "gpu" (a*b + c fused, math functions off by their documented bounds).
+     */
+    public String rounding() {
+        return Downcalls.cString(Downcalls.value(() -> (MemorySegment) library.rounding.invokeExact()));
     }
 
     /** The emulated kernel, after checking that its C signature is the description's. */

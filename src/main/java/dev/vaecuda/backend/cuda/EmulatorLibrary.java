@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.vaecuda.VaeCudaException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,14 +26,18 @@ import java.util.SplittableRandom;
  * The native CUDA emulator (src/main/native, built by build-emulator.sh into the class path at
  * Maven's process-resources) and FFM handles to its C API. Loaded once per process and never
  * unloaded: its block threads live as long as the process, and so do its counters.
+ * {@value #OVERRIDE} names another build of it instead, such as the tests' GPU-rounding one.
  */
 final class EmulatorLibrary {
     static final String RESOURCE = "/dev/vaecuda/backend/cuda/libcuda-emulator.so";
+    /** The environment variable that names an emulator library file to load instead of the resource. */
+    static final String OVERRIDE = "VAE_CUDA_EMULATOR";
 
     private static EmulatorLibrary loaded;
 
     final SymbolLookup symbols;
     final MethodHandle lastError;
+    final MethodHandle rounding;
     final MethodHandle multiprocessorCount;
     final MethodHandle malloc;
     final MethodHandle free;
@@ -53,6 +58,7 @@ final class EmulatorLibrary {
         Linker linker = Linker.nativeLinker();
         symbols = SymbolLookup.libraryLookup(file, Arena.global());
         lastError = handle(linker, "emu_last_error", FunctionDescriptor.of(ADDRESS));
+        rounding = handle(linker, "emu_rounding", FunctionDescriptor.of(ADDRESS));
         multiprocessorCount = handle(linker, "emu_multiprocessor_count", FunctionDescriptor.of(JAVA_INT));
         malloc = handle(linker, "emu_malloc", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         free = handle(linker, "emu_free", FunctionDescriptor.of(JAVA_INT, ADDRESS));
@@ -98,8 +104,20 @@ final class EmulatorLibrary {
         return symbols.find(name).orElseThrow(() -> new IllegalStateException("emulator library lacks " + name));
     }
 
-    /** The library file: the resource itself when it is a file, else a private copy of it out of the jar. */
+    /**
+     * The library file: the one {@value #OVERRIDE} names, else the resource itself when it is a
+     * file, else a private copy of it out of the jar.
+     */
     private static Path locate() {
+        String override = System.getenv(OVERRIDE);
+        if (override != null && !override.isEmpty()) {
+            Path file = Path.of(override);
+            if (!Files.isRegularFile(file)) {
+                throw new VaeCudaException(VaeCudaException.FAILURE, OVERRIDE + "=" + override + ": no such file"
+                        + " (expected a CUDA emulator library built by src/main/native/build-emulator.sh)");
+            }
+            return file;
+        }
         URL url = EmulatorLibrary.class.getResource(RESOURCE);
         if (url == null) {
             throw new IllegalStateException("the CUDA emulator library " + RESOURCE + " is not on the class path"
