@@ -1,5 +1,6 @@
 package dev.vaecuda.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import dev.vaecuda.backend.Backends;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceCounters;
 import dev.vaecuda.backend.LossKind;
+import dev.vaecuda.backend.Replayable;
 import dev.vaecuda.backend.cpu.CpuBackend;
 import dev.vaecuda.bench.StartingPoint;
 import dev.vaecuda.bench.StepBenchmark;
@@ -265,6 +267,24 @@ class JCudaRuntimeOnFakeDriverTest {
         }
     }
 
+    /**
+     * cuBLAS's own workspace, set after its stream (setting the stream takes cuBLAS back to its
+     * default pool), lets the runtime's very first GEMM be recorded: the default pool would be
+     * allocated by that GEMM, inside the capture, which forbids it.
+     */
+    @Test
+    void theFirstGemmOfTheRuntimeCanBeRecorded() {
+        try (CudaBackend backend = new CudaBackend(JCudaRuntime.open(0, false, false))) {
+            DeviceBuffer a = backend.allocate(4), identity = backend.allocate(4), c = backend.allocate(4);
+            backend.upload(new float[] {1, 2, 3, 4}, a);
+            backend.upload(new float[] {1, 0, 0, 1}, identity);
+            try (Replayable recorded = backend.record(() -> backend.gemm(false, false, 2, 2, 2, 2f, a, 2, identity, 2, 0f, c, 2))) {
+                recorded.replay();
+            }
+            assertArrayEquals(new float[] {2, 4, 6, 8}, backend.download(c));
+        }
+    }
+
     @Test
     void aReplayWithSyncDebugWaitsAndIsCounted() {
         try (CudaBackend backend = new CudaBackend(JCudaRuntime.open(0, true, false))) {
@@ -274,7 +294,7 @@ class JCudaRuntimeOnFakeDriverTest {
             backend.upload(new float[100], x);
             assertThrows(IllegalStateException.class, runtime::endRecording, "not recording");
             runtime.resetCounters();
-            try (dev.vaecuda.backend.Replayable recorded = backend.record(() -> backend.sigmoid(x, x, 100))) {
+            try (Replayable recorded = backend.record(() -> backend.sigmoid(x, x, 100))) {
                 recorded.replay();
                 recorded.replay();
                 assertEquals(new DeviceCounters(2, 0, 0, 0), runtime.counters());
