@@ -58,7 +58,7 @@ final class CublasHandle implements AutoCloseable {
                         + "; vae-cuda needs cuBLAS 12 or 13 (name another file in " + CublasLibrary.OVERRIDE_VARIABLE + ")");
             }
         } catch (RuntimeException e) {
-            created.close();
+            new Faults(e).run(created::close);
             throw e;
         }
         return created;

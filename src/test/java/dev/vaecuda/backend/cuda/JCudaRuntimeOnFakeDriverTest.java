@@ -33,6 +33,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -195,9 +196,13 @@ class JCudaRuntimeOnFakeDriverTest {
                 backend.sigmoid(x, x, 100);
                 next.accept(backend, x);
             });
-            // the context is unusable after a fault, as on a GPU: closing says so too, and releases what it can
+            // the context is unusable after a fault, as on a GPU: closing says so first when it waits for
+            // the stream, and goes on to release what it can, each further failure suppressed in the first
             CudaCallException closing = assertThrows(CudaCallException.class, backend::close);
-            assertTrue(closing.getMessage().contains("CUDA_ERROR_LAUNCH_FAILED"), closing.getMessage());
+            assertTrue(closing.getMessage().startsWith("cuStreamSynchronize failed: CUDA_ERROR_LAUNCH_FAILED"),
+                    closing.getMessage());
+            assertTrue(Arrays.stream(closing.getSuppressed()).anyMatch(
+                    e -> e.getMessage().equals("cuMemFree failed: CUDA_ERROR_LAUNCH_FAILED")), closing.toString());
             return fault.getMessage();
         }
     }
