@@ -92,7 +92,7 @@ public final class JCudaRuntime implements CudaRuntime {
             // non-blocking: no implicit dependency on the legacy NULL stream, on which capture is not allowed
             call("cuStreamCreate", () -> JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING));
             releases.push(() -> call("cuStreamDestroy", () -> JCudaDriver.cuStreamDestroy(stream)));
-            call("cuModuleLoadData(kernels.ptx)", () -> JCudaDriver.cuModuleLoadData(module, KernelModule.ptxCString()));
+            PtxLoader.load(module, "kernels.ptx", KernelModule.ptxCString());
             releases.push(() -> call("cuModuleUnload", () -> JCudaDriver.cuModuleUnload(module)));
             for (KernelSpec kernel : Kernels.ALL) {
                 CUfunction function = new CUfunction();

@@ -31,6 +31,7 @@ import dev.vaecuda.train.TrainingSession;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import jcuda.driver.CUmodule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,6 +85,26 @@ class JCudaRuntimeOnFakeDriverTest {
             assertEquals("checking the NVIDIA driver failed: it supports CUDA 11.8; the kernels (PTX ISA 8.0) need a"
                     + " driver for CUDA 12.0 or newer (R525+)", refused.getMessage());
         }
+    }
+
+    /** The PTX the runtime ships loads on any driver from CUDA 12.0 on; another PTX would say why it did not. */
+    @Test
+    void aPtxTheDriverRefusesSaysWhyInTheJitsOwnWords() {
+        try (FakeDriver fake = FakeDriver.with(Map.of("FAKE_CUDA_DRIVER_VERSION", "12080"));
+             JCudaRuntime runtime = JCudaRuntime.open(0, false, false)) {
+            assertEquals("cuModuleLoadDataEx(isa-9.0.ptx) failed: CUDA_ERROR_UNSUPPORTED_PTX_VERSION; the JIT's error log:"
+                    + " ptxas application ptx input, line 1; fatal   : Unsupported .version 9.0; current version is '8.7'",
+                    refusal("isa-9.0.ptx", ".version 9.0\n.target sm_75\n"));
+            assertEquals("cuModuleLoadDataEx(no-version.ptx) failed: CUDA_ERROR_INVALID_PTX; the JIT's error log: ptxas"
+                    + " fatal   : no .version directive", refusal("no-version.ptx", ".target sm_75\n"));
+        }
+    }
+
+    /** The message of PtxLoader's failure to load {@code ptx}, in the context current on this thread. */
+    private static String refusal(String name, String ptx) {
+        byte[] text = ptx.getBytes(StandardCharsets.US_ASCII);
+        byte[] cString = Arrays.copyOf(text, text.length + 1);
+        return assertThrows(CudaCallException.class, () -> PtxLoader.load(new CUmodule(), name, cString)).getMessage();
     }
 
     @Test
