@@ -202,9 +202,12 @@ final class FakeCuda {
     record JitLogs(int result, String errorLog, long errorBytes, String infoLog, long infoBytes) {
     }
 
-    /** cuModuleLoadDataEx of PTX text with an error and an info log of {@code logBytes} each. */
+    /**
+     * cuModuleLoadDataEx of PTX text with an error and an info log of {@code logBytes} each, filled
+     * with 'x' before: a log the driver leaves without its NUL cannot be read as a string.
+     */
     JitLogs loadModuleWithLogs(String ptx, int logBytes) {
-        MemorySegment error = arena.allocate(logBytes), info = arena.allocate(logBytes);
+        MemorySegment error = arena.allocate(logBytes).fill((byte) 'x'), info = arena.allocate(logBytes).fill((byte) 'x');
         MemorySegment options = arena.allocateFrom(JAVA_INT, CU_JIT_ERROR_LOG_BUFFER, CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES,
                 CU_JIT_INFO_LOG_BUFFER, CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES);
         // a size is an unsigned int carried in its void* slot itself
