@@ -6,7 +6,9 @@
 // (cublasSetWorkspace_v2) allocates its default one with cuMemAlloc on its first GEMM, which a
 // stream capture forbids: that first GEMM must not be captured. (cuBLAS 12.2 and later may
 // allocate it with cudaMallocAsync instead, a memory node in the capture; this fake is the
-// stricter, older behaviour, which an eager step before capturing satisfies in both.)
+// stricter, older behaviour, which an eager step before capturing satisfies in both.) As the
+// real cublasSetStream_v2, setting the stream resets the workspace to the default pool, so a
+// workspace must be set after the stream.
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -68,7 +70,7 @@ struct cublasContext {
     CUstream stream = nullptr;
     cublasPointerMode_t pointer_mode = CUBLAS_POINTER_MODE_HOST;
     cublasMath_t math_mode = CUBLAS_DEFAULT_MATH;
-    void* workspace = nullptr;          // cublasSetWorkspace_v2's
+    void* workspace = nullptr;          // cublasSetWorkspace_v2's, since the last cublasSetStream_v2
     bool user_workspace = false;
     CUdeviceptr default_workspace = 0;  // allocated by the first GEMM when there is no user workspace
 };
@@ -143,12 +145,16 @@ cublasStatus_t cublasDestroy_v2(cublasHandle_t handle) {
                                                                      : CUBLAS_STATUS_INTERNAL_ERROR;
 }
 
+// "unconditionally resets the cuBLAS library workspace back to the default workspace pool"
+// (cuBLAS documentation, cublasSetStream): a workspace set before it is forgotten.
 cublasStatus_t cublasSetStream_v2(cublasHandle_t handle, CUstream stream) {
     ENTER();
     if (!is_live(handle)) {
         return CUBLAS_STATUS_NOT_INITIALIZED;
     }
     handle->stream = stream;
+    handle->workspace = nullptr;
+    handle->user_workspace = false;
     return CUBLAS_STATUS_SUCCESS;
 }
 

@@ -8,6 +8,7 @@
 
 #include "../emulator_api.h"
 #include "driver_state.h"
+#include "jit_logs.h"
 
 using namespace fake_cuda;
 
@@ -151,6 +152,63 @@ Work kernel_work(CUcontext context, CUfunction function, Extent grid, Extent blo
         }
         return CUDA_SUCCESS;
     };
+}
+
+// How ptxas begins a message about a line of its input.
+std::string ptxas_at_line(int line) {
+    return "ptxas application ptx input, line " + std::to_string(line) + "; ";
+}
+
+// The JIT's verdict on PTX text, as the real one gives it: the module loaded into the context, or
+// the error with the line ptxas would log for it in *log.
+CUresult jit_ptx(const char* text, CUcontext context, CUmodule* module, std::string* log) {
+    std::string why;
+    std::optional<PtxModule> ptx = parse_ptx(text, &why);
+    if (!ptx) {
+        *log = "ptxas fatal   : " + why;
+        return CUDA_ERROR_INVALID_PTX;
+    }
+    const FakeConfig& config = driver().config;
+    int needed = driver_version_for_ptx_isa(ptx->version_major, ptx->version_minor);
+    if (needed == 0 || needed > config.driver_version) {
+        *log = ptxas_at_line(ptx->version_line) + "fatal   : Unsupported .version " + std::to_string(ptx->version_major)
+                + "." + std::to_string(ptx->version_minor) + "; current version is '"
+                + newest_ptx_isa(config.driver_version) + "'";
+        return CUDA_ERROR_UNSUPPORTED_PTX_VERSION;
+    }
+    if (ptx->target_sm > config.cc_major * 10 + config.cc_minor) {
+        *log = ptxas_at_line(ptx->target_line)
+                + "fatal   : SM version specified by .target is higher than default SM version assumed";
+        return CUDA_ERROR_INVALID_PTX;
+    }
+    auto& modules = driver().modules;
+    modules.push_back(std::make_unique<CUmod_st>(CUmod_st{context, std::move(*ptx)}));
+    *module = modules.back().get();
+    return CUDA_SUCCESS;
+}
+
+// cuModuleLoadData and cuModuleLoadDataEx: the module of PTX text (NUL-terminated), its JIT's
+// logs written as the options ask (jit_logs.h), a refusal also said on stderr.
+CUresult load_module(const char* entry, CUmodule* module, const void* image, unsigned int count,
+                     CUjit_option* options, void** values) {
+    CUcontext context;
+    RETURN_IF_FAILED(require_context(&context));
+    if (module == nullptr || image == nullptr || (count > 0 && (options == nullptr || values == nullptr))) {
+        return CUDA_ERROR_INVALID_VALUE;
+    }
+    JitLogs logs;
+    if (int option = 0; !read_jit_log_options(count, options, values, &logs, &option)) {
+        std::fprintf(stderr, "fake libcuda: %s: JIT option %d is not modelled\n", entry, option);
+        return CUDA_ERROR_INVALID_VALUE;
+    }
+    std::string error;
+    CUresult result = jit_ptx(static_cast<const char*>(image), context, module, &error);
+    if (result != CUDA_SUCCESS) {
+        std::fprintf(stderr, "fake libcuda: %s: %s\n", entry, error.c_str());
+    }
+    logs.error.write(error);
+    logs.info.write("");  // the JIT says nothing more, as without CU_JIT_LOG_VERBOSE
+    return result;
 }
 
 }  // namespace
@@ -460,30 +518,13 @@ CUresult cuMemsetD8Async(CUdeviceptr destination, unsigned char value, std::size
 
 CUresult cuModuleLoadData(CUmodule* module, const void* image) {
     ENTER();
-    CUcontext context;
-    RETURN_IF_FAILED(require_context(&context));
-    if (module == nullptr || image == nullptr) {
-        return CUDA_ERROR_INVALID_VALUE;
-    }
-    std::string why;
-    std::optional<PtxModule> ptx = parse_ptx(static_cast<const char*>(image), &why);
-    if (!ptx) {
-        std::fprintf(stderr, "fake libcuda: cuModuleLoadData: not PTX it can read: %s\n", why.c_str());
-        return CUDA_ERROR_INVALID_PTX;
-    }
-    const FakeConfig& config = driver().config;
-    int needed = driver_version_for_ptx_isa(ptx->version_major, ptx->version_minor);
-    if (needed == 0 || needed > config.driver_version) {
-        return CUDA_ERROR_UNSUPPORTED_PTX_VERSION;
-    }
-    if (ptx->target_sm > config.cc_major * 10 + config.cc_minor) {
-        // the JIT refuses a .target newer than the device ("a PTX JIT compilation failed")
-        return CUDA_ERROR_INVALID_PTX;
-    }
-    auto& modules = driver().modules;
-    modules.push_back(std::make_unique<CUmod_st>(CUmod_st{context, std::move(*ptx)}));
-    *module = modules.back().get();
-    return CUDA_SUCCESS;
+    return load_module(__func__, module, image, 0, nullptr, nullptr);
+}
+
+CUresult cuModuleLoadDataEx(CUmodule* module, const void* image, unsigned int count, CUjit_option* options,
+                            void** values) {
+    ENTER();
+    return load_module(__func__, module, image, count, options, values);
 }
 
 CUresult cuModuleUnload(CUmodule module) {

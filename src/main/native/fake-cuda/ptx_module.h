@@ -21,6 +21,7 @@ struct PtxEntry {
 struct PtxModule {
     int version_major = 0, version_minor = 0;
     int target_sm = 0;  // sm_75 -> 75
+    int version_line = 0, target_line = 0;  // where the directives are, from 1
     std::vector<PtxEntry> entries;
 
     const PtxEntry* find_entry(const std::string& name) const;
@@ -33,5 +34,8 @@ std::optional<PtxModule> parse_ptx(const std::string& text, std::string* why);
 // The lowest driver version (as cuDriverGetVersion reports it, 1000 major + 10 minor) that
 // can JIT PTX of this ISA version; 0 for a version this table does not know (6.0 to 9.0).
 int driver_version_for_ptx_isa(int major, int minor);
+
+// The newest PTX ISA version ("8.7") that a driver of this version can JIT; "" when none in the table.
+std::string newest_ptx_isa(int driver_version);
 
 }  // namespace fake_cuda

@@ -45,6 +45,7 @@ final class CublasHandle implements AutoCloseable {
         try {
             created.call("cublasSetStream_v2", () -> (int) library.setStream.invokeExact(handle,
                     MemorySegment.ofAddress(stream)));
+            // after the stream: cublasSetStream resets the workspace to cuBLAS's default pool
             created.call("cublasSetWorkspace_v2", () -> (int) library.setWorkspace.invokeExact(handle,
                     MemorySegment.ofAddress(workspace), workspaceBytes));
             created.call("cublasSetPointerMode_v2", () -> (int) library.setPointerMode.invokeExact(handle,
@@ -57,7 +58,7 @@ final class CublasHandle implements AutoCloseable {
                         + "; vae-cuda needs cuBLAS 12 or 13 (name another file in " + CublasLibrary.OVERRIDE_VARIABLE + ")");
             }
         } catch (RuntimeException e) {
-            created.close();
+            new Faults(e).run(created::close);
             throw e;
         }
         return created;

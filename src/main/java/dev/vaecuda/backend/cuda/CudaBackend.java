@@ -272,15 +272,20 @@ public final class CudaBackend implements Backend {
         runtime.launch(kernel, LaunchGeometry.linear(blocks, THREADS_PER_BLOCK), arguments);
     }
 
+    /**
+     * Waits for the work queued on the device, which may still use the buffers, then frees them and
+     * closes the runtime; each step runs even when one failed, the first failure is thrown and the
+     * later ones are suppressed in it.
+     */
     @Override
     public void close() {
-        try {
-            for (long address : allocations) {
-                runtime.free(address);
-            }
-            allocations.clear();
-        } finally {
-            runtime.close();
+        Faults faults = new Faults();
+        faults.run(runtime::synchronize);
+        for (long address : allocations) {
+            faults.run(() -> runtime.free(address));
         }
+        allocations.clear();
+        faults.run(runtime::close);
+        faults.rethrow();
     }
 }

@@ -7,7 +7,8 @@ import dev.vaecuda.backend.DeviceCounters;
  * addresses and typed launches. {@link JCudaRuntime} is a GPU through JCuda; {@link EmulatedRuntime}
  * is the emulator library that runs the same kernels on the CPU. Work is ordered as on one stream;
  * every call may return before the work is done except {@link #copyToHost} and {@link #synchronize}.
- * Use one runtime from one thread.
+ * Use one runtime from one thread, but for what a close does ({@link #synchronize}, {@link #free},
+ * {@link #close}), which may run on another (a shutdown hook).
  */
 public interface CudaRuntime extends AutoCloseable {
 

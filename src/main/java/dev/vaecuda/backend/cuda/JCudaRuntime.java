@@ -92,7 +92,7 @@ public final class JCudaRuntime implements CudaRuntime {
             // non-blocking: no implicit dependency on the legacy NULL stream, on which capture is not allowed
             call("cuStreamCreate", () -> JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING));
             releases.push(() -> call("cuStreamDestroy", () -> JCudaDriver.cuStreamDestroy(stream)));
-            call("cuModuleLoadData(kernels.ptx)", () -> JCudaDriver.cuModuleLoadData(module, KernelModule.ptxCString()));
+            PtxLoader.load(module, "kernels.ptx", KernelModule.ptxCString());
             releases.push(() -> call("cuModuleUnload", () -> JCudaDriver.cuModuleUnload(module)));
             for (KernelSpec kernel : Kernels.ALL) {
                 CUfunction function = new CUfunction();
@@ -108,7 +108,8 @@ public final class JCudaRuntime implements CudaRuntime {
             releases.push(cublas::close);
             info = gpu.withCublas(cublas.describeVersion(), cublas.file());
         } catch (RuntimeException e) {
-            release();
+            // e stays the one thrown, with any failure of the releases suppressed
+            release(new Faults(e));
             throw e;
         }
     }
@@ -346,8 +347,10 @@ public final class JCudaRuntime implements CudaRuntime {
         };
     }
 
+    /** From whichever thread waits (close may run in a shutdown hook), in this runtime's context. */
     @Override
     public void synchronize() {
+        makeContextCurrent();
         onStream("cuStreamSynchronize", () -> JCudaDriver.cuStreamSynchronize(stream));
         lastQueued = null;
     }
@@ -365,32 +368,19 @@ public final class JCudaRuntime implements CudaRuntime {
         deviceToHostBytes = 0;
     }
 
+    /** Waits for the stream, then releases everything; the first failure is thrown, the later ones suppressed. */
     @Override
     public void close() {
-        makeContextCurrent();
-        try {
-            synchronize();
-        } finally {
-            release();
-        }
+        Faults faults = new Faults();
+        faults.run(this::synchronize);
+        release(faults);
+        faults.rethrow();
     }
 
-    /** Runs every release, most recent first, even when one fails; rethrows the first failure. */
-    private void release() {
-        RuntimeException first = null;
+    /** Runs every release, most recent first, each even when one before it failed. */
+    private void release(Faults faults) {
         while (!releases.isEmpty()) {
-            try {
-                releases.pop().run();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
+            faults.run(releases.pop());
         }
     }
 }

@@ -24,7 +24,7 @@ final class KernelModule {
         }
     }
 
-    /** The PTX as a C string, as cuModuleLoadData reads it: with a terminating NUL. */
+    /** The PTX as a C string, as cuModuleLoadDataEx reads it: with a terminating NUL. */
     static byte[] ptxCString() {
         byte[] text = ptx();
         return Arrays.copyOf(text, text.length + 1);

@@ -1,5 +1,6 @@
 package dev.vaecuda.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import dev.vaecuda.backend.Backends;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceCounters;
 import dev.vaecuda.backend.LossKind;
+import dev.vaecuda.backend.Replayable;
 import dev.vaecuda.backend.cpu.CpuBackend;
 import dev.vaecuda.bench.StartingPoint;
 import dev.vaecuda.bench.StepBenchmark;
@@ -29,12 +31,15 @@ import dev.vaecuda.train.TrainingSession;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import jcuda.driver.CUmodule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,6 +85,26 @@ class JCudaRuntimeOnFakeDriverTest {
             assertEquals("checking the NVIDIA driver failed: it supports CUDA 11.8; the kernels (PTX ISA 8.0) need a"
                     + " driver for CUDA 12.0 or newer (R525+)", refused.getMessage());
         }
+    }
+
+    /** The PTX the runtime ships loads on any driver from CUDA 12.0 on; another PTX would say why it did not. */
+    @Test
+    void aPtxTheDriverRefusesSaysWhyInTheJitsOwnWords() {
+        try (FakeDriver fake = FakeDriver.with(Map.of("FAKE_CUDA_DRIVER_VERSION", "12080"));
+             JCudaRuntime runtime = JCudaRuntime.open(0, false, false)) {
+            assertEquals("cuModuleLoadDataEx(isa-9.0.ptx) failed: CUDA_ERROR_UNSUPPORTED_PTX_VERSION; the JIT's error log:"
+                    + " ptxas application ptx input, line 1; fatal   : Unsupported .version 9.0; current version is '8.7'",
+                    refusal("isa-9.0.ptx", ".version 9.0\n.target sm_75\n"));
+            assertEquals("cuModuleLoadDataEx(no-version.ptx) failed: CUDA_ERROR_INVALID_PTX; the JIT's error log: ptxas"
+                    + " fatal   : no .version directive", refusal("no-version.ptx", ".target sm_75\n"));
+        }
+    }
+
+    /** The message of PtxLoader's failure to load {@code ptx}, in the context current on this thread. */
+    private static String refusal(String name, String ptx) {
+        byte[] text = ptx.getBytes(StandardCharsets.US_ASCII);
+        byte[] cString = Arrays.copyOf(text, text.length + 1);
+        return assertThrows(CudaCallException.class, () -> PtxLoader.load(new CUmodule(), name, cString)).getMessage();
     }
 
     @Test
@@ -193,9 +218,13 @@ class JCudaRuntimeOnFakeDriverTest {
                 backend.sigmoid(x, x, 100);
                 next.accept(backend, x);
             });
-            // the context is unusable after a fault, as on a GPU: closing says so too, and releases what it can
+            // the context is unusable after a fault, as on a GPU: closing says so first when it waits for
+            // the stream, and goes on to release what it can, each further failure suppressed in the first
             CudaCallException closing = assertThrows(CudaCallException.class, backend::close);
-            assertTrue(closing.getMessage().contains("CUDA_ERROR_LAUNCH_FAILED"), closing.getMessage());
+            assertTrue(closing.getMessage().startsWith("cuStreamSynchronize failed: CUDA_ERROR_LAUNCH_FAILED"),
+                    closing.getMessage());
+            assertTrue(Arrays.stream(closing.getSuppressed()).anyMatch(
+                    e -> e.getMessage().equals("cuMemFree failed: CUDA_ERROR_LAUNCH_FAILED")), closing.toString());
             return fault.getMessage();
         }
     }
@@ -265,6 +294,24 @@ class JCudaRuntimeOnFakeDriverTest {
         }
     }
 
+    /**
+     * cuBLAS's own workspace, set after its stream (setting the stream takes cuBLAS back to its
+     * default pool), lets the runtime's very first GEMM be recorded: the default pool would be
+     * allocated by that GEMM, inside the capture, which forbids it.
+     */
+    @Test
+    void theFirstGemmOfTheRuntimeCanBeRecorded() {
+        try (CudaBackend backend = new CudaBackend(JCudaRuntime.open(0, false, false))) {
+            DeviceBuffer a = backend.allocate(4), identity = backend.allocate(4), c = backend.allocate(4);
+            backend.upload(new float[] {1, 2, 3, 4}, a);
+            backend.upload(new float[] {1, 0, 0, 1}, identity);
+            try (Replayable recorded = backend.record(() -> backend.gemm(false, false, 2, 2, 2, 2f, a, 2, identity, 2, 0f, c, 2))) {
+                recorded.replay();
+            }
+            assertArrayEquals(new float[] {2, 4, 6, 8}, backend.download(c));
+        }
+    }
+
     @Test
     void aReplayWithSyncDebugWaitsAndIsCounted() {
         try (CudaBackend backend = new CudaBackend(JCudaRuntime.open(0, true, false))) {
@@ -274,7 +321,7 @@ class JCudaRuntimeOnFakeDriverTest {
             backend.upload(new float[100], x);
             assertThrows(IllegalStateException.class, runtime::endRecording, "not recording");
             runtime.resetCounters();
-            try (dev.vaecuda.backend.Replayable recorded = backend.record(() -> backend.sigmoid(x, x, 100))) {
+            try (Replayable recorded = backend.record(() -> backend.sigmoid(x, x, 100))) {
                 recorded.replay();
                 recorded.replay();
                 assertEquals(new DeviceCounters(2, 0, 0, 0), runtime.counters());

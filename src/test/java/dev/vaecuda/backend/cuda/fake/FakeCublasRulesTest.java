@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The fake cuBLAS (libcublas.so.13 and .12 of target/fake-cuda): its documented argument checks
  * broken on purpose with the real cublasStatus_t codes, GEMMs on the fake driver's streams and
- * captures, and the lazy workspace allocation that makes a first GEMM inside a capture fail.
+ * captures, the lazy workspace allocation that makes a first GEMM inside a capture fail, and the
+ * stream setting that takes a handle back to that default workspace.
  */
 class FakeCublasRulesTest {
     static final int CUBLAS_STATUS_SUCCESS = 0;
@@ -165,14 +166,32 @@ class FakeCublasRulesTest {
     void aUserWorkspaceLetsTheFirstGemmBeCaptured() {
         MemorySegment handle = createHandle();
         MemorySegment stream = cuda.stream();
-        long workspace = cuda.alloc(4 << 20);
-        assertEquals(CUBLAS_STATUS_SUCCESS, cuda.call(cublas, "cublasSetWorkspace_v2", handle,
-                MemorySegment.ofAddress(workspace), 4L << 20));
         assertEquals(CUBLAS_STATUS_SUCCESS, cuda.call(cublas, "cublasSetStream_v2", handle, stream));
+        setWorkspace(handle);
         long m = cuda.alloc(64);
         assertEquals(CUDA_SUCCESS, cuda.call("cuStreamBeginCapture_v2", stream, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL));
         assertEquals(CUBLAS_STATUS_SUCCESS, sgemm(handle, CUBLAS_OP_N, CUBLAS_OP_N, 2, 2, 2, 1f, m, 2, m, 2, 0f, m, 2));
         assertEquals(CUDA_SUCCESS, cuda.call("cuStreamEndCapture", stream, cuda.out()));
+    }
+
+    /** cublasSetStream "unconditionally resets the cuBLAS library workspace back to the default workspace pool". */
+    @Test
+    void settingTheStreamForgetsAWorkspaceSetBeforeIt() {
+        MemorySegment handle = createHandle();
+        MemorySegment stream = cuda.stream();
+        setWorkspace(handle);
+        assertEquals(CUBLAS_STATUS_SUCCESS, cuda.call(cublas, "cublasSetStream_v2", handle, stream));
+        long m = cuda.alloc(64);
+        assertEquals(CUDA_SUCCESS, cuda.call("cuStreamBeginCapture_v2", stream, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL));
+        assertEquals(CUBLAS_STATUS_ALLOC_FAILED, sgemm(handle, CUBLAS_OP_N, CUBLAS_OP_N, 2, 2, 2, 1f, m, 2, m, 2, 0f, m, 2),
+                "back on the default pool, the first GEMM allocates it");
+        assertEquals(CUDA_ERROR_STREAM_CAPTURE_INVALIDATED, cuda.call("cuStreamEndCapture", stream, cuda.out()));
+    }
+
+    private void setWorkspace(MemorySegment handle) {
+        long workspace = cuda.alloc(4 << 20);
+        assertEquals(CUBLAS_STATUS_SUCCESS, cuda.call(cublas, "cublasSetWorkspace_v2", handle,
+                MemorySegment.ofAddress(workspace), 4L << 20));
     }
 
     @Test

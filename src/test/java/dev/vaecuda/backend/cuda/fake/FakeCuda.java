@@ -50,6 +50,12 @@ final class FakeCuda {
     static final int CUDA_ERROR_STREAM_CAPTURE_INVALIDATED = 901;
     static final int CUDA_ERROR_STREAM_CAPTURE_WRONG_THREAD = 908;
 
+    // CUjit_option values (cuda.h): the JIT's logs
+    static final int CU_JIT_INFO_LOG_BUFFER = 3;
+    static final int CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES = 4;
+    static final int CU_JIT_ERROR_LOG_BUFFER = 5;
+    static final int CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES = 6;
+
     static final int CU_STREAM_NON_BLOCKING = 1;
     static final int CU_STREAM_CAPTURE_MODE_GLOBAL = 0;
     static final int CU_STREAM_CAPTURE_MODE_THREAD_LOCAL = 1;
@@ -190,6 +196,38 @@ final class FakeCuda {
         MemorySegment module = out();
         assertEquals(expected, call("cuModuleLoadData", module, arena.allocateFrom(ptx)));
         return MemorySegment.ofAddress(value(module));
+    }
+
+    /** What cuModuleLoadDataEx returned and wrote: its result, each log and the size it said it filled. */
+    record JitLogs(int result, String errorLog, long errorBytes, String infoLog, long infoBytes) {
+    }
+
+    /**
+     * cuModuleLoadDataEx of PTX text with an error and an info log of {@code logBytes} each, filled
+     * with 'x' before: a log the driver leaves without its NUL cannot be read as a string.
+     */
+    JitLogs loadModuleWithLogs(String ptx, int logBytes) {
+        MemorySegment error = arena.allocate(logBytes).fill((byte) 'x'), info = arena.allocate(logBytes).fill((byte) 'x');
+        MemorySegment options = arena.allocateFrom(JAVA_INT, CU_JIT_ERROR_LOG_BUFFER, CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES,
+                CU_JIT_INFO_LOG_BUFFER, CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES);
+        // a size is an unsigned int carried in its void* slot itself
+        MemorySegment values = jitOptionValues(error, (long) logBytes, info, (long) logBytes);
+        int result = call("cuModuleLoadDataEx", out(), arena.allocateFrom(ptx), 4, options, values);
+        return new JitLogs(result, error.getString(0), values.getAtIndex(JAVA_LONG, 1), info.getString(0),
+                values.getAtIndex(JAVA_LONG, 3));
+    }
+
+    /** cuModuleLoadDataEx's optionValues: an array of void*, each a pointer (MemorySegment) or a number (Long). */
+    MemorySegment jitOptionValues(Object... values) {
+        MemorySegment slots = arena.allocate(ADDRESS, values.length);
+        for (int i = 0; i < values.length; i++) {
+            switch (values[i]) {
+                case MemorySegment pointer -> slots.setAtIndex(ADDRESS, i, pointer);
+                case Long number -> slots.setAtIndex(JAVA_LONG, i, number);
+                default -> throw new IllegalArgumentException("unsupported option value " + values[i]);
+            }
+        }
+        return slots;
     }
 
     MemorySegment loadShippedPtx() {

@@ -1,8 +1,12 @@
 package dev.vaecuda.backend.cuda.fake;
 
 import static dev.vaecuda.backend.cuda.fake.FakeCuda.*;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.vaecuda.backend.cuda.fake.FakeCuda.JitLogs;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -16,6 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the real driver gives (cuda.h's CUresult), and what NVIDIA documents as allowed must pass.
  */
 class FakeCudaDriverRulesTest {
+    private static final String LOG_LINE_2 = "ptxas application ptx input, line 2; ";
+
     private FakeCuda cuda;
 
     @BeforeEach
@@ -174,21 +180,75 @@ class FakeCudaDriverRulesTest {
     }
 
     @Test
-    void ptxOfAnIsaNewerThanTheDriverIsUnsupportedPtxVersion() {
+    void ptxOfAnIsaNewerThanTheDriverIsUnsupportedPtxVersionAndTheJitLogSaysWhich() {
         cuda.setenv("FAKE_CUDA_DRIVER_VERSION", "12080");
         cuda.initWithContext();
         cuda.loadModule(".version 9.0\n.target sm_75\n", CUDA_ERROR_UNSUPPORTED_PTX_VERSION);
         cuda.loadModule(".version 8.8\n.target sm_75\n", CUDA_ERROR_UNSUPPORTED_PTX_VERSION);
         cuda.loadModule(".version 8.7\n.target sm_75\n", CUDA_SUCCESS);
         cuda.loadShippedPtx();
+        // as ptxas words it: the line of the .version, the newest ISA the driver takes (CUDA 12.8: 8.7)
+        assertEquals(refused(CUDA_ERROR_UNSUPPORTED_PTX_VERSION, LOG_LINE_2 + "fatal   : Unsupported .version 8.8; current"
+                + " version is '8.7'"), cuda.loadModuleWithLogs("// nvcc\n.version 8.8\n.target sm_75\n", 256));
     }
 
     @Test
-    void ptxForATargetNewerThanTheDeviceFailsToJit() {
+    void ptxForATargetNewerThanTheDeviceFailsToJitAndTheJitLogSaysWhy() {
         cuda.setenv("FAKE_CUDA_COMPUTE_CAPABILITY", "7.0");
         cuda.initWithContext();
         cuda.loadModule(".version 8.0\n.target sm_75\n", CUDA_ERROR_INVALID_PTX);
         cuda.loadModule(".version 8.0\n.target sm_70\n", CUDA_SUCCESS);
+        assertEquals(refused(CUDA_ERROR_INVALID_PTX, LOG_LINE_2 + "fatal   : SM version specified by .target is higher than"
+                + " default SM version assumed"), cuda.loadModuleWithLogs(".version 8.0\n.target sm_75\n", 256));
+    }
+
+    @Test
+    void malformedPtxIsInvalidPtxAndTheJitLogSaysWhy() {
+        cuda.initWithContext();
+        assertEquals(refused(CUDA_ERROR_INVALID_PTX, "ptxas fatal   : no .version directive"),
+                cuda.loadModuleWithLogs(".target sm_75\n", 256));
+        assertEquals(refused(CUDA_ERROR_INVALID_PTX, "ptxas fatal   : no .target sm_NN directive"),
+                cuda.loadModuleWithLogs(".version 8.0\n", 256));
+    }
+
+    /** A refusal: its error log, all of it and said filled (without the NUL), and an empty info log. */
+    private static JitLogs refused(int result, String errorLog) {
+        return new JitLogs(result, errorLog, errorLog.length(), "", 0);
+    }
+
+    @Test
+    void ptxTheJitTakesLeavesBothLogsEmpty() {
+        cuda.initWithContext();
+        assertEquals(new JitLogs(CUDA_SUCCESS, "", 0, "", 0), cuda.loadModuleWithLogs(".version 8.0\n.target sm_75\n", 256));
+    }
+
+    /** "Log messages will be capped at this size (including null terminator)"; the size then says what was filled. */
+    @Test
+    void aJitLogIsCappedAtItsSizeWithItsNulAndASizeOfZeroGetsNothing() {
+        cuda.initWithContext();
+        MemorySegment error = cuda.arena.allocate(32).fill((byte) 'x'), info = cuda.arena.allocate(32).fill((byte) 'x');
+        MemorySegment options = cuda.arena.allocateFrom(JAVA_INT, CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES,
+                CU_JIT_ERROR_LOG_BUFFER, CU_JIT_INFO_LOG_BUFFER, CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES);
+        MemorySegment values = cuda.jitOptionValues(16L, error, info, 0L);
+        assertEquals(CUDA_ERROR_INVALID_PTX, cuda.call("cuModuleLoadDataEx", cuda.out(), cuda.arena.allocateFrom(".target sm_75\n"),
+                4, options, values));
+        assertEquals("ptxas fatal   :", error.getString(0), "15 bytes and the NUL");
+        assertEquals(15, values.getAtIndex(JAVA_LONG, 0));
+        assertEquals('x', error.get(JAVA_BYTE, 16), "nothing past the size");
+        assertEquals('x', info.get(JAVA_BYTE, 0), "a log of 0 bytes is not written");
+        assertEquals(0, values.getAtIndex(JAVA_LONG, 3));
+    }
+
+    @Test
+    void aJitOptionTheFakeDoesNotModelOrOptionsWithoutValuesAreInvalidValue() {
+        cuda.initWithContext();
+        MemorySegment ptx = cuda.arena.allocateFrom(".version 8.0\n.target sm_75\n");
+        int maxRegisters = 0;
+        assertEquals(CUDA_ERROR_INVALID_VALUE, cuda.call("cuModuleLoadDataEx", cuda.out(), ptx, 1,
+                cuda.arena.allocateFrom(JAVA_INT, maxRegisters), cuda.jitOptionValues(32L)));
+        assertEquals(CUDA_ERROR_INVALID_VALUE, cuda.call("cuModuleLoadDataEx", cuda.out(), ptx, 1,
+                cuda.arena.allocateFrom(JAVA_INT, CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES), MemorySegment.NULL));
+        assertEquals(CUDA_SUCCESS, cuda.call("cuModuleLoadDataEx", cuda.out(), ptx, 0, MemorySegment.NULL, MemorySegment.NULL));
     }
 
     @ParameterizedTest
