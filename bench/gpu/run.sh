@@ -29,7 +29,7 @@ if [[ -n "${VAE_GPU_DIR:-}" ]]; then gpu="$VAE_GPU_DIR"
 elif [[ -f "$script_dir/vae-cuda.jar" ]]; then gpu="$script_dir"
 else gpu="$script_dir/../../.gpu"
 fi
-[[ -f "$gpu/vae-cuda.jar" && -f "$gpu/jre.tar.xz" ]] || die "no prepared .gpu/ at $gpu (run bench/gpu/prepare.sh where Java is, then copy .gpu/ here)"
+[[ -f "$gpu/vae-cuda.jar" && -f "$gpu/jre.tar.gz" ]] || die "no prepared .gpu/ at $gpu (run bench/gpu/prepare.sh where Java is, then copy .gpu/ here)"
 gpu="$(cd "$gpu" && pwd)"
 
 TOTAL_SECONDS=480   # the whole proof, unpacking included
@@ -47,9 +47,9 @@ trap 'exit 143' TERM
 [[ "$(uname -m)" == x86_64 ]] || die "this .gpu/ holds an x86-64 JRE and JCuda natives; this machine is $(uname -m)"
 
 # ---- the JRE, and a PATH without java: the proof must not depend on any Java of the host ----
-tar -xJf "$gpu/jre.tar.xz" -C "$work" || die "cannot unpack $gpu/jre.tar.xz"
+tar -xzf "$gpu/jre.tar.gz" -C "$work" || die "cannot unpack $gpu/jre.tar.gz (tar and gzip)"
 java="$work/jre/bin/java"
-[[ -x "$java" ]] || die "$gpu/jre.tar.xz holds no jre/bin/java"
+[[ -x "$java" ]] || die "$gpu/jre.tar.gz holds no jre/bin/java"
 # A folder of PATH that holds a java (/usr/bin does on many hosts) is replaced by one of links to
 # all its other programs.
 path_without_java=""

@@ -2,7 +2,8 @@
 # Usage: bench/gpu/test-fake.sh
 # Tests the GPU proof's scripts where no GPU is (ci/test.sh runs it after mvn verify, which builds
 # the jar and the fake CUDA driver in target/fake-cuda): makes .gpu/ with prepare.sh, then
-# 1. run.sh --fake must pass every check that it runs (logs in target/gpu-proof-fake/);
+# 1. run.sh --fake, on a PATH without xz, must pass every check that it runs (logs in
+#    target/gpu-proof-fake/);
 # 2. with Adam's kernel made to fault (FAKE_CUDA_FAIL_KERNEL=adam), run.sh --fake must exit 1 and
 #    its summary must mark selftest and train failed (target/gpu-proof-fault/): a check can fail.
 set -euo pipefail
@@ -11,9 +12,24 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 die() { echo "test-fake.sh: $*" >&2; exit 1; }
 
 bash bench/gpu/prepare.sh
+rm -rf target/gpu-proof-*
 
-rm -rf target/gpu-proof-fake target/gpu-proof-fault
-bash bench/gpu/run.sh --fake target/gpu-proof-fake || die "run.sh --fake failed: see target/gpu-proof-fake/summary.md"
+# A PATH without xz, as on a slim CUDA image: each folder of PATH is replaced by one of links to
+# all its programs but xz's (xz, unxz, xzcat, lzma, ...).
+no_xz="$PWD/target/gpu-proof-path"
+path_without_xz=""
+IFS=: read -r -a path_dirs <<< "$PATH"
+for dir in "${path_dirs[@]}"; do
+  [[ -n "$dir" && -d "$dir" ]] || continue
+  links="$no_xz/${#path_without_xz}"
+  mkdir -p "$links"
+  find "$dir/" -mindepth 1 -maxdepth 1 ! -name '*xz*' ! -name '*lzma*' -exec ln -s -t "$links" {} +
+  path_without_xz="${path_without_xz:+$path_without_xz:}$links"
+done
+! PATH="$path_without_xz" command -v xz > /dev/null || die "xz is still on the PATH made without it"
+
+PATH="$path_without_xz" bash bench/gpu/run.sh --fake target/gpu-proof-fake \
+  || die "run.sh --fake failed: see target/gpu-proof-fake/summary.md"
 ! grep -q '| fail |' target/gpu-proof-fake/summary.md || die "a check failed yet run.sh exited 0"
 
 status=0
