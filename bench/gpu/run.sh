@@ -7,8 +7,9 @@
 # compute-sanitizer. Each step has its own time limit and all of them fit in 8 minutes, so one
 # hang cannot eat the machine's time. Writes a log per step and OUTDIR/summary.md (rewritten
 # after every step, so a run cut short still leaves one). Exits 1 when a check failed.
-# --fake: the same sequence against the fake CUDA driver of a built checkout (target/fake-cuda)
-# with small sizes, skipping the PyTorch peers and the sanitizer; CI runs it (ci/test.sh).
+# --fake: the same sequence against the fake CUDA driver of the checkout that holds this script
+# (target/fake-cuda, made by mvn package; FAKE_CUDA_DIR names another) with small sizes, skipping
+# the PyTorch peers and the sanitizer; CI runs it (ci/test.sh).
 # .gpu/ is found next to this script (prepare.sh copies it there) or at ../../.gpu; VAE_GPU_DIR
 # names another. VAE_LIBCUDA names the driver's libcuda.so.1 when it is elsewhere; VAE_CUBLAS, when
 # set, is passed on to the jar (see README, "The GPU path").
@@ -19,16 +20,17 @@ die() { echo "run.sh: $*" >&2; exit 1; }
 fake=false
 if [[ "${1:-}" == --fake ]]; then fake=true; shift; fi
 case "${1:-}" in
-  -h | --help) sed -n '2,14s/^# \{0,1\}//p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
   "" | -*) die "usage: run.sh [--fake] OUTDIR" ;;
 esac
 [[ $# -eq 1 ]] || die "usage: run.sh [--fake] OUTDIR"
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-if [[ -n "${VAE_GPU_DIR:-}" ]]; then gpu="$VAE_GPU_DIR"
-elif [[ -f "$script_dir/vae-cuda.jar" ]]; then gpu="$script_dir"
-else gpu="$script_dir/../../.gpu"
+# this script is either .gpu/run.sh or bench/gpu/run.sh of a checkout
+if [[ -f "$script_dir/vae-cuda.jar" ]]; then gpu="$script_dir"; checkout="$(dirname "$script_dir")"
+else gpu="$script_dir/../../.gpu"; checkout="$(dirname "$(dirname "$script_dir")")"
 fi
+gpu="${VAE_GPU_DIR:-$gpu}"
 [[ -f "$gpu/vae-cuda.jar" && -f "$gpu/jre.tar.gz" ]] || die "no prepared .gpu/ at $gpu (run bench/gpu/prepare.sh where Java is, then copy .gpu/ here)"
 gpu="$(cd "$gpu" && pwd)"
 
@@ -75,7 +77,7 @@ first_file() {  # the first of the given paths that is a file
   return 1
 }
 if $fake; then
-  fake_dir="${FAKE_CUDA_DIR:-$script_dir/../../target/fake-cuda}"
+  fake_dir="${FAKE_CUDA_DIR:-$checkout/target/fake-cuda}"
   [[ -f "$fake_dir/libcuda.so.1" ]] || die "--fake needs the fake driver in $fake_dir (mvn package builds target/fake-cuda)"
   fake_dir="$(cd "$fake_dir" && pwd)"
   libcuda="$fake_dir/libcuda.so.1"

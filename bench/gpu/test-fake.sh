@@ -2,8 +2,9 @@
 # Usage: bench/gpu/test-fake.sh
 # Tests the GPU proof's scripts where no GPU is (ci/test.sh runs it after mvn verify, which builds
 # the jar and the fake CUDA driver in target/fake-cuda): makes .gpu/ with prepare.sh, then
-# 1. run.sh --fake, on a PATH without xz, must pass every check that it runs (logs in
-#    target/gpu-proof-fake/);
+# 1. bench/gpu/run.sh --fake, on a PATH without xz, must pass every check that it runs (logs in
+#    target/gpu-proof-fake/), and so must .gpu/run.sh --fake, the README's other form
+#    (target/gpu-proof-dot-gpu/);
 # 2. with Adam's kernel made to fault (FAKE_CUDA_FAIL_KERNEL=adam), run.sh --fake must exit 1 and
 #    its summary must mark selftest and train failed (target/gpu-proof-fault/): a check can fail.
 set -euo pipefail
@@ -32,6 +33,9 @@ PATH="$path_without_xz" bash bench/gpu/run.sh --fake target/gpu-proof-fake \
   || die "run.sh --fake failed: see target/gpu-proof-fake/summary.md"
 ! grep -q '| fail |' target/gpu-proof-fake/summary.md || die "a check failed yet run.sh exited 0"
 
+bash .gpu/run.sh --fake target/gpu-proof-dot-gpu > target/gpu-proof-dot-gpu.out 2>&1 \
+  || die ".gpu/run.sh --fake failed: see target/gpu-proof-dot-gpu.out"
+
 status=0
 FAKE_CUDA_FAIL_KERNEL=adam bash bench/gpu/run.sh --fake target/gpu-proof-fault > target/gpu-proof-fault.out 2>&1 || status=$?
 [[ $status -eq 1 ]] || die "run.sh --fake with a faulting kernel exited $status, not 1 (target/gpu-proof-fault.out)"
@@ -39,4 +43,4 @@ for check in selftest 'train --limit'; do
   grep -q "^| $check[^|]*| fail |" target/gpu-proof-fault/summary.md \
     || die "with a faulting kernel, target/gpu-proof-fault/summary.md does not mark $check failed"
 done
-echo "test-fake.sh: run.sh --fake passed, and failed as it should with a faulting kernel"
+echo "test-fake.sh: bench/gpu/run.sh --fake and .gpu/run.sh --fake passed, and failed as it should with a faulting kernel"
