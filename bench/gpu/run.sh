@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Usage: run.sh [--fake] OUTDIR
 # The GPU proof, run in one go on a bare CUDA machine (no Java, no Maven, no network) from what
-# bench/gpu/prepare.sh put in .gpu/: unpacks the bundled JRE, finds libcuda.so.1 and
-# libcublas.so.13 or .12, and runs info, selftest, bench (graph or not, TF32 or not), 10 epochs
-# of train on MNIST beside the CPU backend's recorded figures, the two PyTorch peers and
-# compute-sanitizer. Each step has its own time limit and all of them fit in 8 minutes, so one
+# bench/gpu/prepare.sh put in .gpu/: finds the Python that has PyTorch, unpacks the bundled JRE
+# (tar and gzip), finds libcuda.so.1 and libcublas.so.13 or .12, and runs info, selftest, bench
+# (graph or not, TF32 or not), 10 epochs of train on MNIST beside the CPU backend's recorded
+# figures, the two PyTorch peers and compute-sanitizer. Each step has its own time limit and all of them fit in 8 minutes, so one
 # hang cannot eat the machine's time. Writes a log per step and OUTDIR/summary.md (rewritten
 # after every step, so a run cut short still leaves one). Exits 1 when a check failed.
 # --fake: the same sequence against the fake CUDA driver of the checkout that holds this script
 # (target/fake-cuda, made by mvn package; FAKE_CUDA_DIR names another) with small sizes, skipping
 # the PyTorch peers and the sanitizer; CI runs it (ci/test.sh).
 # .gpu/ is found next to this script (prepare.sh copies it there) or at ../../.gpu; VAE_GPU_DIR
-# names another. VAE_LIBCUDA names the driver's libcuda.so.1 when it is elsewhere; VAE_CUBLAS, when
-# set, is passed on to the jar (see README, "The GPU path").
+# names another. VAE_PYTHON names the Python with PyTorch, VAE_LIBCUDA the driver's libcuda.so.1,
+# when they are elsewhere; VAE_CUBLAS, when set, is passed on to the jar (see README, "The GPU
+# path").
 set -euo pipefail
 
 die() { echo "run.sh: $*" >&2; exit 1; }
@@ -20,7 +21,7 @@ die() { echo "run.sh: $*" >&2; exit 1; }
 fake=false
 if [[ "${1:-}" == --fake ]]; then fake=true; shift; fi
 case "${1:-}" in
-  -h | --help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
   "" | -*) die "usage: run.sh [--fake] OUTDIR" ;;
 esac
 [[ $# -eq 1 ]] || die "usage: run.sh [--fake] OUTDIR"
@@ -48,10 +49,46 @@ trap 'exit 143' TERM
 # the JRE and JCuda's natives in the jar are x86-64 ones
 [[ "$(uname -m)" == x86_64 ]] || die "this .gpu/ holds an x86-64 JRE and JCuda natives; this machine is $(uname -m)"
 
+# ---- the Python with PyTorch, for the peers and for cuBLAS from NVIDIA's wheels ----
+# On a CUDA machine PyTorch is often not in the first python3 on PATH but in a virtual
+# environment's, conda's or the system's: each candidate is asked to import torch, and the first
+# that can is used. This runs before java leaves PATH, so that the paths found are the host's.
+if [[ -n "${VAE_PYTHON:-}" ]]; then
+  [[ -f "$VAE_PYTHON" && -x "$VAE_PYTHON" ]] || die "VAE_PYTHON=$VAE_PYTHON is not an executable file"
+  candidates=("VAE_PYTHON=$VAE_PYTHON")
+else
+  candidates=("python3 on PATH=$(command -v python3 || true)"
+    "the active virtual environment=${VIRTUAL_ENV:+$VIRTUAL_ENV/bin/python3}"
+    "the active conda environment=${CONDA_PREFIX:+$CONDA_PREFIX/bin/python3}"
+    "the system's=/usr/bin/python3")
+  for conda in /opt/conda "${HOME:-}/miniconda3" "${HOME:-}/miniforge3" "${HOME:-}/anaconda3"; do
+    candidates+=("conda's=$conda/bin/python3")
+  done
+fi
+python="" python_label="" torch_version="" torch_cuda="" without_torch="" probed=" "
+python_started=$SECONDS
+for candidate in "${candidates[@]}"; do
+  label="${candidate%%=*}" path="${candidate#*=}"
+  [[ -f "$path" && -x "$path" && "$probed" != *" $path "* ]] || continue
+  probed+="$path "
+  # e.g. "2.9.0+cu130 True"; is_available() starts CUDA, hence the minute
+  answer="$(timeout 60 "$path" -c 'import torch; print(torch.__version__, torch.cuda.is_available())' 2>/dev/null | tail -n1 || true)"
+  if [[ "$answer" =~ ^([^ ]+)\ (True|False)$ ]]; then
+    python="$path" python_label="$label" torch_version="${BASH_REMATCH[1]}" torch_cuda="${BASH_REMATCH[2]}"
+    break
+  fi
+  without_torch+="${without_torch:+, }$path ($label)"
+done
+python_line="${python:+$python ($python_label): PyTorch $torch_version, torch.cuda.is_available() $torch_cuda}"
+python_line="${python_line:-none with PyTorch (set VAE_PYTHON to one)}${without_torch:+; no PyTorch in $without_torch}"
+python_line+="; probed in $(( SECONDS - python_started )) s"
+
 # ---- the JRE, and a PATH without java: the proof must not depend on any Java of the host ----
+jre_started=$SECONDS
 tar -xzf "$gpu/jre.tar.gz" -C "$work" || die "cannot unpack $gpu/jre.tar.gz (tar and gzip)"
 java="$work/jre/bin/java"
 [[ -x "$java" ]] || die "$gpu/jre.tar.gz holds no jre/bin/java"
+jre_seconds=$(( SECONDS - jre_started ))
 # A folder of PATH that holds a java (/usr/bin does on many hosts) is replaced by one of links to
 # all its other programs.
 path_without_java=""
@@ -81,25 +118,31 @@ if $fake; then
   [[ -f "$fake_dir/libcuda.so.1" ]] || die "--fake needs the fake driver in $fake_dir (mvn package builds target/fake-cuda)"
   fake_dir="$(cd "$fake_dir" && pwd)"
   libcuda="$fake_dir/libcuda.so.1"
-  cublas_dirs=("$fake_dir")
+  cublas_dirs=("$fake_dir") cublas_sources=("the fake driver's folder")
 else
   driver_dirs=(/usr/lib/x86_64-linux-gnu /usr/lib64 /usr/local/nvidia/lib64 /usr/local/nvidia/lib /usr/lib/wsl/lib /run/nvidia/driver/usr/lib/x86_64-linux-gnu)
   in_ldconfig="$(ldconfig -p 2>/dev/null | awk '$1 == "libcuda.so.1" && /x86-64/ { print $NF; exit }' || true)"
   libcuda="$(first_file ${VAE_LIBCUDA:-} $in_ldconfig "${driver_dirs[@]/%//libcuda.so.1}" || true)"
   [[ -n "$libcuda" ]] || die "no libcuda.so.1 found in ldconfig's cache or ${driver_dirs[*]}; is the NVIDIA driver installed?"
-  # cuBLAS: CUDA toolkits, then the Python wheels (nvidia/cublas/lib for CUDA 12, nvidia/cu13/lib for 13)
-  candidate_dirs=(/usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda-*/lib64 /usr/local/cuda-*/targets/x86_64-linux/lib)
-  for top in $(python3 -c 'import nvidia, os; print(" ".join(nvidia.__path__))' 2>/dev/null || true); do
-    candidate_dirs+=("$top"/*/lib)
-  done
-  cublas_dirs=()
-  for dir in $(ldconfig -p 2>/dev/null | awk '$1 ~ /^libcublas\.so\.1[23]$/ { print $NF }' | xargs -r -n1 dirname) "${candidate_dirs[@]}"; do
-    if first_file "$dir/libcublas.so.13" "$dir/libcublas.so.12" >/dev/null && [[ " ${cublas_dirs[*]} " != *" $dir "* ]]; then
-      cublas_dirs+=("$dir")
-    fi
+  # cuBLAS: ldconfig's cache, CUDA toolkits, then the NVIDIA wheels (nvidia/cublas/lib for CUDA 12,
+  # nvidia/cu13/lib for 13) of the Python with PyTorch; each folder with where it was found
+  cublas_dirs=() cublas_sources=()
+  add_cublas_dirs() {  # add_cublas_dirs SOURCE DIR...: keeps each DIR that holds libcublas.so.13 or .12, once
+    local source="$1" dir; shift
+    for dir in "$@"; do
+      if first_file "$dir/libcublas.so.13" "$dir/libcublas.so.12" >/dev/null && [[ " ${cublas_dirs[*]} " != *" $dir "* ]]; then
+        cublas_dirs+=("$dir") cublas_sources+=("$source")
+      fi
+    done
+  }
+  add_cublas_dirs "ldconfig's cache" $(ldconfig -p 2>/dev/null | awk '$1 ~ /^libcublas\.so\.1[23]$/ { print $NF }' | xargs -r -n1 dirname)
+  add_cublas_dirs "a CUDA toolkit" /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda-*/lib64 /usr/local/cuda-*/targets/x86_64-linux/lib
+  wheel_python="${python:-python3}"
+  for top in $("$wheel_python" -c 'import nvidia; print(" ".join(nvidia.__path__))' 2>/dev/null || true); do
+    add_cublas_dirs "the NVIDIA wheels of $wheel_python" "$top"/*/lib
   done
   [[ ${#cublas_dirs[@]} -gt 0 || -n "${VAE_CUBLAS:-}" ]] \
-    || die "no libcublas.so.13 or .12 found in ldconfig's cache, /usr/local/cuda*/lib64 or python3's nvidia/*/lib; set VAE_CUBLAS to one"
+    || die "no libcublas.so.13 or .12 found in ldconfig's cache, /usr/local/cuda*/lib64 or the nvidia/*/lib of $wheel_python; set VAE_CUBLAS to one"
 fi
 # Only the jar's runs see these folders: the PyTorch peers load their own libraries.
 jar_library_path="$(dirname "$libcuda")"
@@ -107,7 +150,12 @@ for dir in "${cublas_dirs[@]}"; do
   if [[ ":$jar_library_path:" != *":$dir:"* ]]; then jar_library_path+=":$dir"; fi
 done
 jar_library_path+="${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-cublas_files="$(for d in "${cublas_dirs[@]}"; do ls "$d"/libcublas.so.1[23] 2>/dev/null; done | tr '\n' ' ')"
+cublas_found=""
+for i in "${!cublas_dirs[@]}"; do
+  for file in "${cublas_dirs[i]}"/libcublas.so.1[23]; do
+    if [[ -f "$file" ]]; then cublas_found+="${cublas_found:+, }$file (${cublas_sources[i]})"; fi
+  done
+done
 
 # ---- sizes: the real proof, or small ones that the fake (a CPU emulator) runs in a minute ----
 if $fake; then
@@ -194,8 +242,9 @@ median() { sort -g | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)
 nvidia_smi="$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -n1 || true)"
 environment_lines="- when: $(date -u '+%Y-%m-%d %H:%M UTC'); host: $(uname -srm)
 - GPU (nvidia-smi): ${nvidia_smi:-nvidia-smi not available}
-- driver: $libcuda; cuBLAS found: ${cublas_files:-none}${VAE_CUBLAS:+; VAE_CUBLAS=$VAE_CUBLAS}
-- JRE: $("$java" -version 2>&1 | head -n1) (bundled, unpacked in $(( SECONDS - started )) s)"
+- driver: $libcuda; cuBLAS found: ${cublas_found:-none}${VAE_CUBLAS:+; VAE_CUBLAS=$VAE_CUBLAS}
+- Python: $python_line
+- JRE: $("$java" -version 2>&1 | head -n1) (bundled, unpacked in $jre_seconds s)"
 write_summary
 
 # info: the GPU, the driver's CUDA version, the cuBLAS in use
@@ -258,24 +307,22 @@ if run_step train 90 "${jar[@]}" train --device cuda --data "$gpu/mnist" --out "
 else record "train ${train_args[*]}" fail "$(why_failed train)"; fi
 
 # PyTorch peers, on the same GPU: 1 warm-up epoch + 3 timed
-peer() {  # peer NAME LABEL COMMAND...
+peer() {  # peer NAME LABEL SCRIPT ARGS...: SCRIPT run by the Python with PyTorch
   local name="$1" label="$2"; shift 2
   if $fake; then record "$label" skipped "--fake: no GPU for PyTorch"; return; fi
-  if ! python3 -c 'import torch; assert torch.cuda.is_available()' >/dev/null 2>&1; then
-    record "$label" skipped "python3 has no PyTorch with CUDA here"; return
-  fi
-  if run_step "$name" 120 "$@"; then
-    local seconds version
+  if [[ -z "$python" ]]; then record "$label" skipped "no Python with PyTorch found"; return; fi
+  if [[ "$torch_cuda" != True ]]; then record "$label" skipped "PyTorch $torch_version in $python sees no GPU"; return; fi
+  if run_step "$name" 120 "$python" "$@"; then
+    local seconds
     seconds="$(grep -E '^epoch [0-9]+ ' "$out/$name.log" | awk 'NR > 1 { print $NF == "s" ? $(NF - 1) : $NF }' | median)"
     if [[ $step_rc -eq 0 && -n "$seconds" ]]; then
-      version="$(python3 -c 'import torch; print(torch.__version__)' 2>/dev/null)"
       printf -v "peer_seconds_${name//-/_}" '%s' "$seconds"
-      record "$label" pass "PyTorch $version: $(awk -v s="$seconds" 'BEGIN { printf "%.1f ms per epoch", s * 1000 }') (median of epochs 2-4); $(grep -E '^epoch ' "$out/$name.log" | tail -n1 | grep -oE 'test_loss [0-9.]+')"
+      record "$label" pass "PyTorch $torch_version: $(awk -v s="$seconds" 'BEGIN { printf "%.1f ms per epoch", s * 1000 }') (median of epochs 2-4); $(grep -E '^epoch ' "$out/$name.log" | tail -n1 | grep -oE 'test_loss [0-9.]+')"
     else record "$label" fail "$(why_failed "$name")"; fi
   else record "$label" fail "$(why_failed "$name")"; fi
 }
-peer pytorch-example "PyTorch examples/vae (its DataLoader)" python3 "$gpu/pytorch_vae.py" "$gpu/mnist" 4 "$(nproc)" cuda
-peer pytorch-fast "PyTorch fast (data on GPU, CUDA graph)" python3 "$gpu/pytorch_fast_vae.py" "$gpu/mnist" 4
+peer pytorch-example "PyTorch examples/vae (its DataLoader)" "$gpu/pytorch_vae.py" "$gpu/mnist" 4 "$(nproc)" cuda
+peer pytorch-fast "PyTorch fast (data on GPU, CUDA graph)" "$gpu/pytorch_fast_vae.py" "$gpu/mnist" 4
 
 # compute-sanitizer over a short run without the graph
 sanitizer="$(command -v compute-sanitizer || first_file /usr/local/cuda/bin/compute-sanitizer /usr/local/cuda-*/bin/compute-sanitizer /usr/local/cuda/compute-sanitizer/compute-sanitizer || true)"

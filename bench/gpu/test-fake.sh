@@ -2,9 +2,10 @@
 # Usage: bench/gpu/test-fake.sh
 # Tests the GPU proof's scripts where no GPU is (ci/test.sh runs it after mvn verify, which builds
 # the jar and the fake CUDA driver in target/fake-cuda): makes .gpu/ with prepare.sh, then
-# 1. bench/gpu/run.sh --fake, on a PATH without xz, must pass every check that it runs (logs in
-#    target/gpu-proof-fake/), and so must .gpu/run.sh --fake, the README's other form
-#    (target/gpu-proof-dot-gpu/);
+# 1. bench/gpu/run.sh --fake, on a PATH without xz whose python3 has no PyTorch, must pass every
+#    check that it runs and name the interpreter with PyTorch (a stub, in the active virtual
+#    environment) in its summary (logs in target/gpu-proof-fake/); so must .gpu/run.sh --fake,
+#    the README's other form, with that interpreter named in VAE_PYTHON (target/gpu-proof-dot-gpu/);
 # 2. with Adam's kernel made to fault (FAKE_CUDA_FAIL_KERNEL=adam), run.sh --fake must exit 1 and
 #    its summary must mark selftest and train failed (target/gpu-proof-fault/): a check can fail.
 set -euo pipefail
@@ -29,12 +30,33 @@ for dir in "${path_dirs[@]}"; do
 done
 ! PATH="$path_without_xz" command -v xz > /dev/null || die "xz is still on the PATH made without it"
 
-PATH="$path_without_xz" bash bench/gpu/run.sh --fake target/gpu-proof-fake \
-  || die "run.sh --fake failed: see target/gpu-proof-fake/summary.md"
-! grep -q '| fail |' target/gpu-proof-fake/summary.md || die "a check failed yet run.sh exited 0"
+# Two stub interpreters, this machine's python3 with a torch package put first on its path: one
+# whose torch fails to import, first on PATH, and one with a torch that imports (no CUDA), in a
+# virtual environment; run.sh must take the second.
+real_python="$(python3 -c 'import sys; print(sys.executable)')" || die "needs python3 for its stub interpreters"
+stubs="$PWD/target/gpu-proof-pythons"
+mkdir -p "$stubs/no-torch/torch" "$stubs/stub-torch/torch" "$stubs/bin" "$stubs/venv/bin"
+echo 'raise ImportError("no PyTorch in this stub")' > "$stubs/no-torch/torch/__init__.py"
+printf '%s\n' '__version__ = "0.0+stub"' 'class cuda:' '    is_available = staticmethod(lambda: False)' \
+  > "$stubs/stub-torch/torch/__init__.py"
+stub_python() {  # stub_python FILE TORCH_PARENT
+  printf '#!/bin/sh\nPYTHONPATH=%s exec %s "$@"\n' "$2" "$real_python" > "$1"
+  chmod +x "$1"
+}
+stub_python "$stubs/bin/python3" "$stubs/no-torch"
+stub_python "$stubs/venv/bin/python3" "$stubs/stub-torch"
 
-bash .gpu/run.sh --fake target/gpu-proof-dot-gpu > target/gpu-proof-dot-gpu.out 2>&1 \
+env -u CONDA_PREFIX PATH="$stubs/bin:$path_without_xz" VIRTUAL_ENV="$stubs/venv" \
+  bash bench/gpu/run.sh --fake target/gpu-proof-fake || die "run.sh --fake failed: see target/gpu-proof-fake/summary.md"
+summary=target/gpu-proof-fake/summary.md
+! grep -q '| fail |' "$summary" || die "a check failed yet run.sh exited 0"
+grep -qF -- "- Python: $stubs/venv/bin/python3 (the active virtual environment): PyTorch 0.0+stub, torch.cuda.is_available() False; no PyTorch in $stubs/bin/python3 (python3 on PATH);" "$summary" \
+  || die "$summary does not name the virtual environment's python3 as the one with PyTorch"
+
+VAE_PYTHON="$stubs/venv/bin/python3" bash .gpu/run.sh --fake target/gpu-proof-dot-gpu > target/gpu-proof-dot-gpu.out 2>&1 \
   || die ".gpu/run.sh --fake failed: see target/gpu-proof-dot-gpu.out"
+grep -qF -- "- Python: $stubs/venv/bin/python3 (VAE_PYTHON): PyTorch 0.0+stub" target/gpu-proof-dot-gpu/summary.md \
+  || die "target/gpu-proof-dot-gpu/summary.md does not name VAE_PYTHON's interpreter"
 
 status=0
 FAKE_CUDA_FAIL_KERNEL=adam bash bench/gpu/run.sh --fake target/gpu-proof-fault > target/gpu-proof-fault.out 2>&1 || status=$?
