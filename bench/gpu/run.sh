@@ -6,7 +6,10 @@
 # (graph or not, TF32 or not), 10 epochs of train on MNIST beside the CPU backend's recorded
 # figures, the two PyTorch peers and compute-sanitizer. Each step has its own time limit and all of them fit in 8 minutes, so one
 # hang cannot eat the machine's time. Writes a log per step and OUTDIR/summary.md (rewritten
-# after every step, so a run cut short still leaves one). Exits 1 when a check failed.
+# after every step, so a run cut short still leaves one), where each check is pass, fail,
+# timeout (cut by its limit or the 8 minutes), skipped or n/a, with the seconds its step took.
+# Exits 1 when a check failed or timed out. VAE_PROOF_LIMITS='STEP=SECONDS ...' replaces the
+# limits of those steps (STEP is a log's name, or a glob of them: info, bench-*, train, ...).
 # --fake: the same sequence against the fake CUDA driver of the checkout that holds this script
 # (target/fake-cuda, made by mvn package; FAKE_CUDA_DIR names another) with small sizes, skipping
 # the PyTorch peers and the sanitizer; CI runs it (ci/test.sh).
@@ -21,7 +24,7 @@ die() { echo "run.sh: $*" >&2; exit 1; }
 fake=false
 if [[ "${1:-}" == --fake ]]; then fake=true; shift; fi
 case "${1:-}" in
-  -h | --help) sed -n '2,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,19s/^# \{0,1\}//p' "$0"; exit 0 ;;
   "" | -*) die "usage: run.sh [--fake] OUTDIR" ;;
 esac
 [[ $# -eq 1 ]] || die "usage: run.sh [--fake] OUTDIR"
@@ -36,6 +39,11 @@ gpu="${VAE_GPU_DIR:-$gpu}"
 gpu="$(cd "$gpu" && pwd)"
 
 TOTAL_SECONDS=480   # the whole proof, unpacking included
+# test-fake.sh makes steps overrun with VAE_PROOF_LIMITS
+read -r -a limit_overrides <<< "${VAE_PROOF_LIMITS:-}"
+for pair in "${limit_overrides[@]}"; do
+  [[ "$pair" =~ ^[^=]+=[1-9][0-9]*$ ]] || die "VAE_PROOF_LIMITS: '$pair' is not STEP=SECONDS"
+done
 started=$SECONDS
 mkdir -p "$1"
 out="$(cd "$1" && pwd)"
@@ -170,13 +178,18 @@ fi
 [[ -f "$reference" ]] || die "no $reference (prepare.sh copies bench/gpu/cpu-reference-*.csv)"
 
 # ---- steps and the summary ----
-rows=()     # "check|status|figures", in order
+rows=()     # "check|status|seconds|figures", in order
 details=()  # markdown sections after the table
 any_failed=false
+step_seconds=""
 
-record() {  # record CHECK STATUS FIGURES; STATUS is pass, fail, skipped or n/a
-  rows+=("$1|$2|$3")
-  [[ "$2" != fail ]] || any_failed=true
+# record CHECK STATUS FIGURES; STATUS is pass, fail, timeout, skipped or n/a. The seconds are those
+# of the step run for CHECK (step_seconds, which record clears: a check whose step did not run has
+# none).
+record() {
+  rows+=("$1|$2|${step_seconds:--}|$3")
+  step_seconds=""
+  [[ "$2" != fail && "$2" != timeout ]] || any_failed=true
   write_summary
 }
 
@@ -192,12 +205,12 @@ write_summary() {
     fi
     echo "$environment_lines"
     echo
-    echo "| check | result | figures |"
-    echo "| --- | --- | --- |"
+    echo "| check | result | seconds | figures |"
+    echo "| --- | --- | --- | --- |"
     local row
     for row in "${rows[@]}"; do
-      IFS='|' read -r check status figures <<< "$row"
-      echo "| $check | $status | $figures |"
+      IFS='|' read -r check status seconds figures <<< "$row"
+      echo "| $check | $status | $seconds | $figures |"
     done
     echo
     for row in "${details[@]}"; do echo "$row"; echo; done
@@ -207,33 +220,42 @@ write_summary() {
 }
 
 # run_step NAME LIMIT_SECONDS COMMAND...: runs COMMAND with its output in OUTDIR/NAME.log, killed
-# after LIMIT_SECONDS or when the proof's 8 minutes run out; sets step_rc (124: timed out) and
-# step_seconds. Returns 1 without running when fewer than 10 s are left.
+# after LIMIT_SECONDS (or VAE_PROOF_LIMITS's) or when the proof's 8 minutes run out; sets step_rc
+# and step_seconds. Returns 1 when the step did not finish in time, killed or not run because
+# fewer than 10 s were left, with the reason in step_cut.
 run_step() {
-  local name="$1" limit="$2"; shift 2
+  local name="$1" limit="$2" pair; shift 2
+  for pair in "${limit_overrides[@]}"; do
+    if [[ "$name" == ${pair%%=*} ]]; then limit="${pair#*=}"; fi  # unquoted: STEP may be a glob
+  done
   local left=$(( TOTAL_SECONDS - (SECONDS - started) - 5 ))
-  if (( left < limit )); then limit=$left; fi
-  if (( limit < 10 )); then step_rc=125; step_seconds=0; return 1; fi
+  if (( left < 10 )); then step_cut="not run: the proof's $TOTAL_SECONDS s were spent"; return 1; fi
+  step_cut="killed at its limit of $limit s"
+  if (( left < limit )); then limit=$left step_cut="killed after $left s, when the proof's $TOTAL_SECONDS s ran out"; fi
   local begin=$SECONDS
   echo "== $name (limit ${limit} s): $*" | tee "$out/$name.log"
   step_rc=0
   timeout --kill-after=10 "$limit" "$@" >> "$out/$name.log" 2>&1 || step_rc=$?
   step_seconds=$(( SECONDS - begin ))
   echo "== exit $step_rc after $step_seconds s" | tee -a "$out/$name.log"
-  return 0
+  # timeout(1) exits 124 when its TERM ended the command, 137 when it had to KILL it; a command
+  # killed sooner by another (the kernel's OOM killer) is a failure, not a timeout
+  if (( (step_rc == 124 || step_rc == 137) && step_seconds >= limit )); then return 1; fi
 }
 
 # the jar on the bundled JRE, with the driver's and cuBLAS's folders on the loader path
 jar=(env LD_LIBRARY_PATH="$jar_library_path" "$java" -jar "$gpu/vae-cuda.jar")
 
-why_failed() {  # a short reason from the latest step's exit code and log
+why_failed() {  # a short reason from the exit code and log of a step that finished
   local name="$1"
   case "$step_rc" in
-    124 | 137) echo "timed out (limit reached)" ;;
-    125) echo "not run: the proof's time was spent" ;;
     0) echo "exit 0 but no figures in $name.log" ;;
     *) echo "exit $step_rc: $(grep -m1 -E '^(error|Traceback|[A-Za-z.]*Error:)' "$out/$name.log" | cut -c1-160 | tr '|' '/')" ;;
   esac
+}
+
+epochs_in() {  # the epochs that a metrics.csv holds, 0 when there is none
+  if [[ -f "$1" ]]; then awk -F, 'NR > 1' "$1" | wc -l; else echo 0; fi
 }
 
 # a median of the numbers on stdin, one a line
@@ -252,14 +274,14 @@ if run_step info 30 "${jar[@]}" info; then
   line="$(grep -m1 '^cuda ' "$out/info.log" | sed 's/^cuda *//' | tr '|' '/')"
   if [[ $step_rc -eq 0 && -n "$line" && "$line" != unavailable* ]]; then record info pass "$line"
   else record info fail "${line:-$(why_failed info)}"; fi
-else record info fail "$(why_failed info)"; fi
+else record info timeout "$step_cut"; fi
 
 # selftest: every kernel and three training steps against the CPU backend
 if run_step selftest 60 "${jar[@]}" selftest --device cuda; then
   line="$(grep -m1 -E '^[0-9]+ passed, [0-9]+ failed' "$out/selftest.log" || true)"
   if [[ $step_rc -eq 0 && "$line" == *" 0 failed" ]]; then record selftest pass "$line"
   else record selftest fail "${line:+$line; }$(why_failed selftest)"; fi
-else record selftest fail "$(why_failed selftest)"; fi
+else record selftest timeout "$step_cut"; fi
 
 # bench: a step and its GEMMs alone, with and without the graph and TF32
 for variant in graph no-graph graph-tf32 no-graph-tf32; do
@@ -279,15 +301,15 @@ for variant in graph no-graph graph-tf32 no-graph-tf32; do
       printf -v "bench_us_${variant//-/_}" '%s' "$(awk -v s="$step_ms" 'BEGIN { printf "%.1f", s * 1000 }')"
       printf -v "bench_launches_${variant//-/_}" '%s' "${launches%% *}"
     else record "bench ${options[*]:-(graph)}" fail "$(why_failed "$name")"; fi
-  else record "bench ${options[*]:-(graph)}" fail "$(why_failed "$name")"; fi
+  else record "bench ${options[*]:-(graph)}" timeout "$step_cut"; fi
 done
 
 # train: MNIST, defaults, on the GPU; the test loss per epoch beside the CPU backend's
 train_median=""
+metrics="$out/train/metrics.csv"
+epochs_wanted="$(awk -F, 'NR > 1' "$reference" | wc -l)"
 if run_step train 90 "${jar[@]}" train --device cuda --data "$gpu/mnist" --out "$out/train" --overwrite "${train_args[@]}"; then
-  metrics="$out/train/metrics.csv"
-  epochs_wanted="$(awk -F, 'NR > 1' "$reference" | wc -l)"
-  epochs_done="$( [[ -f "$metrics" ]] && awk -F, 'NR > 1' "$metrics" | wc -l || echo 0)"
+  epochs_done="$(epochs_in "$metrics")"
   if [[ $step_rc -eq 0 && "$epochs_done" -eq "$epochs_wanted" ]]; then
     # epoch 1 also records the step and JIT-compiles the PTX: the median is over the later epochs
     train_median="$(awk -F, 'NR > 2 { print $4 }' "$metrics" | median)"
@@ -304,7 +326,7 @@ if run_step train 90 "${jar[@]}" train --device cuda --data "$gpu/mnist" --out "
     table+=$'\n'"$(awk -F, 'NR == FNR { if (FNR > 1) cpu[$1] = $3; next } FNR > 1 { printf "| %d | %.3f | %.4f | %.4f | %+.4f |\n", $1, $4, $3, cpu[$1], $3 - cpu[$1] }' "$reference" "$metrics")"
     details+=("$table")
   else record "train ${train_args[*]}" fail "$epochs_done of $epochs_wanted epochs; $(why_failed train)"; fi
-else record "train ${train_args[*]}" fail "$(why_failed train)"; fi
+else record "train ${train_args[*]}" timeout "$step_cut; $(epochs_in "$metrics") of $epochs_wanted epochs done"; fi
 
 # PyTorch peers, on the same GPU: 1 warm-up epoch + 3 timed
 peer() {  # peer NAME LABEL SCRIPT ARGS...: SCRIPT run by the Python with PyTorch
@@ -319,7 +341,7 @@ peer() {  # peer NAME LABEL SCRIPT ARGS...: SCRIPT run by the Python with PyTorc
       printf -v "peer_seconds_${name//-/_}" '%s' "$seconds"
       record "$label" pass "PyTorch $torch_version: $(awk -v s="$seconds" 'BEGIN { printf "%.1f ms per epoch", s * 1000 }') (median of epochs 2-4); $(grep -E '^epoch ' "$out/$name.log" | tail -n1 | grep -oE 'test_loss [0-9.]+')"
     else record "$label" fail "$(why_failed "$name")"; fi
-  else record "$label" fail "$(why_failed "$name")"; fi
+  else record "$label" timeout "$step_cut"; fi
 }
 peer pytorch-example "PyTorch examples/vae (its DataLoader)" "$gpu/pytorch_vae.py" "$gpu/mnist" 4 "$(nproc)" cuda
 peer pytorch-fast "PyTorch fast (data on GPU, CUDA graph)" "$gpu/pytorch_fast_vae.py" "$gpu/mnist" 4
@@ -339,7 +361,7 @@ for tool in memcheck racecheck; do
       record "$label" n/a "did not work on this machine ($(why_failed "sanitizer-$tool")); $(uname -r)"
     elif [[ $step_rc -eq 0 && "$errors" -eq 0 ]]; then record "$label" pass "0 errors"
     else record "$label" fail "$errors errors; exit $step_rc"; fi
-  else record "$label" fail "$(why_failed "sanitizer-$tool")"; fi
+  else record "$label" timeout "$step_cut"; fi
 done
 
 # the issue's targets (benchmarks, not checks): what docs/performance.md reports

@@ -7,7 +7,9 @@
 #    environment) in its summary (logs in target/gpu-proof-fake/); so must .gpu/run.sh --fake,
 #    the README's other form, with that interpreter named in VAE_PYTHON (target/gpu-proof-dot-gpu/);
 # 2. with Adam's kernel made to fault (FAKE_CUDA_FAIL_KERNEL=adam), run.sh --fake must exit 1 and
-#    its summary must mark selftest and train failed (target/gpu-proof-fault/): a check can fail.
+#    its summary must mark selftest and train failed (target/gpu-proof-fault/): a check can fail;
+# 3. with selftest, the benches and train given 1 s (VAE_PROOF_LIMITS), run.sh --fake must exit 1
+#    and mark those steps timeout, not fail, with their seconds (target/gpu-proof-overrun/).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -50,6 +52,9 @@ env -u CONDA_PREFIX PATH="$stubs/bin:$path_without_xz" VIRTUAL_ENV="$stubs/venv"
   bash bench/gpu/run.sh --fake target/gpu-proof-fake || die "run.sh --fake failed: see target/gpu-proof-fake/summary.md"
 summary=target/gpu-proof-fake/summary.md
 ! grep -q '| fail |' "$summary" || die "a check failed yet run.sh exited 0"
+# info, selftest, four benches and train passed, each with the seconds its step took
+[[ "$(grep -cE '^\| [^|]+ \| pass \| [0-9]+ \| ' "$summary")" -eq 7 ]] \
+  || die "$summary does not list 7 checks passed, each with its seconds"
 grep -qF -- "- Python: $stubs/venv/bin/python3 (the active virtual environment): PyTorch 0.0+stub, torch.cuda.is_available() False; no PyTorch in $stubs/bin/python3 (python3 on PATH);" "$summary" \
   || die "$summary does not name the virtual environment's python3 as the one with PyTorch"
 
@@ -65,4 +70,15 @@ for check in selftest 'train --limit'; do
   grep -q "^| $check[^|]*| fail |" target/gpu-proof-fault/summary.md \
     || die "with a faulting kernel, target/gpu-proof-fault/summary.md does not mark $check failed"
 done
-echo "test-fake.sh: bench/gpu/run.sh --fake and .gpu/run.sh --fake passed, and failed as it should with a faulting kernel"
+
+status=0
+VAE_PROOF_LIMITS='selftest=1 bench-*=1 train=1' bash bench/gpu/run.sh --fake target/gpu-proof-overrun \
+  > target/gpu-proof-overrun.out 2>&1 || status=$?
+[[ $status -eq 1 ]] || die "run.sh --fake with steps overrunning exited $status, not 1 (target/gpu-proof-overrun.out)"
+summary=target/gpu-proof-overrun/summary.md
+[[ "$(grep -cE '^\| (selftest|bench [^|]*|train [^|]*) \| timeout \| [0-9]+ \| killed at its limit of 1 s' "$summary")" -eq 6 ]] \
+  || die "$summary does not mark selftest, the four benches and train timeout at their limit of 1 s"
+grep -qE '^\| info \| pass \| [0-9]+ \| ' "$summary" || die "$summary does not mark info passed, with its seconds"
+! grep -q '| fail |' "$summary" || die "$summary marks a step that overran as fail"
+
+echo "test-fake.sh: bench/gpu/run.sh --fake and .gpu/run.sh --fake passed; they failed as they should with a faulting kernel and timed out with steps that overran"
