@@ -4,12 +4,12 @@
 # bench/gpu/prepare.sh put in .gpu/: finds the Python that has PyTorch, unpacks the bundled JRE
 # (tar and gzip), finds libcuda.so.1 and libcublas.so.13 or .12, and runs info, selftest, bench
 # (graph or not, TF32 or not), 10 epochs of train on MNIST beside the CPU backend's recorded
-# figures, the two PyTorch peers and compute-sanitizer. Each step has its own time limit and all of them fit in 8 minutes, so one
-# hang cannot eat the machine's time. Writes a log per step and OUTDIR/summary.md (rewritten
-# after every step, so a run cut short still leaves one), where each check is pass, fail,
-# timeout (cut by its limit or the 8 minutes), skipped or n/a, with the seconds its step took.
-# Exits 1 when a check failed or timed out. VAE_PROOF_LIMITS='STEP=SECONDS ...' replaces the
-# limits of those steps (STEP is a log's name, or a glob of them: info, bench-*, train, ...).
+# figures, the two PyTorch peers and compute-sanitizer. Each step has its own time limit and all
+# of them fit in 8 minutes, so one hang cannot eat the machine's time. Writes a log per step and
+# OUTDIR/summary.md (rewritten after every step, so a run cut short still leaves one), where each
+# check is pass, fail, timeout (cut by its limit or the 8 minutes), skipped or n/a, with the
+# seconds its step took. Exits 1 when a check failed or timed out. VAE_PROOF_LIMITS='STEP=SECONDS
+# ...' replaces the limits of those steps (STEP: a log's name or a glob, e.g. info, bench-*, train).
 # --fake: the same sequence against the fake CUDA driver of the checkout that holds this script
 # (target/fake-cuda, made by mvn package; FAKE_CUDA_DIR names another) with small sizes, skipping
 # the PyTorch peers and the sanitizer; CI runs it (ci/test.sh).
@@ -88,7 +88,7 @@ for candidate in "${candidates[@]}"; do
   without_torch+="${without_torch:+, }$path ($label)"
 done
 python_line="${python:+$python ($python_label): PyTorch $torch_version, torch.cuda.is_available() $torch_cuda}"
-python_line="${python_line:-none with PyTorch (set VAE_PYTHON to one)}${without_torch:+; no PyTorch in $without_torch}"
+python_line="${python_line:-none with PyTorch}${without_torch:+; no PyTorch in $without_torch}"
 python_line+="; probed in $(( SECONDS - python_started )) s"
 
 # ---- the JRE, and a PATH without java: the proof must not depend on any Java of the host ----
