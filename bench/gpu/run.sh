@@ -250,7 +250,7 @@ why_failed() {  # a short reason from the exit code and log of a step that finis
   local name="$1"
   case "$step_rc" in
     0) echo "exit 0 but no figures in $name.log" ;;
-    *) echo "exit $step_rc: $(grep -m1 -E '^(error|Traceback|[A-Za-z.]*Error:)' "$out/$name.log" | cut -c1-160 | tr '|' '/')" ;;
+    *) echo "exit $step_rc: $(grep -m1 -E '^(error|[A-Za-z_.]*(Error|Exception)):' "$out/$name.log" | cut -c1-160 | tr '|' '/')" ;;
   esac
 }
 
@@ -271,7 +271,7 @@ write_summary
 
 # info: the GPU, the driver's CUDA version, the cuBLAS in use
 if run_step info 30 "${jar[@]}" info; then
-  line="$(grep -m1 '^cuda ' "$out/info.log" | sed 's/^cuda *//' | tr '|' '/')"
+  line="$(grep -m1 '^cuda ' "$out/info.log" | sed 's/^cuda *//' | tr '|' '/' || true)"
   if [[ $step_rc -eq 0 && -n "$line" && "$line" != unavailable* ]]; then record info pass "$line"
   else record info fail "${line:-$(why_failed info)}"; fi
 else record info timeout "$step_cut"; fi
@@ -336,7 +336,7 @@ peer() {  # peer NAME LABEL SCRIPT ARGS...: SCRIPT run by the Python with PyTorc
   if [[ "$torch_cuda" != True ]]; then record "$label" skipped "PyTorch $torch_version in $python sees no GPU"; return; fi
   if run_step "$name" 120 "$python" "$@"; then
     local seconds
-    seconds="$(grep -E '^epoch [0-9]+ ' "$out/$name.log" | awk 'NR > 1 { print $NF == "s" ? $(NF - 1) : $NF }' | median)"
+    seconds="$(grep -E '^epoch [0-9]+ ' "$out/$name.log" | awk 'NR > 1 { print $NF == "s" ? $(NF - 1) : $NF }' | median || true)"
     if [[ $step_rc -eq 0 && -n "$seconds" ]]; then
       printf -v "peer_seconds_${name//-/_}" '%s' "$seconds"
       record "$label" pass "PyTorch $torch_version: $(awk -v s="$seconds" 'BEGIN { printf "%.1f ms per epoch", s * 1000 }') (median of epochs 2-4); $(grep -E '^epoch ' "$out/$name.log" | tail -n1 | grep -oE 'test_loss [0-9.]+')"
