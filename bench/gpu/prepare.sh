@@ -2,7 +2,7 @@
 # Usage: bench/gpu/prepare.sh [MNIST_DIR]
 # Makes .gpu/ (git-ignored): all that bench/gpu/run.sh needs on a bare CUDA machine without Java,
 # Maven or network. It holds a JRE 25 made with jlink (only the modules the jar uses, by jdeps)
-# as jre.tar.xz, the jar (target/vae-cuda.jar: run mvn package first), the four MNIST files as
+# as jre.tar.gz, the jar (target/vae-cuda.jar: run mvn package first), the four MNIST files as
 # .gz (from MNIST_DIR, default data/mnist, plain or .gz, verified against data/mnist.sha256), the
 # PyTorch peer scripts, the CPU backend's recorded figures (cpu-reference-*.csv) and run.sh.
 # Prints the sizes; fails when .gpu/ and the tracked tree together reach 60 MiB (the machine
@@ -40,9 +40,9 @@ for candidate in /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/font
 done
 [[ -n "$font" ]] || die "no DejaVuSans.ttf found (apt-get install fonts-dejavu-core)"
 stamp="$("$JAVA_HOME/bin/java" -version 2>&1 | head -n1); modules $modules; font $(sha256sum "$font" | cut -c1-16)"
-if [[ -f .gpu/jre.tar.xz && "$(cat .gpu/jre.stamp 2>/dev/null)" == "$stamp" ]]; then
+if [[ -f .gpu/jre.tar.gz && "$(cat .gpu/jre.stamp 2>/dev/null)" == "$stamp" ]]; then
   echo "JRE: unchanged, reused ($modules)"
-  cp .gpu/jre.tar.xz .gpu/jre.stamp "$staging/"
+  cp .gpu/jre.tar.gz .gpu/jre.stamp "$staging/"
 else
   echo "JRE: jlink --add-modules $modules"
   jlink --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --output "$staging/jre" 2>&1 \
@@ -58,8 +58,10 @@ else
     echo "sequence.allfonts=latin-1"
     echo "filename.DejaVu_Sans=\$JRE_LIB_FONTS/DejaVuSans.ttf"
   } > "$staging/jre/lib/fontconfig.properties"
-  # jlink's own compression would leave xz little to do; the tar.xz is what travels
-  tar -C "$staging" -cf - jre | xz -T0 -6 > "$staging/jre.tar.xz"
+  # gzip, not xz: a bare CUDA machine may have no xz binary, while tar with gzip is everywhere
+  # (xz would make it 21 instead of 30 MiB). jlink's own compression packs each class on its own,
+  # which leaves the archive 7 MiB larger.
+  tar -C "$staging" -cf - jre | gzip -9 -n > "$staging/jre.tar.gz"
   rm -rf "$staging/jre"
   echo "$stamp" > "$staging/jre.stamp"
 fi
@@ -95,6 +97,6 @@ mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
 gpu_bytes="$(du -sb .gpu | cut -f1)"
 tracked_bytes="$(git ls-files -z | xargs -0 stat -c %s 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')"
 total=$(( gpu_bytes + tracked_bytes ))
-echo "jre.tar.xz $(mib "$(stat -c %s .gpu/jre.tar.xz)"), vae-cuda.jar $(mib "$(stat -c %s .gpu/vae-cuda.jar)"), mnist $(mib "$(du -sb .gpu/mnist | cut -f1)")"
+echo "jre.tar.gz $(mib "$(stat -c %s .gpu/jre.tar.gz)"), vae-cuda.jar $(mib "$(stat -c %s .gpu/vae-cuda.jar)"), mnist $(mib "$(du -sb .gpu/mnist | cut -f1)")"
 echo ".gpu/ $(mib "$gpu_bytes") + tracked tree $(mib "$tracked_bytes") = $(mib "$total") (limit 60 MiB)"
 (( total < 60 * 1048576 )) || die ".gpu/ and the tracked tree reach $(mib "$total"), over 60 MiB"
