@@ -76,7 +76,7 @@ for mutant in "${MUTANTS[@]}"; do
     continue
   fi
   # "execution: FailingTest ...; " for each surefire execution (default-test: the IEEE emulator) with a failure
-  killers="$(awk '/--- surefire:.*:test \(/ { e = $0; sub(/.*:test \(/, "", e); sub(/\).*/, "", e) }
+  killers="$(awk '/--- .*surefire.*:test \(/ { e = $0; sub(/.*:test \(/, "", e); sub(/\).*/, "", e) }
     /FAILURE! -- in / { n = split($NF, p, "."); if (index(f[e], p[n]) == 0) f[e] = f[e] " " p[n] }
     END { for (e in f) printf "%s:%s; ", e, f[e] }' "target/mutant-$name.log")"
   if [[ "$killers" == *default-test:* && "$killers" == *emulator-gpu-rounding:* ]]; then
