@@ -15,8 +15,7 @@
 # the PyTorch peers and the sanitizer; CI runs it (ci/test.sh).
 # .gpu/ is found next to this script (prepare.sh copies it there) or at ../../.gpu; VAE_GPU_DIR
 # names another. VAE_PYTHON names the Python with PyTorch, VAE_LIBCUDA the driver's libcuda.so.1,
-# when they are elsewhere; VAE_CUBLAS, when set, is passed on to the jar (see README, "The GPU
-# path").
+# when they are elsewhere; VAE_CUBLAS, when set, is passed on to the jar (see docs/gpu.md).
 set -euo pipefail
 
 die() { echo "run.sh: $*" >&2; exit 1; }
