@@ -13,7 +13,8 @@ import java.nio.file.Path;
 /**
  * Keeps `train` from replacing a run it was not asked to replace: a new run where a run already
  * is, or a resumed run over another run's checkpoint or over a later step of its own. Refusals
- * are usage errors (exit 2) naming both runs and ending with {@code remedy}.
+ * are usage errors (exit 2) naming both runs and ending with {@code remedy}. It looks at what the
+ * folder holds; that no other run writes there meanwhile is {@link dev.vaecuda.train.RunFolderLock}'s part.
  */
 final class RunFolderGuard {
     private RunFolderGuard() {

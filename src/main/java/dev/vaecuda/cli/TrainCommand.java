@@ -15,6 +15,7 @@ import dev.vaecuda.train.CheckpointFile;
 import dev.vaecuda.train.LearningRateSchedule;
 import dev.vaecuda.train.ResumePoint;
 import dev.vaecuda.train.RunConfig;
+import dev.vaecuda.train.RunFolderLock;
 import dev.vaecuda.train.RunIdentity;
 import dev.vaecuda.train.StopRequest;
 import dev.vaecuda.train.TrainingOptions;
@@ -141,6 +142,14 @@ final class TrainCommand implements Callable<Integer> {
             return 0;
         }
         Path outDir = outDir();
+        try (RunFolderLock _ = RunFolderLock.acquire(outDir)) {
+            return train(outDir, resumePoint, console);
+        }
+    }
+
+    /** The run, while this process holds the lock on {@code outDir}: the guards, the data, the training. */
+    private int train(Path outDir, ResumePoint resumePoint, PrintWriter console) {
+        Checkpoint checkpoint = resumePoint == null ? null : resumePoint.checkpoint();
         if (!overwrite && checkpoint == null) {
             RunFolderGuard.refuseNewRunOver(outDir, "continue it with: " + continueCommand(outDir.resolve(
                     TrainingSession.CHECKPOINT)) + ", or start again with: " + withOverwrite());
