@@ -107,6 +107,16 @@ class TrainCommandTest {
     }
 
     @Test
+    void aFileWhereAFolderBelongsIsCalledAFile() throws IOException {
+        Path file = Files.writeString(runs.resolve("README.md"), "# a file\n");
+        CliRunner.run("train", "--device", "cpu", "--data", file.toString(), "--out", runs.resolve("x").toString())
+                .assertOneLineError(1, file + ": a file, not a folder; expected the folder that holds the IDX files");
+        CliRunner.run(train(file)).assertOneLineError(1, file + ": a file, not a folder; --out names the folder a run"
+                + " writes its files into");
+        assertEquals("# a file\n", Files.readString(file));
+    }
+
+    @Test
     void aFileThatIsNotACheckpointIsAFailure() throws IOException {
         Path fake = Files.writeString(runs.resolve("fake.vae"), "hello, not a checkpoint");
         CliRunner result = CliRunner.run(train(runs.resolve("r"), "--resume", fake.toString()));
