@@ -151,8 +151,8 @@ final class TrainCommand implements Callable<Integer> {
     private int train(Path outDir, ResumePoint resumePoint, PrintWriter console) {
         Checkpoint checkpoint = resumePoint == null ? null : resumePoint.checkpoint();
         if (!overwrite && checkpoint == null) {
-            RunFolderGuard.refuseNewRunOver(outDir, "continue it with: " + continueCommand(outDir.resolve(
-                    TrainingSession.CHECKPOINT)) + ", or start again with: " + withOverwrite());
+            RunFolderGuard.refuseNewRunOver(outDir, epochs,
+                    total -> continueCommand(outDir.resolve(TrainingSession.CHECKPOINT), total), withOverwrite());
         } else if (!overwrite) {
             RunFolderGuard.refuseResumeOver(outDir, resumePoint, "resume into another folder with --out DIR, or"
                     + " replace what it holds with: " + withOverwrite());
@@ -175,7 +175,7 @@ final class TrainCommand implements Callable<Integer> {
                     .run(backend, trainSet, testSet, console, TrainingProgress.forConsole(console, trainSet.count(),
                             config.training().batchSize(), config.training().epochs()), stop);
             if (!finished) {
-                console.println("continue with: " + continueCommand(outDir.resolve(TrainingSession.CHECKPOINT)));
+                console.println("continue with: " + continueCommand(outDir.resolve(TrainingSession.CHECKPOINT), epochs));
                 console.flush();
             }
             return finished ? 0 : stop.reason().orElseThrow().exitCode();
@@ -216,10 +216,10 @@ final class TrainCommand implements Callable<Integer> {
         return saved;
     }
 
-    /** The command that continues the run saved in {@code checkpointFile} up to --epochs, from the user's folder. */
-    private String continueCommand(Path checkpointFile) {
+    /** The command that continues the run saved in {@code checkpointFile} up to {@code total} epochs, from the user's folder. */
+    private String continueCommand(Path checkpointFile, int total) {
         List<String> args = new ArrayList<>(List.of(spec.name(), "--resume", checkpointFile.toString(),
-                "--epochs", Integer.toString(epochs)));
+                "--epochs", Integer.toString(total)));
         if (data != null) {
             args.addAll(List.of("--data", data.toString()));
         }
