@@ -70,7 +70,7 @@ public final class RunFolderLock implements AutoCloseable {
                 throw e;
             }
         } catch (IOException e) {
-            throw VaeCudaException.io(folder, "lock output folder", e);
+            throw VaeCudaException.io(folder, "write output folder", e);
         }
     }
 
