@@ -168,6 +168,11 @@ final class TrainCommand implements Callable<Integer> {
         ImageSet testSet = limited(allTest, n);
         RunConfig config = checkpoint == null ? configFromOptions(trainSet.rows(), trainSet.cols())
                 : checkpoint.config().withEpochs(epochs);
+        if (checkpoint == null) {
+            // a batch larger than the whole set is a mistake, not a wish for one short batch an epoch
+            OptionChecks.atMost(spec, "--batch-size", batchSize, trainSet.count(), "training images"
+                    + (n > 0 ? " that --limit " + n + " keeps" : " in " + dir));
+        }
         StopRequest stop = new StopRequest();
         try (SignalTrap trap = new SignalTrap(stop, console); Backend backend = deviceOptions.open(console)) {
             boolean finished = new TrainingSession(config, identity, outDir, resumePoint, deviceOptions.replaySteps(),
