@@ -174,7 +174,7 @@ final class TrainCommand implements Callable<Integer> {
                     + (n > 0 ? " that --limit " + n + " keeps" : " in " + dir));
         }
         StopRequest stop = new StopRequest();
-        try (SignalTrap trap = new SignalTrap(stop, console); Backend backend = deviceOptions.open(console)) {
+        try (SignalTrap trap = SignalTrap.stoppingTraining(stop, console); Backend backend = deviceOptions.open(console)) {
             boolean finished = new TrainingSession(config, identity, outDir, resumePoint, deviceOptions.replaySteps(),
                     figuresEvery)
                     .run(backend, trainSet, testSet, console, TrainingProgress.forConsole(console, trainSet.count(),
