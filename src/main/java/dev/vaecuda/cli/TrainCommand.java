@@ -221,7 +221,7 @@ final class TrainCommand implements Callable<Integer> {
         return saved;
     }
 
-    /** The command that continues the run saved in {@code checkpointFile} up to {@code total} epochs, from the user's folder. */
+    /** The command, from the user's folder, that continues the run saved in {@code checkpointFile} to {@code total} epochs. */
     private String continueCommand(Path checkpointFile, int total) {
         List<String> args = new ArrayList<>(List.of(spec.name(), "--resume", checkpointFile.toString(),
                 "--epochs", Integer.toString(total)));
