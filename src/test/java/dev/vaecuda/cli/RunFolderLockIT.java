@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One run at a time in a folder, between processes of the built jar: while a run trains, a second
  * train, a --resume and an --overwrite into its folder are refused (exit 2) naming the folder and the
- * process, and the first run's files are its own; a run killed with SIGKILL leaves no lock behind.
+ * process, and the first run's files are its own, while eval and sample read it; a run killed
+ * with SIGKILL leaves no lock behind.
  */
 class RunFolderLockIT {
     private static final Path JAR = Path.of(System.getProperty("vae.jar"));
@@ -63,6 +64,16 @@ class RunFolderLockIT {
         assertRefused(train(out, "--seed", "2", "--epochs", "2", "--overwrite"), out, first);
         first.awaitOutput("epoch 1/1000 ");
         assertRefused(train(out, "--resume", out.resolve("checkpoint.vae").toString(), "--epochs", "1000"), out, first);
+        // commands that only read the run are not refused
+        String checkpoint = out.resolve("checkpoint.vae").toString();
+        for (List<String> reader : List.of(List.of("eval", "--checkpoint", checkpoint, "--data", data.toString()),
+                List.of("sample", "--checkpoint", checkpoint, "--out", dir.resolve("samples.png").toString()))) {
+            List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
+            command.addAll(reader);
+            ChildProcess read = ChildProcess.start(command, dir);
+            assertEquals(0, read.waitFor(), read.toString());
+        }
+        assertTrue(first.process().isAlive(), "read while the first run trained");
         first.signal("INT");
         assertEquals(130, first.waitFor(), first.toString());
 
