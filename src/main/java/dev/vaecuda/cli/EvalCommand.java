@@ -64,14 +64,17 @@ final class EvalCommand implements Callable<Integer> {
             ImageSet test = data.testSet(trained.config());
             boolean binarized = binarize != null ? binarize : trained.config().training().binarize();
             long drawSeed = seed != null ? seed : trained.config().training().seed();
-            console.printf(Locale.ROOT, "evaluating %s (%s) on %d test images, binarized: %s, %d importance sample%s, seed %d%n",
-                    checkpoint.file, trained.epochPosition(), test.count(), binarized ? "yes" : "no", samples,
-                    samples == 1 ? "" : "s", drawSeed);
-            console.flush();
             long start = System.nanoTime();
-            LikelihoodEvaluation.Result result = new LikelihoodEvaluation(model.backend(), model.vae())
-                    .run(test, samples, binarized, drawSeed, trained.epochsCompleted(),
-                            new SampleProgressLines(console, PROGRESS_SECONDS));
+            LikelihoodEvaluation.Result result;
+            // the figures and --out come only at the end: a Ctrl-C before it has nothing to keep
+            try (SignalTrap _ = SignalTrap.ending("eval stopped; nothing was written", console)) {
+                console.printf(Locale.ROOT, "evaluating %s (%s) on %d test images, binarized: %s, %d importance sample%s,"
+                        + " seed %d%n", checkpoint.file, trained.epochPosition(), test.count(), binarized ? "yes" : "no",
+                        samples, samples == 1 ? "" : "s", drawSeed);
+                console.flush();
+                result = new LikelihoodEvaluation(model.backend(), model.vae()).run(test, samples, binarized, drawSeed,
+                        trained.epochsCompleted(), new SampleProgressLines(console, PROGRESS_SECONDS));
+            }
             console.printf(Locale.ROOT, "loss (reconstruction + beta * KL)  %.4f%n", result.meanLoss());
             console.printf(Locale.ROOT, "negative ELBO                      %.4f%n", result.meanNegativeElbo());
             console.printf(Locale.ROOT, "-log p(x), K = %-6d              %.4f%n", samples, result.meanNegativeLogLikelihood());

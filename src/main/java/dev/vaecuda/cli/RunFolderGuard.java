@@ -9,21 +9,43 @@ import dev.vaecuda.train.TrainingSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.IntFunction;
 
 /**
  * Keeps `train` from replacing a run it was not asked to replace: a new run where a run already
  * is, or a resumed run over another run's checkpoint or over a later step of its own. Refusals
- * are usage errors (exit 2) naming both runs and ending with {@code remedy}.
+ * are usage errors (exit 2) naming both runs and ending with {@code remedy}. It looks at what the
+ * folder holds; that no other run writes there meanwhile is {@link dev.vaecuda.train.RunFolderLock}'s part.
  */
 final class RunFolderGuard {
     private RunFolderGuard() {
     }
 
-    static void refuseNewRunOver(Path outDir, String remedy) {
+    /**
+     * A new run where a run is: the refusal suggests {@code continueTo} (the command that resumes that
+     * run up to a total of epochs) up to {@code epochs} when it has trained fewer, else up to
+     * {@code epochs} more as far as its learning rate schedule goes, and none that would train
+     * nothing; then {@code startAgain}.
+     */
+    static void refuseNewRunOver(Path outDir, int epochs, IntFunction<String> continueTo, String startAgain) {
         Path existing = outDir.resolve(TrainingSession.CHECKPOINT);
-        if (Files.exists(existing)) {
-            throw usage(outDir + " already holds a run (" + existing + "); " + remedy);
+        if (!Files.exists(existing)) {
+            return;
         }
+        Checkpoint there;
+        try {
+            there = CheckpointFile.read(existing);
+        } catch (VaeCudaException unreadable) {
+            throw usage(outDir + " already holds a run whose checkpoint cannot be read (" + unreadable.getMessage()
+                    + "); start again with: " + startAgain);
+        }
+        int done = there.epochsCompleted();
+        int total = (int) Math.min(done < epochs ? epochs : (long) done + epochs,
+                there.config().training().lrSchedule().maxEpochs());
+        String resume = total <= done ? ""
+                : (done < epochs ? "continue it with: " : "train it further with: ") + continueTo.apply(total) + ", or ";
+        throw usage(outDir + " already holds a run: " + describe(existing, there) + "; " + resume + "start again with: "
+                + startAgain);
     }
 
     static void refuseResumeOver(Path outDir, ResumePoint resume, String remedy) {

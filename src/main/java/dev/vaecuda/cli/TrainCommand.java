@@ -15,6 +15,7 @@ import dev.vaecuda.train.CheckpointFile;
 import dev.vaecuda.train.LearningRateSchedule;
 import dev.vaecuda.train.ResumePoint;
 import dev.vaecuda.train.RunConfig;
+import dev.vaecuda.train.RunFolderLock;
 import dev.vaecuda.train.RunIdentity;
 import dev.vaecuda.train.StopRequest;
 import dev.vaecuda.train.TrainingOptions;
@@ -141,9 +142,17 @@ final class TrainCommand implements Callable<Integer> {
             return 0;
         }
         Path outDir = outDir();
+        try (RunFolderLock _ = RunFolderLock.acquire(outDir)) {
+            return train(outDir, resumePoint, console);
+        }
+    }
+
+    /** The run, while this process holds the lock on {@code outDir}: the guards, the data, the training. */
+    private int train(Path outDir, ResumePoint resumePoint, PrintWriter console) {
+        Checkpoint checkpoint = resumePoint == null ? null : resumePoint.checkpoint();
         if (!overwrite && checkpoint == null) {
-            RunFolderGuard.refuseNewRunOver(outDir, "continue it with: " + continueCommand(outDir.resolve(
-                    TrainingSession.CHECKPOINT)) + ", or start again with: " + withOverwrite());
+            RunFolderGuard.refuseNewRunOver(outDir, epochs,
+                    total -> continueCommand(outDir.resolve(TrainingSession.CHECKPOINT), total), withOverwrite());
         } else if (!overwrite) {
             RunFolderGuard.refuseResumeOver(outDir, resumePoint, "resume into another folder with --out DIR, or"
                     + " replace what it holds with: " + withOverwrite());
@@ -159,14 +168,19 @@ final class TrainCommand implements Callable<Integer> {
         ImageSet testSet = limited(allTest, n);
         RunConfig config = checkpoint == null ? configFromOptions(trainSet.rows(), trainSet.cols())
                 : checkpoint.config().withEpochs(epochs);
+        if (checkpoint == null) {
+            // a batch larger than the whole set is a mistake, not a wish for one short batch an epoch
+            OptionChecks.atMost(spec, "--batch-size", batchSize, trainSet.count(), "training images"
+                    + (n > 0 ? " that --limit " + n + " keeps" : " in " + dir));
+        }
         StopRequest stop = new StopRequest();
-        try (SignalTrap trap = new SignalTrap(stop, console); Backend backend = deviceOptions.open(console)) {
+        try (SignalTrap trap = SignalTrap.stoppingTraining(stop, console); Backend backend = deviceOptions.open(console)) {
             boolean finished = new TrainingSession(config, identity, outDir, resumePoint, deviceOptions.replaySteps(),
                     figuresEvery)
                     .run(backend, trainSet, testSet, console, TrainingProgress.forConsole(console, trainSet.count(),
                             config.training().batchSize(), config.training().epochs()), stop);
             if (!finished) {
-                console.println("continue with: " + continueCommand(outDir.resolve(TrainingSession.CHECKPOINT)));
+                console.println("continue with: " + continueCommand(outDir.resolve(TrainingSession.CHECKPOINT), epochs));
                 console.flush();
             }
             return finished ? 0 : stop.reason().orElseThrow().exitCode();
@@ -207,10 +221,10 @@ final class TrainCommand implements Callable<Integer> {
         return saved;
     }
 
-    /** The command that continues the run saved in {@code checkpointFile} up to --epochs, from the user's folder. */
-    private String continueCommand(Path checkpointFile) {
+    /** The command, from the user's folder, that continues the run saved in {@code checkpointFile} to {@code total} epochs. */
+    private String continueCommand(Path checkpointFile, int total) {
         List<String> args = new ArrayList<>(List.of(spec.name(), "--resume", checkpointFile.toString(),
-                "--epochs", Integer.toString(epochs)));
+                "--epochs", Integer.toString(total)));
         if (data != null) {
             args.addAll(List.of("--data", data.toString()));
         }

@@ -18,6 +18,9 @@ public final class DatasetFiles {
 
     /** Reads the images of {@code split} with their labels, checking that both files count the same items. */
     public static ImageSet load(Path directory, Split split) {
+        if (Files.isRegularFile(directory)) {
+            throw new DataException(directory, "a file, not a folder; expected the folder that holds the IDX files");
+        }
         if (!Files.isDirectory(directory)) {
             throw new DataException(directory, "data directory not found; " + HOW_TO_GET_DATA);
         }

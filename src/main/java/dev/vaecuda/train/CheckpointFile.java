@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.CRC32;
 
 /**
@@ -51,6 +52,10 @@ public final class CheckpointFile {
     private static final int MAX_CONFIG_BYTES = 1 << 20;
     // magic and format version
     private static final int HEAD_BYTES = MAGIC.length + 4;
+    // run id, the data set's IDX sizes and their SHA-256: formats after 1
+    private static final int IDENTITY_BYTES = 8 + 4 * 8 + SHA256_BYTES;
+    // step, epochs completed, batches into the epoch, the epoch's partial loss sum
+    private static final int POSITION_BYTES = 8 + 4 + 4 + 8;
 
     private CheckpointFile() {
     }
@@ -139,8 +144,8 @@ public final class CheckpointFile {
         if (stored != crc.getValue()) {
             // a CRC32 is 8 hex digits; a stored value wider than that is damage, not a checksum
             String storedCrc = stored >>> 32 == 0 ? String.format("%08x", stored) : "a value wider than 32 bits";
-            throw failure(name, String.format("checksum mismatch (CRC32: stored %s, computed %08x): "
-                    + "the file is truncated or damaged", storedCrc, crc.getValue()));
+            throw failure(name, truncation(bytes, name).orElse(String.format("checksum mismatch (CRC32: stored %s,"
+                    + " computed %08x): the file is truncated or damaged", storedCrc, crc.getValue())));
         }
         try {
             int jsonLength = in.getInt();
@@ -150,9 +155,7 @@ public final class CheckpointFile {
             byte[] json = new byte[jsonLength];
             in.get(json);
             int version = in.getInt(MAGIC.length);
-            String text = new String(json, StandardCharsets.UTF_8);
-            RunConfig config = version == VERSION ? ConfigJson.fromJson(text, name)
-                    : ConfigJson.fromJsonWithOldDefaults(text, name);
+            RunConfig config = config(version, new String(json, StandardCharsets.UTF_8), name);
             RunIdentity identity = version == VERSION_WITHOUT_IDENTITY ? null : readIdentity(in);
             long step = in.getLong();
             int epochs = in.getInt();
@@ -175,6 +178,38 @@ public final class CheckpointFile {
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw failure(name, "malformed checkpoint: " + e.getMessage());
         }
+    }
+
+    private static RunConfig config(int version, String json, String name) {
+        return version == VERSION ? ConfigJson.fromJson(json, name) : ConfigJson.fromJsonWithOldDefaults(json, name);
+    }
+
+    /**
+     * "truncated: N bytes, expected M ...", for a file that fails its checksum, when it ends before the
+     * length its configuration's parameter count gives, and the count stored in the file, where the
+     * file still holds it, agrees: so a damaged head, whose configuration does not parse or gives
+     * another count, is not taken for a cut file.
+     */
+    private static Optional<String> truncation(byte[] bytes, String name) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        int version = in.getInt(MAGIC.length);
+        int jsonLength = in.getInt(HEAD_BYTES);
+        if (jsonLength < 0 || jsonLength > MAX_CONFIG_BYTES || HEAD_BYTES + 4L + jsonLength > bytes.length) {
+            return Optional.empty();
+        }
+        long count;
+        try {
+            count = config(version, new String(bytes, HEAD_BYTES + 4, jsonLength, StandardCharsets.UTF_8), name)
+                    .model().parameterCount();
+        } catch (VaeCudaException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        int countAt = HEAD_BYTES + 4 + jsonLength + (version == VERSION_WITHOUT_IDENTITY ? 0 : IDENTITY_BYTES)
+                + POSITION_BYTES;
+        long expected = countAt + 4 + 12 * count + 8;
+        boolean countAgrees = bytes.length < countAt + 4 || in.getInt(countAt) == count;
+        return bytes.length < expected && countAgrees ? Optional.of("truncated: " + bytes.length + " bytes, expected "
+                + expected + " for its model of " + count + " parameters") : Optional.empty();
     }
 
     private static RunIdentity readIdentity(ByteBuffer in) {

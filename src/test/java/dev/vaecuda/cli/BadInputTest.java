@@ -231,7 +231,8 @@ class BadInputTest {
         byte[] bytes = read(finished.resolve("checkpoint.vae"));
         Path file = Files.write(dir.resolve("cut.vae"), Arrays.copyOf(bytes, bytes.length - 1000));
         CliRunner.run(train(data, dir.resolve("out"), "--resume", file.toString(), "--epochs", "2"))
-                .assertOneLineError(1, "checksum mismatch");
+                .assertOneLineError(1, file + ": truncated: " + (bytes.length - 1000) + " bytes, expected " + bytes.length
+                        + " for its model of ");
     }
 
     @Test

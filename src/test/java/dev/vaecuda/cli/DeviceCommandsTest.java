@@ -68,7 +68,7 @@ class DeviceCommandsTest {
         CliRunner result = CliRunner.run("sample", "--checkpoint", "no-such.vae", "--device", "auto");
         SyntheticDigits.writeIdx(dir.resolve("data"), 64, 32, 28, 28);
         CliRunner trained = CliRunner.run("train", "--device", "auto", "--data", dir.resolve("data").toString(),
-                "--epochs", "1", "--hidden", "8", "--latent", "2", "--out", dir.resolve("auto").toString());
+                "--epochs", "1", "--hidden", "8", "--latent", "2", "--batch-size", "32", "--out", dir.resolve("auto").toString());
         assertEquals(0, trained.exitCode(), trained.toString());
         List<String> said = trained.out().lines().filter(line -> line.contains("CUDA unavailable")).toList();
         assertEquals(1, said.size(), trained.toString());

@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * step under way, save a checkpoint inside the epoch and exit 130 and 143, and `--resume` then
  * ends at the parameters of a run never stopped, bit for bit (CPU, fixed --threads and --seed);
  * SIGKILL at random moments never leaves a damaged checkpoint.vae nor a metrics.csv that a
- * resume cannot continue. Runs after `package` (maven-failsafe-plugin), which passes the jar.
+ * resume cannot continue; an eval stopped by SIGINT says so and writes nothing. Runs after
+ * `package` (maven-failsafe-plugin), which passes the jar.
  */
 class InterruptedRunIT {
     private static final Path JAR = Path.of(System.getProperty("vae.jar"));
@@ -145,6 +146,20 @@ class InterruptedRunIT {
                 .map(line -> line.substring(0, line.indexOf(','))).toList();
         assertEquals(java.util.stream.IntStream.rangeClosed(1, epochs + 1).mapToObj(String::valueOf).toList(), epochColumn,
                 "one row per epoch, in order, none lost or doubled");
+    }
+
+    @Test
+    void anEvalStoppedBySigintSaysSoAndWritesNothing() throws Exception {
+        Path csv = dir.resolve("eval.csv");
+        ChildProcess eval = ChildProcess.start(List.of(JAVA, "-jar", JAR.toString(), "eval", "--device", "cpu",
+                "--threads", "2", "--checkpoint", uninterrupted.resolve("checkpoint.vae").toString(), "--data",
+                data.toString(), "--iw-samples", "20000", "--out", csv.toString()), dir);
+        eval.awaitOutput("evaluating ");
+        eval.signal("INT");
+        assertEquals(130, eval.waitFor(), eval.toString());
+        assertTrue(eval.out().endsWith("\nSIGINT: eval stopped; nothing was written\n"), eval.toString());
+        assertEquals("", eval.err(), eval.toString());
+        assertTrue(Files.notExists(csv));
     }
 
     @Test

@@ -77,6 +77,40 @@ class ResumeIntoFolderTest {
                 "b's metrics.csv: run a's rows of epochs 1 and 2, then epoch 3; none of b's old run");
     }
 
+    /**
+     * A new run where a run is: the refusal suggests resuming up to --epochs when the run has trained
+     * fewer, else --epochs more, as far as its schedule goes; never a resume that trains nothing.
+     */
+    @Test
+    void aNewRunOverARunSuggestsOnlyAResumeThatTrains() throws IOException {
+        Path a = newRun(runs.resolve("a"), 2);
+        String remedy = "; %s with: vae-cuda train --resume " + a + " --epochs %d --data " + data + ", or start again with: ";
+        String[] again = train(data, "--out", a.getParent().toString(), "--epochs", "");
+        for (int[] epochsAndTotal : new int[][] {{3, 3}, {2, 4}, {1, 3}}) {
+            again[again.length - 1] = Integer.toString(epochsAndTotal[0]);
+            CliRunner.run(again).assertOneLineError(2, a.getParent() + " already holds a run: " + a + " (run " + id(a)
+                    + ", step 4, end of epoch 2)" + String.format(remedy, epochsAndTotal[0] > 2 ? "continue it"
+                    : "train it further", epochsAndTotal[1]));
+        }
+
+        Path iwae = runs.resolve("iwae").resolve("checkpoint.vae");
+        assertEquals(0, CliRunner.run(train(data, "--out", iwae.getParent().toString(), "--hidden", "32", "--latent",
+                "4", "--batch-size", "50", "--limit", "100", "--lr-schedule", "iwae", "--epochs", "1")).exitCode());
+        Checkpoint one = CheckpointFile.read(iwae);
+        for (int done : new int[] {3279, 3280}) {
+            CheckpointFile.write(iwae, new Checkpoint(one.config(), one.identity(), one.step(), done, 0, 0,
+                    one.parameters(), one.firstMoment(), one.secondMoment()));
+            CliRunner refused = CliRunner.run(train(data, "--out", iwae.getParent().toString(), "--epochs", "5"));
+            refused.assertOneLineError(2, "end of epoch " + done + "); " + (done == 3279
+                    ? "train it further with: vae-cuda train --resume " + iwae + " --epochs 3280 --data " + data + ", or "
+                    : "") + "start again with: vae-cuda train ");
+        }
+        Files.writeString(iwae, "damaged");
+        CliRunner.run(train(data, "--out", iwae.getParent().toString(), "--epochs", "5")).assertOneLineError(2,
+                iwae.getParent() + " already holds a run whose checkpoint cannot be read (" + iwae
+                        + ": not a vae-cuda checkpoint (magic: expected \"VAECKPT\\0\")); start again with: vae-cuda train ");
+    }
+
     @Test
     void withoutOutAResumedRunWritesIntoItsCheckpointsFolder() throws IOException {
         Path a = newRun(runs.resolve("a"), 1);

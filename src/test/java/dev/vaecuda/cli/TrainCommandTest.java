@@ -92,6 +92,25 @@ class TrainCommandTest {
     }
 
     @Test
+    void aBatchLargerThanTheTrainingSetIsRefusedNamingBoth() {
+        CliRunner.run(batchOf(301, "big")).assertOneLineError(2,
+                "--batch-size 301 is more than the 300 training images in " + data);
+        CliRunner.run(batchOf(101, "big", "--limit", "100")).assertOneLineError(2,
+                "--batch-size 101 is more than the 100 training images that --limit 100 keeps");
+        assertTrue(Files.notExists(runs.resolve("big").resolve("checkpoint.vae")));
+        CliRunner whole = CliRunner.run(batchOf(300, "whole", "--epochs", "1"));
+        assertEquals(0, whole.exitCode(), whole.toString());
+        assertTrue(whole.out().contains("batch 300, epochs 1..1"), whole.toString());
+    }
+
+    /** {@link #train} with another --batch-size, into runs/{@code out}. */
+    private String[] batchOf(int batchSize, String out, String... extra) {
+        String[] args = train(runs.resolve(out), extra);
+        args[List.of(args).indexOf("--batch-size") + 1] = Integer.toString(batchSize);
+        return args;
+    }
+
+    @Test
     void epochsPastTheIwaeScheduleAreRefused() {
         CliRunner result = CliRunner.run("train", "--device", "cpu", "--data", data.toString(),
                 "--out", runs.resolve("long").toString(), "--lr-schedule", "iwae", "--epochs", "3281");
@@ -104,6 +123,16 @@ class TrainCommandTest {
         CliRunner result = CliRunner.run("train", "--device", "cpu", "--data", missing.toString(), "--out",
                 runs.resolve("x").toString());
         result.assertOneLineError(1, missing.toString());
+    }
+
+    @Test
+    void aFileWhereAFolderBelongsIsCalledAFile() throws IOException {
+        Path file = Files.writeString(runs.resolve("README.md"), "# a file\n");
+        CliRunner.run("train", "--device", "cpu", "--data", file.toString(), "--out", runs.resolve("x").toString())
+                .assertOneLineError(1, file + ": a file, not a folder; expected the folder that holds the IDX files");
+        CliRunner.run(train(file)).assertOneLineError(1, file + ": a file, not a folder; --out names the folder a run"
+                + " writes its files into");
+        assertEquals("# a file\n", Files.readString(file));
     }
 
     @Test

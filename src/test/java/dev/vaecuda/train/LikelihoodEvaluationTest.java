@@ -185,6 +185,18 @@ class LikelihoodEvaluationTest {
         }
     }
 
+    /**
+     * Burda et al.'s threshold, Cov_x(E_q[u]) > 0.01, on variances a hair either side of it and on it:
+     * another threshold, or >= for >, counts another number of units.
+     */
+    @Test
+    void aUnitIsActiveWhenItsVarianceIsAbove0point01() {
+        double[] variances = {0.0101, 0.0099, 0.01, 0.5, 0.0, Math.nextUp(0.01), Math.nextDown(0.01)};
+        double[] perImage = {0};
+        LikelihoodEvaluation.Result result = new LikelihoodEvaluation.Result(1, perImage, perImage, perImage, variances);
+        assertEquals(3, result.activeUnits(), "0.0101, 0.5 and the next double above 0.01, of " + Arrays.toString(variances));
+    }
+
     /** Population variance over the images of each unit's mean, and the units above the 0.01 threshold. */
     private static void assertUnitVariances(double[][] mus, LikelihoodEvaluation.Result result) {
         int latent = mus[0].length, active = 0;
