@@ -1,0 +1,34 @@
+package dev.vaecuda.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vaecuda.data.SyntheticDigits;
+import dev.vaecuda.train.TimedLines;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands that may run for minutes say first how long they will take: each one's estimate,
+ * set against the time the work after its line took. Within a factor of 3 either way: the
+ * estimates come from a few steps, one epoch or a second of samples, on cores shared with other work.
+ */
+class SlowCommandEstimatesTest {
+    private static final double FACTOR = 3;
+
+    @Test
+    void evalWithManyImportanceSamples(@TempDir Path dir) {
+        Path data = dir.resolve("data"), run = dir.resolve("run");
+        SyntheticDigits.writeIdx(data, 500, 50, 28, 28);
+        CliRunner trained = CliRunner.run("train", "--device", "cpu", "--data", data.toString(), "--out", run.toString(),
+                "--epochs", "1");
+        assertEquals(0, trained.exitCode(), trained.toString());
+        TimedLines out = new TimedLines();
+        CliRunner result = CliRunner.run(out, "eval", "--device", "cpu", "--data", data.toString(), "--checkpoint",
+                run.resolve("checkpoint.vae").toString(), "--iw-samples", "4000");
+        assertEquals(0, result.exitCode(), result.toString());
+        out.assertEstimateWithin(FACTOR);
+        assertEquals(1, result.out().lines().filter(line -> line.matches(
+                "estimate: about \\d+ s for the \\d+ importance samples left \\(\\d+ samples/s\\)")).count(), result.toString());
+    }
+}
