@@ -17,6 +17,15 @@ class SlowCommandEstimatesTest {
     private static final double FACTOR = 3;
 
     @Test
+    void benchOnTheEmulator() {
+        TimedLines out = new TimedLines();
+        CliRunner result = CliRunner.run(out, "bench", "--device", "emulated", "--batch-size", "32", "--steps", "4",
+                "--repeats", "2", "--warmup", "1");
+        assertEquals(0, result.exitCode(), result.toString());
+        out.assertEstimateWithin(FACTOR);
+    }
+
+    @Test
     void evalWithManyImportanceSamples(@TempDir Path dir) {
         Path data = dir.resolve("data"), run = dir.resolve("run");
         SyntheticDigits.writeIdx(data, 500, 50, 28, 28);
