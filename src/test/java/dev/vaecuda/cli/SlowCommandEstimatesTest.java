@@ -26,6 +26,17 @@ class SlowCommandEstimatesTest {
     }
 
     @Test
+    void train(@TempDir Path dir) {
+        Path data = dir.resolve("data");
+        SyntheticDigits.writeIdx(data, 6000, 1000, 28, 28);
+        TimedLines out = new TimedLines();
+        CliRunner result = CliRunner.run(out, "train", "--device", "cpu", "--data", data.toString(), "--out",
+                dir.resolve("run").toString(), "--epochs", "5");
+        assertEquals(0, result.exitCode(), result.toString());
+        out.assertEstimateWithin(FACTOR);
+    }
+
+    @Test
     void evalWithManyImportanceSamples(@TempDir Path dir) {
         Path data = dir.resolve("data"), run = dir.resolve("run");
         SyntheticDigits.writeIdx(data, 500, 50, 28, 28);
