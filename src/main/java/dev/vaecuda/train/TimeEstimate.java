@@ -25,8 +25,11 @@ public record TimeEstimate(double seconds) {
         return "estimate: about " + duration(seconds) + " for " + what;
     }
 
-    /** 42 s, 2 min 05 s, 4 h 11 min. */
+    /** 4.2 s, 42 s, 2 min 05 s, 4 h 11 min. */
     public static String duration(double seconds) {
+        if (seconds < 9.95) {
+            return String.format(Locale.ROOT, "%.1f s", seconds);
+        }
         long s = Math.round(seconds);
         if (s < 60) {
             return s + " s";

@@ -19,7 +19,7 @@ class BenchCommandTest {
         assertTrue(result.out().contains("GEMMs alone"), result.toString());
         // after the warm-ups, 2 steps and 2 of their GEMMs alone, and 1 + 2 more steps split into their calls on the CPU
         assertTrue(result.out().matches("(?s).*\nwarming up \\(1 step and 1 of their GEMMs alone\\) \\.\\.\\.\nestimate: about"
-                + " \\d+ s for 5 training steps and 2 of their GEMMs alone \\(\\d+\\.\\d ms and \\d+\\.\\d ms each, as the"
+                + " \\d\\.\\d s for 5 training steps and 2 of their GEMMs alone \\(\\d+\\.\\d ms and \\d+\\.\\d ms each, as the"
                 + " warm-up's last steps took\\)\ntiming the training step \\(1 x 2 steps\\) \\.\\.\\.\n.*"), result.toString());
         assertTrue(result.out().lines().anyMatch(line -> line.matches(
                 "split of a step \\(each call timed\\): GEMMs [0-9.]+ ms, Adam [0-9.]+ ms, the rest [0-9.]+ ms .*")), result.toString());

@@ -16,11 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 class SlowCommandEstimatesTest {
     private static final double FACTOR = 3;
 
+    /** 4 repeats: an estimate that forgot them would be 4 times short. */
     @Test
     void benchOnTheEmulator() {
         TimedLines out = new TimedLines();
-        CliRunner result = CliRunner.run(out, "bench", "--device", "emulated", "--batch-size", "32", "--steps", "4",
-                "--repeats", "2", "--warmup", "1");
+        CliRunner result = CliRunner.run(out, "bench", "--device", "emulated", "--batch-size", "32", "--steps", "2",
+                "--repeats", "4", "--warmup", "2");
         assertEquals(0, result.exitCode(), result.toString());
         out.assertEstimateWithin(FACTOR);
     }
@@ -30,12 +31,14 @@ class SlowCommandEstimatesTest {
         Path data = dir.resolve("data");
         SyntheticDigits.writeIdx(data, 6000, 1000, 28, 28);
         TimedLines out = new TimedLines();
+        // 4 epochs left: an estimate of one would be 4 times short
         CliRunner result = CliRunner.run(out, "train", "--device", "cpu", "--data", data.toString(), "--out",
                 dir.resolve("run").toString(), "--epochs", "5");
         assertEquals(0, result.exitCode(), result.toString());
         out.assertEstimateWithin(FACTOR);
     }
 
+    /** 400000 samples: 2 s of them before the estimate, then about 4 s more on 2 quiet cores. */
     @Test
     void evalWithManyImportanceSamples(@TempDir Path dir) {
         Path data = dir.resolve("data"), run = dir.resolve("run");
@@ -45,10 +48,10 @@ class SlowCommandEstimatesTest {
         assertEquals(0, trained.exitCode(), trained.toString());
         TimedLines out = new TimedLines();
         CliRunner result = CliRunner.run(out, "eval", "--device", "cpu", "--data", data.toString(), "--checkpoint",
-                run.resolve("checkpoint.vae").toString(), "--iw-samples", "4000");
+                run.resolve("checkpoint.vae").toString(), "--iw-samples", "8000");
         assertEquals(0, result.exitCode(), result.toString());
         out.assertEstimateWithin(FACTOR);
         assertEquals(1, result.out().lines().filter(line -> line.matches(
-                "estimate: about \\d+ s for the \\d+ importance samples left \\(\\d+ samples/s\\)")).count(), result.toString());
+                "estimate: about .* for the \\d+ importance samples left \\(\\d+ samples/s\\)")).count(), result.toString());
     }
 }

@@ -20,7 +20,9 @@ class TimeEstimateTest {
 
     @Test
     void durationsInSecondsMinutesOrHours() {
-        assertEquals("0 s", TimeEstimate.duration(0.4));
+        assertEquals("0.4 s", TimeEstimate.duration(0.42));
+        assertEquals("9.9 s", TimeEstimate.duration(9.94));
+        assertEquals("10 s", TimeEstimate.duration(9.96));
         assertEquals("59 s", TimeEstimate.duration(59.4));
         assertEquals("1 min 00 s", TimeEstimate.duration(59.6));
         assertEquals("7 min 19 s", TimeEstimate.duration(439));
@@ -36,5 +38,6 @@ class TimeEstimateTest {
         assertEquals(125, TimedLines.seconds(line));
         assertEquals(15060, TimedLines.seconds(new TimeEstimate(15060).line("x")));
         assertEquals(42, TimedLines.seconds(new TimeEstimate(42).line("x")));
+        assertEquals(4.2, TimedLines.seconds(new TimeEstimate(4.2).line("x")), 1e-12);
     }
 }

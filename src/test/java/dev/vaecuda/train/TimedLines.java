@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
  * ({@link TimeEstimate#line}) against the time the work after it took.
  */
 public final class TimedLines extends Writer {
-    /** "estimate: about 42 s for ...", "... about 2 min 05 s for ...", "... about 4 h 11 min for ...". */
+    /** "estimate: about 4.2 s for ...", "... 42 s ...", "... 2 min 05 s ...", "... 4 h 11 min ...". */
     public static final Pattern ESTIMATE = Pattern.compile(
-            "estimate: about (?:(\\d+) h (\\d\\d) min|(?:(\\d+) min (\\d\\d) s)|(\\d+) s) for (.+)");
+            "estimate: about (?:(\\d+) h (\\d\\d) min|(?:(\\d+) min (\\d\\d) s)|(\\d\\.\\d|\\d+) s) for (.+)");
 
     private record Line(long nanos, String text) {
     }
@@ -51,19 +51,20 @@ public final class TimedLines extends Writer {
         if (m.group(1) != null) {
             return 3600 * Long.parseLong(m.group(1)) + 60 * Long.parseLong(m.group(2));
         }
-        return m.group(3) != null ? 60 * Long.parseLong(m.group(3)) + Long.parseLong(m.group(4)) : Long.parseLong(m.group(5));
+        return m.group(3) != null ? 60 * Long.parseLong(m.group(3)) + Long.parseLong(m.group(4)) : Double.parseDouble(m.group(5));
     }
 
     /**
      * Asserts that the one estimate line printed is within {@code factor} of the time from that
-     * line to now, either way, give or take its rounding to whole seconds.
+     * line to now, either way, give or take its rounding (to tenths of a second under 10 s).
      */
     public synchronized void assertEstimateWithin(double factor) {
         long now = System.nanoTime();
         List<Line> estimates = lines.stream().filter(line -> ESTIMATE.matcher(line.text()).matches()).toList();
         assertEquals(1, estimates.size(), toString());
         double estimated = seconds(estimates.getFirst().text()), took = (now - estimates.getFirst().nanos()) / 1e9;
-        assertTrue(estimated + 0.5 >= took / factor && estimated - 0.5 <= took * factor,
+        double rounding = estimated < 10 ? 0.05 : 0.5;
+        assertTrue(estimated + rounding >= took / factor && estimated - rounding <= took * factor,
                 "estimated " + estimated + " s, took " + took + " s (within a factor of " + factor + ")\n" + this);
     }
 

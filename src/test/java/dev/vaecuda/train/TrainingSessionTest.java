@@ -101,7 +101,7 @@ class TrainingSessionTest {
         assertTrue(lastTrain < 0.9 * firstTrain, "train loss " + firstTrain + " -> " + lastTrain);
         assertTrue(lastTest < firstTest, "test loss " + firstTest + " -> " + lastTest);
         assertTrue(printed.contains("epoch 4/4"), printed);
-        assertTrue(printed.matches("(?s).*\nepoch 1/4 [^\n]*\nestimate: about \\d+ s for the 3 epochs left \\(\\d+\\.\\d s each, as"
+        assertTrue(printed.matches("(?s).*\nepoch 1/4 [^\n]*\nestimate: about \\d\\.\\d s for the 3 epochs left \\(\\d+\\.\\d s each, as"
                 + " epoch 1 took with its test loss, checkpoint and pictures\\)\nepoch 2/4 .*"), printed);
         assertEquals(1, printed.lines().filter(line -> line.startsWith("estimate: ")).count(), printed);
         Checkpoint checkpoint = CheckpointFile.read(out.resolve(TrainingSession.CHECKPOINT));
@@ -258,7 +258,7 @@ class TrainingSessionTest {
         assertFalse(second.finished());
         assertTrue(second.printed().contains("epochs 1..3, epoch 1 from batch 6 of 19"), second.printed());
         // the estimate waits for the first whole epoch: epoch 1 was resumed from inside
-        assertTrue(second.printed().matches("(?s).*\nepoch 2/3 [^\n]*\nestimate: about \\d+ s for the 1 epoch left "
+        assertTrue(second.printed().matches("(?s).*\nepoch 2/3 [^\n]*\nestimate: about \\d\\.\\d s for the 1 epoch left "
                 + "\\([^\n]*, as epoch 2 took [^\n]*\n.*"), second.printed());
         assertEquals(1, second.printed().lines().filter(line -> line.startsWith("estimate: ")).count(), second.printed());
         assertEquals(2 * 19 + 12, saved(split).step());
