@@ -31,9 +31,9 @@ final class BenchCommand implements Callable<Integer> {
     /** Steps per timing, timings, warm-up steps. */
     record Series(int steps, int repeats, int warmup) {
         static final Series DEFAULT = new Series(200, 5, 30);
-        // on 2 cores the emulator runs a step and its GEMMs alone in about 0.4 s: the default's 2 x 1030 steps took
-        // 7 min 19 s there, 2 x 63 take about 30 s, and the emulator's figures are for checks, not speed
-        static final Series EMULATED = new Series(20, 3, 3);
+        // on 2 cores the emulator runs a step and its GEMMs alone in 0.4 to 0.7 s: the default's 2 x 1030 steps
+        // took 7 to 13 min there, 2 x 48 take about 30 s, and the emulator's figures are for checks, not speed
+        static final Series EMULATED = new Series(15, 3, 3);
     }
 
     @Spec
@@ -47,7 +47,7 @@ final class BenchCommand implements Callable<Integer> {
     Integer batchSize;
 
     @Option(names = "--steps", paramLabel = "N",
-            description = "Steps per timing (default: 200; 20 with --device emulated).")
+            description = "Steps per timing (default: 200; 15 with --device emulated).")
     Integer steps;
 
     @Option(names = "--repeats", paramLabel = "N",

@@ -54,14 +54,14 @@ class BenchCommandTest {
     }
 
     /**
-     * The emulator's default: 63 steps of each kind, about 30 s on 2 cores where the 1030 of the
-     * others took 7 min 19 s; an option given still counts.
+     * The emulator's default: 48 steps of each kind, about 30 s on 2 cores where the 1030 of the
+     * others took 7 to 13 min; an option given still counts.
      */
     @Test
     void onTheEmulatorTheDefaultSeriesIsShort() {
-        assertEquals(new BenchCommand.Series(20, 3, 3), series("bench", "--device", "emulated"));
+        assertEquals(new BenchCommand.Series(15, 3, 3), series("bench", "--device", "emulated"));
         assertEquals(new BenchCommand.Series(7, 3, 3), series("bench", "--device", "emulated", "--steps", "7"));
-        assertEquals(new BenchCommand.Series(20, 1, 0), series("bench", "--device", "emulated", "--repeats", "1",
+        assertEquals(new BenchCommand.Series(15, 1, 0), series("bench", "--device", "emulated", "--repeats", "1",
                 "--warmup", "0"));
         for (String device : new String[] {"auto", "cpu", "cuda"}) {
             assertEquals(new BenchCommand.Series(200, 5, 30), series("bench", "--device", device), device);
