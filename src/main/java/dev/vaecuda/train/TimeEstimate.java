@@ -27,6 +27,7 @@ public record TimeEstimate(double seconds) {
 
     /** 4.2 s, 42 s, 2 min 05 s, 4 h 11 min. */
     public static String duration(double seconds) {
+        // tenths below 10 s; from 9.95 s on, whole seconds (not "10.0 s")
         if (seconds < 9.95) {
             return String.format(Locale.ROOT, "%.1f s", seconds);
         }

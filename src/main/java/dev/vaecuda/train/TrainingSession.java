@@ -120,20 +120,20 @@ public final class TrainingSession {
             int epoch = result.epoch();
             figures.write(epoch, epoch % figuresEvery == 0 || epoch == config.training().epochs());
             if (!estimated && wholeEpoch && epoch < config.training().epochs()) {
-                printEstimate(out, epoch, System.nanoTime() - epochStart);
+                out.println(estimateLine(epoch, config.training().epochs(), System.nanoTime() - epochStart));
+                out.flush();
                 estimated = true;
             }
         }
         return true;
     }
 
-    /** The time of the epochs after {@code epoch}, at the pace of that epoch, which took {@code nanos}. */
-    private void printEstimate(PrintWriter out, int epoch, long nanos) {
-        int left = config.training().epochs() - epoch;
-        out.println(TimeEstimate.of(nanos, 1, left).line(String.format(Locale.ROOT,
+    /** The time of the epochs after {@code epoch} up to {@code epochs}, at the pace of that epoch, which took {@code nanos}. */
+    static String estimateLine(int epoch, int epochs, long nanos) {
+        int left = epochs - epoch;
+        return TimeEstimate.of(nanos, 1, left).line(String.format(Locale.ROOT,
                 "the %d epoch%s left (%.1f s each, as epoch %d took with its test loss, checkpoint and pictures)",
-                left, left == 1 ? "" : "s", nanos / 1e9, epoch)));
-        out.flush();
+                left, left == 1 ? "" : "s", nanos / 1e9, epoch));
     }
 
     private Path save(Trainer trainer) {

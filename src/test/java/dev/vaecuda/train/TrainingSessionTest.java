@@ -121,6 +121,14 @@ class TrainingSessionTest {
         }
     }
 
+    @Test
+    void theEstimateIsForTheEpochsLeftAtTheFirstOnesPace() {
+        assertEquals("estimate: about 37 s for the 9 epochs left (4.1 s each, as epoch 1 took with its test loss,"
+                + " checkpoint and pictures)", TrainingSession.estimateLine(1, 10, 4_100_000_000L));
+        assertEquals("estimate: about 1 h 03 min for the 1 epoch left (3800.0 s each, as epoch 3279 took with its test"
+                + " loss, checkpoint and pictures)", TrainingSession.estimateLine(3279, 3280, 3_800_000_000_000L));
+    }
+
     /** --figures-every 3 over 7 epochs: pictures after epochs 3, 6 and the last, 7; loss.png every epoch. */
     @Test
     void picturesEveryFewEpochsAndAfterTheLast(@TempDir Path out) throws IOException {
