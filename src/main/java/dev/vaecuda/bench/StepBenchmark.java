@@ -9,8 +9,11 @@ import dev.vaecuda.backend.ReplayedStep;
 import dev.vaecuda.model.ModelConfig;
 import dev.vaecuda.model.RngStreams;
 import dev.vaecuda.model.Vae;
+import dev.vaecuda.train.TimeEstimate;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -21,13 +24,18 @@ import java.util.function.Consumer;
  * the median of {@code repeats} timings of {@code steps} steps, after {@code warmup} steps.
  * Steps are recorded once and replayed, as training does, unless {@code replay} is off. On a
  * backend whose calls finish their work before returning (the CPU), it can also split a step's
- * time into its GEMMs, Adam and the rest, timing each call over one more series of steps.
+ * time into its GEMMs, Adam and the rest, timing each call over one more series of steps. Both
+ * warm-ups come first: their later halves give the estimate of how long the series will take.
  */
 public final class StepBenchmark {
     private static final int DISTINCT_BATCHES = 8;
 
     /** Seconds per step (median), and the figures that follow from it. */
     public record Timing(double secondsPerStep, double imagesPerSecond, double gflopsPerSecond) {
+    }
+
+    /** What the device counted for one step, where it counts, and the nanoseconds it took. */
+    private record Sample(Optional<DeviceCounters> counters, long nanos) {
     }
 
     /** Seconds per step in the GEMMs, in Adam, and in every other call, measured inside whole steps. */
@@ -54,7 +62,7 @@ public final class StepBenchmark {
     private final boolean replay;
     private final Consumer<String> progress;
 
-    /** {@code progress} hears, in a line, each phase of the run as it starts. */
+    /** {@code progress} hears, in a line, each phase of the run as it starts, and after the warm-ups an estimate. */
     public StepBenchmark(StartingPoint start, int batch, int steps, int repeats, int warmup, boolean replay,
                          Consumer<String> progress) {
         this.start = start;
@@ -71,10 +79,16 @@ public final class StepBenchmark {
         GemmOnlyBackend gemms = new GemmOnlyBackend(backend);
         try (Bench step = new Bench(backend); Bench floor = new Bench(gemms)) {
             gemms.resetFlops();
-            floor.direct();
+            long floorFirst = floor.timeDirect();
             long flopsPerStep = gemms.flops();
-            Optional<DeviceCounters> perStep = step.countOneStep();
-            String series = String.format(java.util.Locale.ROOT, "%d warm-up + %d x %d steps", warmup, repeats, steps);
+            Sample sample = step.sampleOneStep();
+            progress.accept(String.format(Locale.ROOT, "warming up (%d step%s and %1$d of their GEMMs alone) ...", warmup,
+                    warmup == 1 ? "" : "s"));
+            // the floor first, so that the step's timings follow its own warm-up at once
+            long floorNanos = floor.warmUp().orElse(floorFirst);
+            long stepNanos = step.warmUp().orElse(sample.nanos());
+            progress.accept(estimate(stepNanos, floorNanos, split));
+            String series = String.format(Locale.ROOT, "%d x %d steps", repeats, steps);
             progress.accept("timing the training step (" + series + ") ...");
             Timing stepTiming = step.time(flopsPerStep);
             progress.accept("timing the same GEMMs alone (" + series + ") ...");
@@ -84,8 +98,17 @@ public final class StepBenchmark {
                 progress.accept("timing each call of the step (" + warmup + " warm-up + " + steps + " steps) ...");
                 phases = Optional.of(split(backend));
             }
-            return new Report(batch, flopsPerStep, stepTiming, floorTiming, perStep, phases);
+            return new Report(batch, flopsPerStep, stepTiming, floorTiming, sample.counters(), phases);
         }
+    }
+
+    /** The time of the steps to come, at the pace of a step and of its GEMMs alone at the end of the warm-up. */
+    private String estimate(long stepNanos, long floorNanos, boolean split) {
+        int floorSteps = repeats * steps, trainingSteps = floorSteps + (split ? warmup + steps : 0);
+        TimeEstimate estimate = TimeEstimate.of(stepNanos, 1, trainingSteps).plus(TimeEstimate.of(floorNanos, 1, floorSteps));
+        return estimate.line(String.format(Locale.ROOT, "%d training steps and %d of their GEMMs alone (%.1f ms and %.1f ms"
+                + " each, as %s took)", trainingSteps, floorSteps, stepNanos / 1e6, floorNanos / 1e6,
+                warmup > 0 ? "the warm-up's last steps" : "one step"));
     }
 
     private Split split(Backend backend) {
@@ -143,24 +166,56 @@ public final class StepBenchmark {
             recorded.run();
         }
 
-        Optional<DeviceCounters> countOneStep() {
+        /**
+         * A step after the first (which records it): what the device counted for it, and its time up
+         * to its loss read back (on a GPU, until the device has done it), the read not counted.
+         */
+        Sample sampleOneStep() {
             step();
             vae.takeLossSum();
             Optional<DeviceCounters> before = backend.counters();
+            long begin = System.nanoTime();
             step();
             Optional<DeviceCounters> after = backend.counters();
             vae.takeLossSum();
-            return before.flatMap(b -> after.map(a -> new DeviceCounters(a.kernelLaunches() - b.kernelLaunches(),
+            long nanos = System.nanoTime() - begin;
+            return new Sample(before.flatMap(b -> after.map(a -> new DeviceCounters(a.kernelLaunches() - b.kernelLaunches(),
                     a.gemmCalls() - b.gemmCalls(), a.hostToDeviceBytes() - b.hostToDeviceBytes(),
-                    a.deviceToHostBytes() - b.deviceToHostBytes())));
+                    a.deviceToHostBytes() - b.deviceToHostBytes()))), nanos);
         }
 
-        Timing time(long flopsPerStep) {
+        /** The time of a step run directly, up to its loss read back. */
+        long timeDirect() {
+            long begin = System.nanoTime();
+            direct();
+            vae.takeLossSum();
+            return System.nanoTime() - begin;
+        }
+
+        /**
+         * The warm-up steps, from the step state's start; the time per step of their later half, the
+         * warmer one (none without warm-up).
+         */
+        OptionalLong warmUp() {
             backend.setStepState(state, start.step(), 0);
-            for (int i = 0; i < warmup; i++) {
+            int cold = warmup / 2;
+            for (int i = 0; i < cold; i++) {
                 step();
             }
             vae.takeLossSum();
+            if (cold == warmup) {
+                return OptionalLong.empty();
+            }
+            long begin = System.nanoTime();
+            for (int i = cold; i < warmup; i++) {
+                step();
+            }
+            vae.takeLossSum();
+            return OptionalLong.of((System.nanoTime() - begin) / (warmup - cold));
+        }
+
+        /** The median of the timings, after {@link #warmUp}. */
+        Timing time(long flopsPerStep) {
             double[] seconds = new double[repeats];
             for (int r = 0; r < repeats; r++) {
                 long start = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.vaecuda.cli;
 
 import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.DeviceChoice;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.bench.StartingPoint;
 import dev.vaecuda.bench.StepBenchmark;
@@ -27,6 +28,14 @@ final class BenchCommand implements Callable<Integer> {
     private static final int MNIST_TRAIN_IMAGES = 60_000;
     private static final int DEFAULT_BATCH_SIZE = 128;
 
+    /** Steps per timing, timings, warm-up steps. */
+    record Series(int steps, int repeats, int warmup) {
+        static final Series DEFAULT = new Series(200, 5, 30);
+        // on 2 cores the emulator runs a step and its GEMMs alone in 0.4 to 0.7 s: the default's 2 x 1030 steps
+        // took 7 to 13 min there, 2 x 48 take about 30 s, and the emulator's figures are for checks, not speed
+        static final Series EMULATED = new Series(15, 3, 3);
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -37,13 +46,13 @@ final class BenchCommand implements Callable<Integer> {
             description = "Images per step (default: " + DEFAULT_BATCH_SIZE + ", or the batch size the --checkpoint trained with).")
     Integer batchSize;
 
-    @Option(names = "--steps", defaultValue = "200", paramLabel = "N",
-            description = "Steps per timing (default: ${DEFAULT-VALUE}).")
-    int steps;
+    @Option(names = "--steps", paramLabel = "N",
+            description = "Steps per timing (default: 200; 15 with --device emulated).")
+    Integer steps;
 
-    @Option(names = "--repeats", defaultValue = "5", paramLabel = "N",
-            description = "Timings; the median is reported (default: ${DEFAULT-VALUE}).")
-    int repeats;
+    @Option(names = "--repeats", paramLabel = "N",
+            description = "Timings; the median is reported (default: 5; 3 with --device emulated).")
+    Integer repeats;
 
     @Mixin
     ModelShapeOptions shape;
@@ -53,9 +62,9 @@ final class BenchCommand implements Callable<Integer> {
                     + " moments, step, learning rate, Adam epsilon and binarisation (a trained model can be slower).")
     Path checkpoint;
 
-    @Option(names = "--warmup", defaultValue = "30", paramLabel = "N",
-            description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
-    int warmup;
+    @Option(names = "--warmup", paramLabel = "N",
+            description = "Untimed steps first (default: 30; 3 with --device emulated).")
+    Integer warmup;
 
     @Override
     public Integer call() {
@@ -63,18 +72,20 @@ final class BenchCommand implements Callable<Integer> {
         int batch = batchSize != null ? batchSize
                 : start.trained().map(c -> c.config().training().batchSize()).orElse(DEFAULT_BATCH_SIZE);
         OptionChecks.atLeast(spec, "--batch-size", batch, 1);
-        OptionChecks.atLeast(spec, "--steps", steps, 1);
-        OptionChecks.atLeast(spec, "--repeats", repeats, 1);
-        OptionChecks.atLeast(spec, "--warmup", warmup, 0);
+        Series series = series();
+        OptionChecks.atLeast(spec, "--steps", series.steps(), 1);
+        OptionChecks.atLeast(spec, "--repeats", series.repeats(), 1);
+        OptionChecks.atLeast(spec, "--warmup", series.warmup(), 0);
         PrintWriter out = spec.commandLine().getOut();
         ModelConfig config = start.config();
         try (Backend backend = deviceOptions.open(out)) {
             out.printf(Locale.ROOT, "bench: model %s (%s)%s, batch %d, median of %d x %d steps after %d warm-up steps, %s%n",
                     layers(config), config.activation().name().toLowerCase(Locale.ROOT),
                     start.trained().map(c -> " from " + checkpoint + " (" + c.position() + ")").orElse(""),
-                    batch, repeats, steps, warmup, deviceOptions.replaySteps() ? "steps replayed" : "steps launched directly");
+                    batch, series.repeats(), series.steps(), series.warmup(),
+                    deviceOptions.replaySteps() ? "steps replayed" : "steps launched directly");
             out.flush();
-            StepBenchmark.Report report = new StepBenchmark(start, batch, steps, repeats, warmup,
+            StepBenchmark.Report report = new StepBenchmark(start, batch, series.steps(), series.repeats(), series.warmup(),
                     deviceOptions.replaySteps(), line -> {
                         out.println(line);
                         out.flush();
@@ -91,6 +102,13 @@ final class BenchCommand implements Callable<Integer> {
                     c.launches(), c.kernelLaunches(), c.gemmCalls(), c.hostToDeviceBytes(), c.deviceToHostBytes()));
         }
         return 0;
+    }
+
+    /** --steps, --repeats and --warmup, each as given or else the device's default. */
+    Series series() {
+        Series defaults = deviceOptions.device == DeviceChoice.emulated ? Series.EMULATED : Series.DEFAULT;
+        return new Series(steps != null ? steps : defaults.steps(), repeats != null ? repeats : defaults.repeats(),
+                warmup != null ? warmup : defaults.warmup());
     }
 
     /** A fresh model of the shape options' shape on 28x28 images, or the checkpoint's trained one. */

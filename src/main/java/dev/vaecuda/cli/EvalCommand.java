@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
             "K = 1 gives the negative ELBO. For a model trained with --loss mse, -log p(x|z) is the squared error: "
                 + "a Gaussian decoder of variance 1/2 without its constant (pixels/2) log(pi)."})
 final class EvalCommand implements Callable<Integer> {
-    /** Seconds between two progress lines of the importance samples. */
-    private static final double PROGRESS_SECONDS = 10;
+    /** Seconds of importance samples before the estimate of the rest (half of them timed), and between two progress lines. */
+    private static final double ESTIMATE_SECONDS = 2, PROGRESS_SECONDS = 10;
 
     @Spec
     CommandSpec spec;
@@ -73,7 +73,7 @@ final class EvalCommand implements Callable<Integer> {
                         samples, samples == 1 ? "" : "s", drawSeed);
                 console.flush();
                 result = new LikelihoodEvaluation(model.backend(), model.vae()).run(test, samples, binarized, drawSeed,
-                        trained.epochsCompleted(), new SampleProgressLines(console, PROGRESS_SECONDS));
+                        trained.epochsCompleted(), new SampleProgressLines(console, ESTIMATE_SECONDS, PROGRESS_SECONDS));
             }
             console.printf(Locale.ROOT, "loss (reconstruction + beta * KL)  %.4f%n", result.meanLoss());
             console.printf(Locale.ROOT, "negative ELBO                      %.4f%n", result.meanNegativeElbo());

@@ -111,8 +111,9 @@ public final class TrainingProgress {
                 double seconds = (now - epochStart) / 1e9;
                 int measured = done - firstDone;
                 double rate = seconds > 0 ? measured / seconds : 0;
-                out.printf(Locale.ROOT, "epoch %d/%d  %3d%%  %d/%d images  %.0f images/s  ETA %.0f s%n", epoch, epochs,
-                        100L * done / images, done, images, rate, rate > 0 ? (images - done) / rate : 0.0);
+                out.printf(Locale.ROOT, "epoch %d/%d  %3d%%  %d/%d images  %.0f images/s  ETA %s%n", epoch, epochs,
+                        100L * done / images, done, images, rate,
+                        TimeEstimate.duration(TimeEstimate.of(now - epochStart, measured, images - done).seconds()));
                 out.flush();
                 lastLine = now;
                 lastTenth = tenth;

@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * A whole `train` run in an output folder: config.json, then per epoch one printed line, a
  * metrics.csv row, a checkpoint and the epoch's pictures ({@link EpochFigures}), the
- * reconstructions and samples every {@code figuresEvery} epochs and after the last. Resumes from
+ * reconstructions and samples every {@code figuresEvery} epochs and after the last; after the first
+ * whole epoch it trains, an estimate of the time the others will take. Resumes from
  * a checkpoint when given one, also from inside an epoch. Stops between two steps when asked,
  * saving a checkpoint there. When training diverges it stops and saves nothing, so the last
  * checkpoint written stays the last good one.
@@ -94,7 +95,11 @@ public final class TrainingSession {
                         : String.format(Locale.ROOT, ", epoch %d from batch %d of %d", trainer.epochsCompleted() + 1,
                                 trainer.batchesIntoEpoch() + 1, trainer.batchesPerEpoch()));
         out.flush();
+        boolean estimated = false;
         while (trainer.epochsCompleted() < config.training().epochs()) {
+            long epochStart = System.nanoTime();
+            // an epoch resumed from inside is no measure of a whole one
+            boolean wholeEpoch = trainer.batchesIntoEpoch() == 0;
             Optional<EpochResult> finished = trainer.trainEpoch(progress, stop);
             if (finished.isEmpty()) {
                 Path file = save(trainer);
@@ -114,8 +119,21 @@ public final class TrainingSession {
             save(trainer);
             int epoch = result.epoch();
             figures.write(epoch, epoch % figuresEvery == 0 || epoch == config.training().epochs());
+            if (!estimated && wholeEpoch && epoch < config.training().epochs()) {
+                out.println(estimateLine(epoch, config.training().epochs(), System.nanoTime() - epochStart));
+                out.flush();
+                estimated = true;
+            }
         }
         return true;
+    }
+
+    /** The time of the epochs after {@code epoch} up to {@code epochs}, at the pace of that epoch, which took {@code nanos}. */
+    static String estimateLine(int epoch, int epochs, long nanos) {
+        int left = epochs - epoch;
+        return TimeEstimate.of(nanos, 1, left).line(String.format(Locale.ROOT,
+                "the %d epoch%s left (%.1f s each, as epoch %d took with its test loss, checkpoint and pictures)",
+                left, left == 1 ? "" : "s", nanos / 1e9, epoch));
     }
 
     private Path save(Trainer trainer) {

@@ -17,7 +17,10 @@ class BenchCommandTest {
         assertEquals(0, result.exitCode(), result.toString());
         assertTrue(result.out().contains("training step"), result.toString());
         assertTrue(result.out().contains("GEMMs alone"), result.toString());
-        assertTrue(result.out().contains("timing the training step (1 warm-up + 1 x 2 steps) ..."), result.toString());
+        // after the warm-ups, 2 steps and 2 of their GEMMs alone, and 1 + 2 more steps split into their calls on the CPU
+        assertTrue(result.out().matches("(?s).*\nwarming up \\(1 step and 1 of their GEMMs alone\\) \\.\\.\\.\nestimate: about"
+                + " \\d\\.\\d s for 5 training steps and 2 of their GEMMs alone \\(\\d+\\.\\d ms and \\d+\\.\\d ms each, as the"
+                + " warm-up's last steps took\\)\ntiming the training step \\(1 x 2 steps\\) \\.\\.\\.\n.*"), result.toString());
         assertTrue(result.out().lines().anyMatch(line -> line.matches(
                 "split of a step \\(each call timed\\): GEMMs [0-9.]+ ms, Adam [0-9.]+ ms, the rest [0-9.]+ ms .*")), result.toString());
         // batch 8: forward 8*(784*400 + 400*40 + 20*400 + 400*784), backward twice that less the input gradient
@@ -43,6 +46,26 @@ class BenchCommandTest {
         assertTrue(result.out().contains("bench: model 784-32-2 (tanh) from " + checkpoint
                 + " (step 4, end of epoch 1), batch 50, median of 1 x 2 steps after 1 warm-up steps"), result.toString());
         assertTrue(result.out().contains("training step"), result.toString());
+    }
+
+    /** The series a bench command line times; it is what the header and the progress lines print (see above). */
+    private static BenchCommand.Series series(String... args) {
+        return ((BenchCommand) VaeCli.create().parseArgs(args).subcommand().commandSpec().userObject()).series();
+    }
+
+    /**
+     * The emulator's default: 48 steps of each kind, about 30 s on 2 cores where the 1030 of the
+     * others took 7 to 13 min; an option given still counts.
+     */
+    @Test
+    void onTheEmulatorTheDefaultSeriesIsShort() {
+        assertEquals(new BenchCommand.Series(15, 3, 3), series("bench", "--device", "emulated"));
+        assertEquals(new BenchCommand.Series(7, 3, 3), series("bench", "--device", "emulated", "--steps", "7"));
+        assertEquals(new BenchCommand.Series(15, 1, 0), series("bench", "--device", "emulated", "--repeats", "1",
+                "--warmup", "0"));
+        for (String device : new String[] {"auto", "cpu", "cuda"}) {
+            assertEquals(new BenchCommand.Series(200, 5, 30), series("bench", "--device", device), device);
+        }
     }
 
     @Test

@@ -5,14 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import picocli.CommandLine;
 
 /** Runs the real command line in-process and captures exit code, stdout and stderr. */
 record CliRunner(int exitCode, String out, String err) {
 
     static CliRunner run(String... args) {
+        return run(new StringWriter(), args);
+    }
+
+    /** As {@link #run(String...)}, the standard output going to {@code out} as it is printed. */
+    static CliRunner run(Writer out, String... args) {
         CommandLine cli = VaeCli.create();
-        StringWriter out = new StringWriter(), err = new StringWriter();
+        StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);

@@ -101,6 +101,9 @@ class TrainingSessionTest {
         assertTrue(lastTrain < 0.9 * firstTrain, "train loss " + firstTrain + " -> " + lastTrain);
         assertTrue(lastTest < firstTest, "test loss " + firstTest + " -> " + lastTest);
         assertTrue(printed.contains("epoch 4/4"), printed);
+        assertTrue(printed.matches("(?s).*\nepoch 1/4 [^\n]*\nestimate: about \\d\\.\\d s for the 3 epochs left \\(\\d+\\.\\d s each, as"
+                + " epoch 1 took with its test loss, checkpoint and pictures\\)\nepoch 2/4 .*"), printed);
+        assertEquals(1, printed.lines().filter(line -> line.startsWith("estimate: ")).count(), printed);
         Checkpoint checkpoint = CheckpointFile.read(out.resolve(TrainingSession.CHECKPOINT));
         assertEquals(4, checkpoint.epochsCompleted());
         assertEquals(4 * 19, checkpoint.step(), "steps: 19 per epoch, the last batch partial (600 = 18 * 32 + 24)");
@@ -116,6 +119,14 @@ class TrainingSessionTest {
                     .filter(name -> !name.matches("(reconstructions|samples)_epoch[1-4]\\.png")).sorted().toList();
             assertEquals(List.of("checkpoint.vae", "config.json", "loss.png", "metrics.csv"), left, "nothing else is left");
         }
+    }
+
+    @Test
+    void theEstimateIsForTheEpochsLeftAtTheFirstOnesPace() {
+        assertEquals("estimate: about 37 s for the 9 epochs left (4.1 s each, as epoch 1 took with its test loss,"
+                + " checkpoint and pictures)", TrainingSession.estimateLine(1, 10, 4_100_000_000L));
+        assertEquals("estimate: about 1 h 03 min for the 1 epoch left (3800.0 s each, as epoch 3279 took with its test"
+                + " loss, checkpoint and pictures)", TrainingSession.estimateLine(3279, 3280, 3_800_000_000_000L));
     }
 
     /** --figures-every 3 over 7 epochs: pictures after epochs 3, 6 and the last, 7; loss.png every epoch. */
@@ -254,10 +265,15 @@ class TrainingSessionTest {
         Run second = run(stopped.config(), split, stopped, (epoch, batch) -> epoch == 3 && batch == 12);
         assertFalse(second.finished());
         assertTrue(second.printed().contains("epochs 1..3, epoch 1 from batch 6 of 19"), second.printed());
+        // the estimate waits for the first whole epoch: epoch 1 was resumed from inside
+        assertTrue(second.printed().matches("(?s).*\nepoch 2/3 [^\n]*\nestimate: about \\d\\.\\d s for the 1 epoch left "
+                + "\\([^\n]*, as epoch 2 took [^\n]*\n.*"), second.printed());
+        assertEquals(1, second.printed().lines().filter(line -> line.startsWith("estimate: ")).count(), second.printed());
         assertEquals(2 * 19 + 12, saved(split).step());
         assertEquals(2, metrics(split).size());
 
-        run(saved(split).config(), split, saved(split));
+        String last = run(saved(split).config(), split, saved(split));
+        assertTrue(!last.contains("estimate: "), "no whole epoch before the last: " + last);
         assertSameRun(whole, split, 3);
     }
 
