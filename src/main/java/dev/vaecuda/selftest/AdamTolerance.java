@@ -45,16 +45,20 @@ record AdamTolerance(float[] params, float[] firstMoment, float[] secondMoment, 
         for (int i = 0; i < n; i++) {
             double g = Math.abs(gradients[i]) > Backend.ADAM_GRADIENT_FLOOR ? gradients[i] : 0;
             double m = expected[1][i], v = expected[2][i];
-            allowedM[i] = SAFETY * (4 * U * (Math.abs(beta1 * (double) firstMoment[i]) + Math.abs((1 - beta1) * g))
-                    + Backend.ADAM_MOMENT_FLOOR);
-            allowedV[i] = SAFETY * (4 * U * (Math.abs(beta2 * (double) secondMoment[i]) + (1 - beta2) * g * g)
-                    + Backend.ADAM_MOMENT_FLOOR);
+            // the first-order bounds; each allowance is SAFETY times its bound
+            double boundM = 4 * U * (Math.abs(beta1 * (double) firstMoment[i]) + Math.abs((1 - beta1) * g))
+                    + Backend.ADAM_MOMENT_FLOOR;
+            double boundV = 4 * U * (Math.abs(beta2 * (double) secondMoment[i]) + (1 - beta2) * g * g)
+                    + Backend.ADAM_MOMENT_FLOOR;
             double denominator = Math.sqrt(v) / sqrtCorrection2 + epsilon;
             double update = Math.abs(stepSize * m / denominator);
             // v's difference moves sqrt(v), and so the denominator, by at most half of it, relatively
-            double denominatorError = (v > 0 ? allowedV[i] / SAFETY / v / 2 : 0) + correction2Error + 6 * U;
-            allowedP[i] = SAFETY * (2 * U * Math.abs(expected[0][i]) + update * (stepSizeError + denominatorError + 4 * U)
-                    + stepSize * allowedM[i] / SAFETY / denominator);
+            double denominatorError = (v > 0 ? boundV / v / 2 : 0) + correction2Error + 6 * U;
+            double boundP = 2 * U * Math.abs(expected[0][i]) + update * (stepSizeError + denominatorError + 4 * U)
+                    + stepSize * boundM / denominator;
+            allowedM[i] = SAFETY * boundM;
+            allowedV[i] = SAFETY * boundV;
+            allowedP[i] = SAFETY * boundP;
         }
         String[] names = {" parameters", " Adam first moments", " Adam second moments"};
         double[][] allowed = {allowedP, allowedM, allowedV};
