@@ -27,7 +27,6 @@ class RebuildWithoutCleanIT {
     @Test
     void aSecondJarAndShadeWarnNothing() throws Exception {
         Files.copy(Path.of("pom.xml"), project.resolve("pom.xml"));
-        copyTree(Path.of(".mvn"), project.resolve(".mvn"));
         copyTree(Path.of("target", "classes"), project.resolve("target").resolve("classes"));
         String first = jarAndShade();
         assertEquals(List.of(), warnings(first), first);
