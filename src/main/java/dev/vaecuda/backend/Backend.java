@@ -64,6 +64,45 @@ public interface Backend extends AutoCloseable {
                             DeviceBuffer dBias);
 
     /**
+     * The 2-D convolution of {@code shape} (cross-correlation, as torch's conv2d, without bias)
+     * over {@code rows} images: x is (rows, inChannels, inHeight, inWidth) and y (rows,
+     * outChannels, outHeight, outWidth), both NCHW row-major; w is (outChannels, inChannels,
+     * kernel, kernel). y[r, o, i, j] = sum over c, p, q of w[o, c, p, q] * x[r, c, i*stride + p -
+     * padding, j*stride + q - padding], where x outside the image is 0. Overwrites y.
+     */
+    void convForward(ConvShape shape, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y, int rows);
+
+    /**
+     * The gradient of {@link #convForward} with respect to its input: dx = d(sum of dy * y) / dx
+     * for dy shaped as y and dx as x. Overwrites dx (every element, including those no output
+     * window covers, which become 0). This is also the transposed convolution of dy with w
+     * (torch's conv_transpose2d, whose weight (in, out, k, k) is w read as such).
+     */
+    void convBackwardData(ConvShape shape, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, int rows);
+
+    /**
+     * The gradient of {@link #convForward} with respect to its weight, summed over the rows:
+     * dw[o, c, p, q] = sum over r, i, j of dy[r, o, i, j] * x[r, c, i*stride + p - padding,
+     * j*stride + q - padding]. Overwrites dw.
+     */
+    void convBackwardFilter(ConvShape shape, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, int rows);
+
+    /**
+     * y is (rows, channels, spatial) row-major (NCHW with spatial = height * width), bias
+     * (channels): y[r, c, s] = activation(y[r, c, s] + bias[c]).
+     */
+    void channelBiasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int channels, int spatial,
+                        Activation activation);
+
+    /**
+     * The backward pass of {@link #channelBiasAdd}: dy (rows, channels, spatial) *= the
+     * activation's derivative taken from its output y, as {@link #activationBackward} (IDENTITY:
+     * dy unchanged); then dBias[c] = sum over rows and spatial of dy[r, c, s] (overwrites).
+     */
+    void channelActivationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int channels, int spatial,
+                                   Activation activation, DeviceBuffer dBias);
+
+    /**
      * meanLogvar is the encoder head's (rows, 2*latent) output without its bias: adds
      * {@code headBias} (2*latent) to every row in place, so that mu is in columns [0, latent)
      * and logvar in [latent, 2*latent). Then draws eps (rows, latent) from {@link Philox} with

@@ -61,6 +61,33 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
+    public void convForward(ConvShape shape, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y, int rows) {
+        delegate.convForward(shape, x, w, y, rows);
+    }
+
+    @Override
+    public void convBackwardData(ConvShape shape, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, int rows) {
+        delegate.convBackwardData(shape, dy, w, dx, rows);
+    }
+
+    @Override
+    public void convBackwardFilter(ConvShape shape, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, int rows) {
+        delegate.convBackwardFilter(shape, x, dy, dw, rows);
+    }
+
+    @Override
+    public void channelBiasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int channels, int spatial,
+                               Activation activation) {
+        delegate.channelBiasAdd(y, bias, rows, channels, spatial, activation);
+    }
+
+    @Override
+    public void channelActivationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int channels, int spatial,
+                                          Activation activation, DeviceBuffer dBias) {
+        delegate.channelActivationBackward(dy, y, rows, channels, spatial, activation, dBias);
+    }
+
+    @Override
     public void reparameterize(DeviceBuffer meanLogvar, DeviceBuffer headBias, DeviceBuffer eps, DeviceBuffer z,
                                int rows, int latent, long seed, int stream, DeviceStepState state) {
         delegate.reparameterize(meanLogvar, headBias, eps, z, rows, latent, seed, stream, state);

@@ -2,6 +2,7 @@ package dev.vaecuda.backend.cpu;
 
 import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.ConvShape;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
@@ -168,6 +169,33 @@ public final class CpuBackend implements Backend {
                 }
             }
         });
+    }
+
+    @Override
+    public void convForward(ConvShape shape, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y, int rows) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    @Override
+    public void convBackwardData(ConvShape shape, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, int rows) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    @Override
+    public void convBackwardFilter(ConvShape shape, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, int rows) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    @Override
+    public void channelBiasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int channels, int spatial,
+                               Activation activation) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    @Override
+    public void channelActivationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int channels, int spatial,
+                                          Activation activation, DeviceBuffer dBias) {
+        throw new UnsupportedOperationException("TODO");
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.vaecuda.backend.cuda;
 
 import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.ConvShape;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceCounters;
@@ -23,6 +24,10 @@ import java.util.Optional;
  * because a kernel would not notice. Owns the runtime and every allocation: close frees them.
  */
 public final class CudaBackend implements Backend {
+    /** Why a conv model cannot run here yet: the convolutions wait for cuDNN. */
+    public static final String NO_CONVOLUTIONS = "convolutional models (--arch conv) do not run on the CUDA backend"
+            + " yet (its convolutions come with cuDNN); use --device cpu";
+
     private static final int THREADS_PER_BLOCK = 256;
     // Enough resident blocks per multiprocessor to hide memory latency; grid-stride loops do the rest.
     private static final int BLOCKS_PER_MULTIPROCESSOR = 8;
@@ -126,6 +131,37 @@ public final class CudaBackend implements Backend {
         launchColumnSums(cols, Kernels.ACTIVATION_BACKWARD, CudaBuffer.of(dy).holding(n, "activationBackward dy"),
                 CudaBuffer.of(y).holding(n, "activationBackward y"), rows, cols, activation.kernelCode(),
                 CudaBuffer.of(dBias).holding(cols, "activationBackward dBias"));
+    }
+
+    @Override
+    public void convForward(ConvShape shape, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y, int rows) {
+        throw noConvolutions();
+    }
+
+    @Override
+    public void convBackwardData(ConvShape shape, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, int rows) {
+        throw noConvolutions();
+    }
+
+    @Override
+    public void convBackwardFilter(ConvShape shape, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, int rows) {
+        throw noConvolutions();
+    }
+
+    @Override
+    public void channelBiasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int channels, int spatial,
+                               Activation activation) {
+        throw noConvolutions();
+    }
+
+    @Override
+    public void channelActivationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int channels, int spatial,
+                                          Activation activation, DeviceBuffer dBias) {
+        throw noConvolutions();
+    }
+
+    private UnsupportedOperationException noConvolutions() {
+        return new UnsupportedOperationException(NO_CONVOLUTIONS);
     }
 
     @Override
