@@ -4,7 +4,7 @@ package dev.vaecuda.backend;
  * The seam between the model and the hardware. One implementation per device; identical
  * semantics. Matrices above this interface are row-major; {@link #gemm} follows BLAS's
  * column-major convention, so a row-major (r, c) matrix is passed as a column-major (c, r)
- * one with leading dimension c (see {@code dev.vaecuda.model.Linear}).
+ * one with leading dimension c (see {@code dev.vaecuda.model.DenseLayer}).
  *
  * <p>Buffers are allocated before training; no method allocates. Every method is
  * asynchronous with respect to the host except {@link #download}.

@@ -10,21 +10,21 @@ import java.util.stream.Stream;
 
 /**
  * The VAE as a fixed sequence of backend calls, for batches of up to {@code capacity} images.
- * Encoder: x -> hidden... -> (mu, logvar) side by side in one (rows, 2*latent) output.
- * Reparameterisation: z = mu + exp(0.5*logvar) * eps. Decoder: z -> hidden reversed... ->
- * logits. Loss per batch, summed over images: recon(logits, x) + beta * KL. All buffers are
+ * Encoder: a stack of layers from x to (mu, logvar) side by side in one (rows, 2*latent)
+ * output. Reparameterisation: z = mu + exp(0.5*logvar) * eps. Decoder: a stack of layers from z
+ * to logits (see {@link ModelConfig} for the stacks). Loss per batch, summed over images: recon(logits, x) + beta * KL. All buffers are
  * allocated here, once; a step allocates nothing.
  */
 public final class Vae {
     private final Backend backend;
     private final ModelConfig config;
     private final int capacity;
-    private final int[] encoderSizes;
-    private final int[] decoderSizes;
+    private final List<LayerSpec> encoderLayers;
+    private final List<LayerSpec> decoderLayers;
     private final DeviceBuffer params;
     private final DeviceBuffer grads;
-    private final Mlp encoder;
-    private final Mlp decoder;
+    private final LayerStack encoder;
+    private final LayerStack decoder;
     private final Adam adam;
     private final DeviceBuffer input;
     private final DeviceBuffer eps;
@@ -42,14 +42,14 @@ public final class Vae {
         this.config = config;
         this.capacity = capacity;
         int latent = config.latent();
-        encoderSizes = config.encoderSizes();
-        decoderSizes = config.decoderSizes();
-        int encoderCount = Math.toIntExact(Mlp.parameterCount(encoderSizes));
+        encoderLayers = config.encoderLayers();
+        decoderLayers = config.decoderLayers();
+        int encoderCount = Math.toIntExact(LayerStack.parameterCount(encoderLayers));
         int total = Math.toIntExact(config.parameterCount());
         params = backend.allocate(total);
         grads = backend.allocate(total);
-        encoder = new Mlp(backend, encoderSizes, config.activation(), params, grads, 0, capacity);
-        decoder = new Mlp(backend, decoderSizes, config.activation(), params, grads, encoderCount, capacity);
+        encoder = new LayerStack(backend, encoderLayers, config.activation(), params, grads, 0, capacity);
+        decoder = new LayerStack(backend, decoderLayers, config.activation(), params, grads, encoderCount, capacity);
         adam = new Adam(backend, total);
         input = backend.allocate(capacity * config.pixels());
         eps = backend.allocate(capacity * latent);
@@ -74,18 +74,21 @@ public final class Vae {
 
     /** Sets the parameters to an initialisation drawn from {@code seed}. */
     public void initialize(Initialization kind, long seed) {
-        backend.upload(ParameterInit.of(kind, seed, encoderSizes, decoderSizes), params);
+        backend.upload(ParameterInit.of(kind, seed, encoderLayers, decoderLayers), params);
     }
 
     /**
      * Sets the decoder's output bias to the logit of {@code pixelMeans} (the mean training image,
-     * values in [0, 1]), each clipped to [0.001, 0.999]: Glorot initialisation's last step.
+     * values in [0, 1]; for a per-channel bias, averaged over each channel), each clipped to
+     * [0.001, 0.999]: Glorot initialisation's last step.
      */
     public void setOutputBiasToLogitsOf(float[] pixelMeans) {
         if (pixelMeans.length != config.pixels()) {
             throw new IllegalArgumentException(pixelMeans.length + " pixel means for images of " + config.pixels());
         }
-        backend.upload(ParameterInit.logitsOfMeans(pixelMeans), decoder.lastBias());
+        Layer output = decoder.outputLayer();
+        backend.upload(ParameterInit.logitsOfMeans(ParameterInit.blockMeans(pixelMeans, output.spec.biasCount())),
+                output.bias);
     }
 
     public DeviceBuffer parameters() {
@@ -111,7 +114,7 @@ public final class Vae {
     }
 
     /**
-     * The hidden layers' (rows, size) ReLU outputs of the last forward pass, the encoder's then
+     * The hidden layers' (rows, size) activated outputs of the last forward pass, the encoder's then
      * the decoder's, in the order they are computed.
      */
     public List<DeviceBuffer> hiddenActivations() {
@@ -138,10 +141,10 @@ public final class Vae {
         checkRows(rows);
         int latent = config.latent();
         encoder.forward(backend, input, rows);
-        backend.reparameterize(encoder.output(), encoder.lastBias(), eps, z, rows, latent, seed, stream, state);
+        backend.reparameterize(encoder.output(), encoder.outputBias(), eps, z, rows, latent, seed, stream, state);
         decoder.forward(backend, z, rows);
-        backend.lossAndGradients(config.loss(), decoder.output(), decoder.lastBias(), input, encoder.output(),
-                config.beta(), rows, config.pixels(), latent, decoder.outputGrad(), decoder.lastBiasGrad(),
+        backend.lossAndGradients(config.loss(), decoder.output(), decoder.outputBias(), input, encoder.output(),
+                config.beta(), rows, config.pixels(), latent, decoder.outputGrad(), decoder.outputBiasGrad(),
                 encoder.outputGrad(), lossSum, state);
     }
 
@@ -149,7 +152,7 @@ public final class Vae {
     public void backward(int rows) {
         decoder.backward(backend, z, latentGrad, rows);
         backend.reparameterizeBackward(latentGrad, eps, encoder.output(), encoder.outputGrad(),
-                encoder.lastBiasGrad(), rows, config.latent());
+                encoder.outputBiasGrad(), rows, config.latent());
         encoder.backward(backend, input, null, rows);
     }
 
@@ -164,7 +167,7 @@ public final class Vae {
     public void encode(int rows) {
         checkRows(rows);
         encoder.forward(backend, input, rows);
-        backend.biasAdd(encoder.output(), encoder.lastBias(), rows, 2 * config.latent(), Activation.IDENTITY);
+        backend.biasAdd(encoder.output(), encoder.outputBias(), rows, 2 * config.latent(), Activation.IDENTITY);
     }
 
     /** The (rows, latent) eps of the last forward pass or {@link #sampleLatent}. */
@@ -188,7 +191,7 @@ public final class Vae {
     public void decode(int rows) {
         checkRows(rows);
         decoder.forward(backend, z, rows);
-        backend.biasAdd(decoder.output(), decoder.lastBias(), rows, config.pixels(), Activation.IDENTITY);
+        backend.biasAdd(decoder.output(), decoder.outputBias(), rows, config.pixels(), Activation.IDENTITY);
     }
 
     /** Reads the summed loss accumulated since the last call, and resets it. Synchronises. */

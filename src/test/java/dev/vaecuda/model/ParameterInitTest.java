@@ -3,16 +3,18 @@ package dev.vaecuda.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Glorot's bounds and zero biases, layer by layer in Linear's layout; the output bias from pixel means. */
+/** Glorot's bounds and zero biases, layer by layer in LayerSpec's layout; the output bias from pixel means. */
 class ParameterInitTest {
     @Test
     void glorotWeightsAreWithinTheirLayersBoundsAndBiasesZero() {
         long seed = new SplittableRandom().nextLong();
         int[] sizes = {7, 5, 3};
-        float[] params = ParameterInit.of(Initialization.GLOROT, seed, sizes);
+        float[] params = ParameterInit.of(Initialization.GLOROT, seed,
+                List.of(new LayerSpec.Dense(7, 5), new LayerSpec.Dense(5, 3)));
         int at = 0;
         for (int l = 0; l + 1 < sizes.length; l++) {
             int in = sizes[l], out = sizes[l + 1];

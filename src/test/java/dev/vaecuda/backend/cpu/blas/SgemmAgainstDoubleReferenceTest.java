@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every native and Java sgemm against a double-precision reference, on fresh random inputs
- * (the seed is in any failure), for the three GEMMs {@code model.Linear} issues, at the
+ * (the seed is in any failure), for the three GEMMs {@code model.DenseLayer} issues, at the
  * model's shapes and at awkward ones, with operands at offsets inside larger arrays (as the
  * weights sit in the flat parameter vector) and with beta 0 (overwrite) and 1 (accumulate).
  */
