@@ -114,10 +114,9 @@ final class BenchCommand implements Callable<Integer> {
     /** A fresh model of the shape options' shape on 28x28 images, or the checkpoint's trained one. */
     private StartingPoint startingPoint() {
         if (checkpoint == null) {
-            shape.validate();
-            return StartingPoint.fresh(new ModelConfig(28, 28, shape.hidden, shape.latent, LossKind.BCE, 1f, shape.activation()));
+            return StartingPoint.fresh(shape.config(28, 28, LossKind.BCE, 1f));
         }
-        for (String option : List.of("--hidden", "--latent", "--activation")) {
+        for (String option : ModelShapeOptions.NAMES) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new ParameterException(spec.commandLine(), option + " does not go with --checkpoint: the model is the checkpoint's");
             }

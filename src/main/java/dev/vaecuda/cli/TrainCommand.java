@@ -246,6 +246,8 @@ final class TrainCommand implements Callable<Integer> {
         ModelConfig model = saved.model();
         TrainingOptions training = saved.training();
         agree("--dataset", dataset, saved.dataset());
+        agree("--arch", shape.arch, model.architecture().optionName());
+        agree("--channels", shape.channels, model.channels());
         agree("--hidden", shape.hidden, model.hidden());
         agree("--latent", shape.latent, model.latent());
         agree("--loss", loss, model.loss().name().toLowerCase(Locale.ROOT));
@@ -307,9 +309,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new VaeCudaException(VaeCudaException.FAILURE, "the images are " + imageHeight + "x" + imageWidth
                     + ", more than the " + ModelConfig.MAX_LAYER_WIDTH + " pixels a model takes");
         }
-        ModelConfig model = new ModelConfig(imageHeight, imageWidth, shape.hidden, shape.latent, lossKind(), beta, shape.activation());
+        ModelConfig model = shape.config(imageHeight, imageWidth, lossKind(), beta);
         if (model.parameterCount() > Integer.MAX_VALUE) {
-            throw new ParameterException(spec.commandLine(), "--hidden " + shape.hidden + " and --latent " + shape.latent + " on "
+            throw new ParameterException(spec.commandLine(), "--hidden " + model.hidden() + " and --latent " + shape.latent + " on "
                     + imageHeight + "x" + imageWidth + " images make " + model.parameterCount()
                     + " parameters, more than the " + Integer.MAX_VALUE + " a buffer holds");
         }
