@@ -6,12 +6,10 @@ import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.bench.StartingPoint;
 import dev.vaecuda.bench.StepBenchmark;
 import dev.vaecuda.model.ModelConfig;
+import dev.vaecuda.model.ShapeDescription;
 import dev.vaecuda.train.CheckpointFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -80,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
         ModelConfig config = start.config();
         try (Backend backend = deviceOptions.open(out)) {
             out.printf(Locale.ROOT, "bench: model %s (%s)%s, batch %d, median of %d x %d steps after %d warm-up steps, %s%n",
-                    layers(config), config.activation().name().toLowerCase(Locale.ROOT),
+                    ShapeDescription.of(config), config.activation().name().toLowerCase(Locale.ROOT),
                     start.trained().map(c -> " from " + checkpoint + " (" + c.position() + ")").orElse(""),
                     batch, series.repeats(), series.steps(), series.warmup(),
                     deviceOptions.replaySteps() ? "steps replayed" : "steps launched directly");
@@ -122,13 +120,6 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return StartingPoint.of(CheckpointFile.read(checkpoint));
-    }
-
-    /** The layer sizes, as "784-400-20": pixels, hidden layers, latent units. */
-    private static String layers(ModelConfig config) {
-        IntStream hidden = config.hidden().stream().mapToInt(Integer::intValue);
-        return IntStream.concat(IntStream.concat(IntStream.of(config.pixels()), hidden), IntStream.of(config.latent()))
-                .mapToObj(String::valueOf).collect(Collectors.joining("-"));
     }
 
     private static void print(PrintWriter out, String what, StepBenchmark.Timing timing) {

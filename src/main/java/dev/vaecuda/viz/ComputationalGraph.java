@@ -2,15 +2,18 @@ package dev.vaecuda.viz;
 
 import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.LossKind;
+import dev.vaecuda.model.LayerSpec;
 import dev.vaecuda.model.ModelConfig;
+import dev.vaecuda.model.ShapeDescription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The VAE's forward computation as a Graphviz DOT graph, in torchviz's colour roles:
- * parameters light blue, operations (the backend calls a step makes) light grey, the loss
- * green; inputs are plain ellipses. Every node carries its tensor shape, B standing for the
+ * parameters light blue, operations (the backend calls a step makes, layer by layer: GEMMs,
+ * convolutions, transposed convolutions; and the views where a map meets a dense layer) light
+ * grey, the loss green; inputs are plain ellipses. Every node carries its tensor shape, B standing for the
  * batch size; edges point forward, from what an operation reads to the operation.
  */
 public final class ComputationalGraph {
@@ -34,50 +37,58 @@ public final class ComputationalGraph {
     }
 
     private void build(ModelConfig config) {
-        int pixels = config.pixels(), latent = config.latent();
-        List<Integer> hidden = config.hidden();
+        int latent = config.latent();
+        List<LayerSpec> encoder = config.encoderLayers(), decoder = config.decoderLayers();
+        LayerNode first = LayerNode.of(encoder.getFirst()), last = LayerNode.of(decoder.getLast());
         lines.add("digraph vae {");
-        lines.add("  graph [label=\"VAE " + sizes(config) + ", loss " + config.loss().name() + ", beta "
+        lines.add("  graph [label=\"VAE " + ShapeDescription.of(config) + ", loss " + config.loss().name() + ", beta "
                 + format(config.beta()) + "; B = batch size\", labelloc=t, fontname=Helvetica];");
         lines.add("  node [shape=box, style=filled, fontname=Helvetica, fontsize=11];");
         lines.add("  edge [fontname=Helvetica, fontsize=10];");
-        node("x", "x\\n(B, " + pixels + ")", "white", "ellipse");
-        List<Integer> encoderSizes = new ArrayList<>(List.of(pixels));
-        encoderSizes.addAll(hidden);
-        encoderSizes.add(2 * latent);
-        String encoded = chain("encoder", encoderSizes, "x");
+        node("x", "x\\n" + first.inputShape(), "white", "ellipse");
+        String encoded = chain("encoder", encoder, "x", first.map());
         node("eps", "eps ~ N(0, I), Philox\\n(B, " + latent + ")", "white", "ellipse");
         node("reparameterize", "reparameterize\\nz = mu + exp(0.5 logvar) * eps\\n(B, " + latent + ")", OPERATION_COLOR, "box");
         edge(encoded, "reparameterize", "mu, logvar");
         edge("eps", "reparameterize", null);
-        List<Integer> decoderSizes = new ArrayList<>(List.of(latent));
-        decoderSizes.addAll(hidden.reversed());
-        decoderSizes.add(pixels);
-        String logits = chain("decoder", decoderSizes, "reparameterize");
+        String logits = chain("decoder", decoder, "reparameterize", false);
         String reconstruction = config.loss() == LossKind.BCE ? "BCE(logits, x)" : "MSE(sigmoid(logits), x)";
         node("loss", "loss = " + reconstruction + " + beta * KL\\nsummed over pixels and batch\\n() scalar", LOSS_COLOR, "box");
-        edge(logits, "loss", "logits (B, " + pixels + ")");
+        edge(logits, "loss", "logits " + last.outputShape());
         edge("x", "loss", "target");
         edge(encoded, "loss", "KL(q(z|x) || N(0, I))");
         lines.add("}");
     }
 
-    /** Linear layers over sizes[0] -> sizes[1] -> ..., the activation after all but the last; returns the last node. */
-    private String chain(String name, List<Integer> sizes, String input) {
+    /**
+     * The layers in order, the activation after all but the last, from {@code input} (a map or
+     * rows, as {@code inputIsMap} says); a view where rows meet a map or a map rows. Returns the last node.
+     */
+    private String chain(String name, List<LayerSpec> layers, String input, boolean inputIsMap) {
         String previous = input;
-        for (int i = 0; i + 1 < sizes.size(); i++) {
-            int in = sizes.get(i), out = sizes.get(i + 1);
-            boolean hidden = i + 2 < sizes.size();
-            String prefix = name + "." + i;
-            node(prefix + ".weight", prefix + ".weight\\n(" + out + ", " + in + ")", PARAMETER_COLOR, "box");
-            node(prefix + ".bias", prefix + ".bias\\n(" + out + ")", PARAMETER_COLOR, "box");
-            node(prefix + ".gemm", "gemm: input W^T\\n(B, " + out + ")", OPERATION_COLOR, "box");
-            node(prefix + ".bias_add", (hidden ? "biasAdd + " + activationName : "biasAdd") + "\\n(B, " + out + ")", OPERATION_COLOR, "box");
-            edge(previous, prefix + ".gemm", null);
-            edge(prefix + ".weight", prefix + ".gemm", null);
-            edge(prefix + ".gemm", prefix + ".bias_add", null);
+        boolean previousIsMap = inputIsMap;
+        for (int i = 0; i < layers.size(); i++) {
+            LayerNode layer = LayerNode.of(layers.get(i));
+            if (layer.map() != previousIsMap) {
+                // the same floats read another way (NCHW rows are the flattened maps): no backend call
+                String view = name + (layer.map() ? ".reshape" : ".flatten");
+                node(view, (layer.map() ? "reshape" : "flatten") + " (a view)\\n" + layer.inputShape(), OPERATION_COLOR, "box");
+                edge(previous, view, null);
+                previous = view;
+            }
+            boolean hidden = i + 1 < layers.size();
+            String prefix = name + "." + i, operation = prefix + "." + layer.operationId();
+            node(prefix + ".weight", prefix + ".weight\\n" + layer.weightShape(), PARAMETER_COLOR, "box");
+            node(prefix + ".bias", prefix + ".bias\\n" + layer.biasShape(), PARAMETER_COLOR, "box");
+            node(operation, layer.operation() + "\\n" + layer.outputShape(), OPERATION_COLOR, "box");
+            node(prefix + ".bias_add", (hidden ? layer.biasAdd() + " + " + activationName : layer.biasAdd()) + "\\n"
+                    + layer.outputShape(), OPERATION_COLOR, "box");
+            edge(previous, operation, null);
+            edge(prefix + ".weight", operation, null);
+            edge(operation, prefix + ".bias_add", null);
             edge(prefix + ".bias", prefix + ".bias_add", null);
             previous = prefix + ".bias_add";
+            previousIsMap = layer.map();
         }
         return previous;
     }
@@ -88,12 +99,6 @@ public final class ComputationalGraph {
 
     private void edge(String from, String to, String label) {
         lines.add("  \"" + from + "\" -> \"" + to + "\"" + (label == null ? "" : " [label=\"" + label + "\"]") + ";");
-    }
-
-    private static String sizes(ModelConfig config) {
-        StringBuilder text = new StringBuilder().append(config.pixels());
-        config.hidden().forEach(h -> text.append('-').append(h));
-        return text.append('-').append(config.latent()).toString();
     }
 
     private static String format(float value) {

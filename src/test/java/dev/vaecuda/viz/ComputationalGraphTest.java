@@ -3,7 +3,9 @@ package dev.vaecuda.viz;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.LossKind;
+import dev.vaecuda.model.Architecture;
 import dev.vaecuda.model.ModelConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,6 +65,44 @@ class ComputationalGraphTest {
                 "MSE(sigmoid(logits), x)", "beta 0.5")) {
             assertTrue(dot.contains(node), node + " in\n" + dot);
         }
+    }
+
+    /** --arch conv's default: two convolutions, the dense head, and their mirror in the decoder. */
+    @Test
+    void drawsConvolutionsAndTransposedConvolutionsWithTheirShapes() {
+        String dot = ComputationalGraph.dot(new ModelConfig(28, 28, List.of(), 20, LossKind.BCE, 1f, Activation.RELU,
+                Architecture.CONV, List.of(32, 64)));
+        for (String node : List.of("VAE conv 1x28x28-32x14x14-64x7x7-20", "x\\n(B, 1, 28, 28)",
+                "encoder.0.weight\\n(32, 1, 4, 4)", "encoder.0.bias\\n(32)",
+                "conv 4x4 /2 pad 1  1->32  28x28->14x14\\n(B, 32, 14, 14)", "channelBiasAdd + ReLU\\n(B, 32, 14, 14)",
+                "encoder.1.weight\\n(64, 32, 4, 4)", "conv 4x4 /2 pad 1  32->64  14x14->7x7\\n(B, 64, 7, 7)",
+                "flatten (a view)\\n(B, 3136)", "encoder.2.weight\\n(40, 3136)", "decoder.0.weight\\n(3136, 20)",
+                "reshape (a view)\\n(B, 64, 7, 7)", "decoder.1.weight\\n(64, 32, 4, 4)", "decoder.1.bias\\n(32)",
+                "conv_transpose 4x4 /2 pad 1  64->32  7x7->14x14\\n(B, 32, 14, 14)",
+                "decoder.2.weight\\n(32, 1, 4, 4)", "decoder.2.bias\\n(1)",
+                "conv_transpose 4x4 /2 pad 1  32->1  14x14->28x28\\n(B, 1, 28, 28)",
+                "\"decoder.2.bias_add\" [label=\"channelBiasAdd\\n(B, 1, 28, 28)\"", "logits (B, 1, 28, 28)")) {
+            assertTrue(dot.contains(node), node + " in\n" + dot);
+        }
+        // the forward pass, edge after edge in the order the DOT lists them
+        List<String> path = List.of("x", "encoder.0.conv", "encoder.0.bias_add", "encoder.1.conv", "encoder.1.bias_add",
+                "encoder.flatten", "encoder.2.gemm", "encoder.2.bias_add", "reparameterize", "decoder.0.gemm",
+                "decoder.0.bias_add", "decoder.reshape", "decoder.1.conv_transpose", "decoder.1.bias_add",
+                "decoder.2.conv_transpose", "decoder.2.bias_add", "loss");
+        int at = -1;
+        for (int i = 0; i + 1 < path.size(); i++) {
+            String edge = "\"" + path.get(i) + "\" -> \"" + path.get(i + 1) + "\"";
+            int next = dot.indexOf(edge);
+            assertTrue(next > at, edge + " after the edge before it in\n" + dot);
+            at = next;
+        }
+        assertEdge(dot, "decoder.1.weight", "decoder.1.conv_transpose");
+        assertEdge(dot, "encoder.0.bias", "encoder.0.bias_add");
+        assertEquals(12, count(dot, "fillcolor=" + ComputationalGraph.PARAMETER_COLOR), "6 layers: weight and bias each");
+        assertEquals(6 * 2 + 2 + 1, count(dot, "fillcolor=" + ComputationalGraph.OPERATION_COLOR),
+                "6 x (operation, bias) + flatten and reshape + reparameterize");
+        // edges only: the convolutions' labels hold "->" too
+        assertEquals(6 * 4 + 2 + 2 + 3, count(dot, "\" -> \""), "4 per layer, 1 into each view, 2 into reparameterize, 3 into the loss");
     }
 
     @Test
