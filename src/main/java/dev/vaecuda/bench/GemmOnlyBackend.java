@@ -2,6 +2,7 @@ package dev.vaecuda.bench;
 
 import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.ConvShape;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceLossSum;
 import dev.vaecuda.backend.DeviceImages;
@@ -9,17 +10,22 @@ import dev.vaecuda.backend.DeviceIndices;
 import dev.vaecuda.backend.DeviceStepState;
 import dev.vaecuda.backend.ForwardingBackend;
 import dev.vaecuda.backend.LossKind;
+import java.util.List;
 
 /**
  * Runs a training step's GEMMs, with their exact shapes, and drops every other kernel: what
- * the step would cost if everything but the matrix products were free (the floor). Counts the
- * floating-point operations of the GEMMs (2 m n k each).
+ * the step would cost if everything but the matrix products were free (the floor). A
+ * convolution costs the GEMMs of its im2col formulation ({@link ConvolutionGemms}), without the
+ * im2col. Counts the floating-point operations of the GEMMs (2 m n k each).
  */
 final class GemmOnlyBackend extends ForwardingBackend {
+    private final ConvolutionGemms convolutions;
     private long flops;
 
-    GemmOnlyBackend(Backend delegate) {
+    /** For steps of up to {@code rows} images through the given convolutions (none for an MLP). */
+    GemmOnlyBackend(Backend delegate, List<ConvShape> convolutions, int rows) {
         super(delegate);
+        this.convolutions = new ConvolutionGemms(this, convolutions, rows);
     }
 
     long flops() {
@@ -35,6 +41,31 @@ final class GemmOnlyBackend extends ForwardingBackend {
                      DeviceBuffer b, int ldb, float beta, DeviceBuffer c, int ldc) {
         flops += 2L * m * n * k;
         super.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    @Override
+    public void convForward(ConvShape shape, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y, int rows) {
+        convolutions.forward(shape, w, rows);
+    }
+
+    @Override
+    public void convBackwardData(ConvShape shape, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, int rows) {
+        convolutions.backwardData(shape, w, rows);
+    }
+
+    @Override
+    public void convBackwardFilter(ConvShape shape, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, int rows) {
+        convolutions.backwardFilter(shape, dw, rows);
+    }
+
+    @Override
+    public void channelBiasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int channels, int spatial,
+                               Activation activation) {
+    }
+
+    @Override
+    public void channelActivationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int channels, int spatial,
+                                          Activation activation, DeviceBuffer dBias) {
     }
 
     @Override

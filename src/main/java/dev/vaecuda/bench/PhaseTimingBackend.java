@@ -2,6 +2,7 @@ package dev.vaecuda.bench;
 
 import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.ConvShape;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceLossSum;
 import dev.vaecuda.backend.DeviceImages;
@@ -12,12 +13,13 @@ import dev.vaecuda.backend.LossKind;
 import java.util.Arrays;
 
 /**
- * Forwards every call and adds its wall time to one of three phases: the GEMMs, Adam, and the
- * rest (gather, bias, activation, reparameterisation, loss). Only meaningful on a backend whose calls
+ * Forwards every call and adds its wall time to one of four phases: the GEMMs, the convolutions
+ * (their im2col and GEMMs inside the backend's call, as one), Adam, and the rest (gather, bias,
+ * activation, reparameterisation, loss). Only meaningful on a backend whose calls
  * return when their work is done (the CPU); a GPU queues its work.
  */
 final class PhaseTimingBackend extends ForwardingBackend {
-    private enum Phase { GEMM, ADAM, REST }
+    private enum Phase { GEMM, CONVOLUTION, ADAM, REST }
 
     private final long[] nanos = new long[Phase.values().length];
 
@@ -25,12 +27,13 @@ final class PhaseTimingBackend extends ForwardingBackend {
         super(delegate);
     }
 
-    /** Nanoseconds so far in the GEMMs, Adam and the rest. */
-    record Phases(long gemmNanos, long adamNanos, long restNanos) {
+    /** Nanoseconds so far in the GEMMs, the convolutions, Adam and the rest. */
+    record Phases(long gemmNanos, long convolutionNanos, long adamNanos, long restNanos) {
     }
 
     Phases phases() {
-        return new Phases(nanos[Phase.GEMM.ordinal()], nanos[Phase.ADAM.ordinal()], nanos[Phase.REST.ordinal()]);
+        return new Phases(nanos[Phase.GEMM.ordinal()], nanos[Phase.CONVOLUTION.ordinal()], nanos[Phase.ADAM.ordinal()],
+                nanos[Phase.REST.ordinal()]);
     }
 
     void reset() {
@@ -50,6 +53,21 @@ final class PhaseTimingBackend extends ForwardingBackend {
     }
 
     @Override
+    public void convForward(ConvShape shape, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y, int rows) {
+        timed(Phase.CONVOLUTION, () -> super.convForward(shape, x, w, y, rows));
+    }
+
+    @Override
+    public void convBackwardData(ConvShape shape, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, int rows) {
+        timed(Phase.CONVOLUTION, () -> super.convBackwardData(shape, dy, w, dx, rows));
+    }
+
+    @Override
+    public void convBackwardFilter(ConvShape shape, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, int rows) {
+        timed(Phase.CONVOLUTION, () -> super.convBackwardFilter(shape, x, dy, dw, rows));
+    }
+
+    @Override
     public void adam(DeviceBuffer params, DeviceBuffer grads, DeviceBuffer m, DeviceBuffer v, int n, float lr,
                      float beta1, float beta2, float epsilon, DeviceStepState state) {
         timed(Phase.ADAM, () -> super.adam(params, grads, m, v, n, lr, beta1, beta2, epsilon, state));
@@ -64,6 +82,18 @@ final class PhaseTimingBackend extends ForwardingBackend {
     public void activationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, Activation activation,
                                    DeviceBuffer dBias) {
         timed(Phase.REST, () -> super.activationBackward(dy, y, rows, cols, activation, dBias));
+    }
+
+    @Override
+    public void channelBiasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int channels, int spatial,
+                               Activation activation) {
+        timed(Phase.REST, () -> super.channelBiasAdd(y, bias, rows, channels, spatial, activation));
+    }
+
+    @Override
+    public void channelActivationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int channels, int spatial,
+                                          Activation activation, DeviceBuffer dBias) {
+        timed(Phase.REST, () -> super.channelActivationBackward(dy, y, rows, channels, spatial, activation, dBias));
     }
 
     @Override

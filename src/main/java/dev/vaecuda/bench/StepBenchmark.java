@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * the median of {@code repeats} timings of {@code steps} steps, after {@code warmup} steps.
  * Steps are recorded once and replayed, as training does, unless {@code replay} is off. On a
  * backend whose calls finish their work before returning (the CPU), it can also split a step's
- * time into its GEMMs, Adam and the rest, timing each call over one more series of steps. Both
+ * time into its GEMMs, convolutions, Adam and the rest, timing each call over one more series of steps. Both
  * warm-ups come first: their later halves give the estimate of how long the series will take.
  */
 public final class StepBenchmark {
@@ -38,8 +38,11 @@ public final class StepBenchmark {
     private record Sample(Optional<DeviceCounters> counters, long nanos) {
     }
 
-    /** Seconds per step in the GEMMs, in Adam, and in every other call, measured inside whole steps. */
-    public record Split(double gemmSeconds, double adamSeconds, double restSeconds) {
+    /**
+     * Seconds per step in the GEMMs, in the convolution calls (im2col and their GEMMs), in Adam,
+     * and in every other call, measured inside whole steps.
+     */
+    public record Split(double gemmSeconds, double convolutionSeconds, double adamSeconds, double restSeconds) {
     }
 
     /**
@@ -74,9 +77,9 @@ public final class StepBenchmark {
         this.progress = progress;
     }
 
-    /** @param split also time the step's GEMMs, Adam and the rest (only where calls are synchronous) */
+    /** @param split also time the step's GEMMs, convolutions, Adam and the rest (only where calls are synchronous) */
     public Report run(Backend backend, boolean split) {
-        GemmOnlyBackend gemms = new GemmOnlyBackend(backend);
+        GemmOnlyBackend gemms = new GemmOnlyBackend(backend, start.config().convolutions(), batch);
         try (Bench step = new Bench(backend); Bench floor = new Bench(gemms)) {
             gemms.resetFlops();
             long floorFirst = floor.timeDirect();
@@ -123,8 +126,8 @@ public final class StepBenchmark {
             }
             bench.vae.takeLossSum();
             PhaseTimingBackend.Phases phases = timed.phases();
-            return new Split(phases.gemmNanos() / 1e9 / steps, phases.adamNanos() / 1e9 / steps,
-                    phases.restNanos() / 1e9 / steps);
+            return new Split(phases.gemmNanos() / 1e9 / steps, phases.convolutionNanos() / 1e9 / steps,
+                    phases.adamNanos() / 1e9 / steps, phases.restNanos() / 1e9 / steps);
         }
     }
 
