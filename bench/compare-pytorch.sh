@@ -6,12 +6,16 @@
 # installed and skipped with a note otherwise.
 # Also runs the same example in Java through DJL on PyTorch 2.7.1's CPU engine (bench/djl) when
 # that project builds (its first build fetches DJL and libtorch from Maven Central).
-# Usage: bench/compare-pytorch.sh [EPOCHS] [THREADS]
+# With ARCH conv, the conv VAE (`--arch conv`: two 4x4 stride-2 convolutions of 32 and 64
+# channels and their transposes) instead, ours against DJL's; Debian's PyTorch is left out.
+# Usage: bench/compare-pytorch.sh [EPOCHS] [THREADS] [mlp|conv]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ci/jdk25.sh
 epochs="${1:-3}"
 threads="${2:-$(nproc)}"
+arch="${3:-mlp}"
+case "$arch" in mlp|conv) ;; *) echo "error: ARCH must be mlp or conv, got $arch" >&2; exit 2 ;; esac
 data=data/mnist
 python=/usr/bin/python3   # Debian's interpreter, where python3-torch installs
 jar=target/vae-cuda.jar
@@ -28,14 +32,18 @@ median_seconds() {  # the median of the "N.NN s" fields of epoch lines on stdin
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-echo "== vae-cuda bench (CPU backend, $threads threads): a step and its GEMMs alone"
-java -jar "$jar" bench --device cpu --threads "$threads" | tee "$out/bench.log" | grep -vE '^device'
+echo "== vae-cuda bench (CPU backend, $threads threads, --arch $arch): a step and its GEMMs alone"
+java -jar "$jar" bench --device cpu --threads "$threads" --arch "$arch" | tee "$out/bench.log" | grep -vE '^device'
 floor=$(grep '^GEMMs alone' "$out/bench.log" | grep -oE '\(([0-9.]+) s per' | grep -oE '[0-9.]+')
-echo "== vae-cuda (CPU backend, $threads threads), $epochs epochs"
-java -jar "$jar" train --device cpu --threads "$threads" --data "$data" --epochs "$epochs" --out "$out/ours" \
+echo "== vae-cuda (CPU backend, $threads threads, --arch $arch), $epochs epochs"
+java -jar "$jar" train --device cpu --threads "$threads" --arch "$arch" --data "$data" --epochs "$epochs" --out "$out/ours" \
   | tee "$out/ours.log" | grep -E '^(device|epoch)'
 theirs=""
-if "$python" -c 'import torch' 2>/dev/null; then
+if [ "$arch" = conv ]; then
+  # measured: about 4 s a step on 2 threads (its convolutions' backward on a generic BLAS), half an hour an epoch
+  echo "== PyTorch skipped for the conv VAE: Debian's build takes about half an hour an epoch"
+  echo "   (by hand: $python bench/pytorch_vae.py $data EPOCHS $threads cpu conv)"
+elif "$python" -c 'import torch' 2>/dev/null; then
   echo "== PyTorch $("$python" -c 'import torch; print(torch.__version__)') examples/vae ($threads threads), $epochs epochs"
   "$python" bench/pytorch_vae.py "$data" "$epochs" "$threads" | tee "$out/pytorch.log"
   theirs=$(median_seconds < "$out/pytorch.log")
@@ -44,9 +52,9 @@ else
 fi
 djl=""
 if mvn -B -q -ntp -f bench/djl/pom.xml package >"$out/djl-build.log" 2>&1; then
-  echo "== examples/vae in Java through DJL ($threads threads), $epochs epochs"
+  echo "== the $arch VAE in Java through DJL ($threads threads), $epochs epochs"
   # libtorch is extracted from its jar into bench/djl/target (once), not into ~/.djl.ai
-  if java -DDJL_CACHE_DIR=bench/djl/target/djl-cache -jar bench/djl/target/djl-vae.jar "$data" "$epochs" "$threads" \
+  if java -DDJL_CACHE_DIR=bench/djl/target/djl-cache -jar bench/djl/target/djl-vae.jar "$data" "$epochs" "$threads" "$arch" \
       | tee "$out/djl.log"; then
     djl=$(grep '^epoch' "$out/djl.log" | median_seconds)
     djl_name=$(sed -nE '1s/^DJL ([^,]+), PyTorch ([^,]+),.*/PyTorch \2 through DJL \1/p' "$out/djl.log")

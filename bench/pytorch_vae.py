@@ -5,8 +5,9 @@ data/fetch-mnist.sh fetched, plain or .gz (torchvision would download them, and 
 be absent), the DataLoader's ToTensor is replaced by the same scaling (uint8 / 255),
 and no images are saved. With DEVICE cuda it runs as the example does with --cuda:
 the model on the GPU, each batch copied there, the DataLoader with one worker and
-pinned memory.
-Usage: python3 pytorch_vae.py DATA_DIR EPOCHS THREADS [cpu|cuda]
+pinned memory. With ARCH conv it trains vae-cuda's `--arch conv` model instead
+(ConvVAE, BCE with logits), in the same loop.
+Usage: python3 pytorch_vae.py DATA_DIR EPOCHS THREADS [cpu|cuda [mlp|conv]]
 """
 import gzip
 import os
@@ -67,9 +68,40 @@ def loss_function(recon_x, x, mu, logvar):
     return bce + kld
 
 
+class ConvVAE(nn.Module):
+    """vae-cuda's --arch conv model (bench/djl's ConvVae): two 4x4 stride-2 convolutions, one
+    dense layer to (mu, logvar); the decoder mirrors it with transposed convolutions, logits out."""
+
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.Sequential(
+            nn.Conv2d(1, 32, 4, 2, 1), nn.ReLU(), nn.Conv2d(32, 64, 4, 2, 1), nn.ReLU(),
+            nn.Flatten(), nn.Linear(64 * 7 * 7, 2 * 20))
+        self.decoder = nn.Sequential(
+            nn.Linear(20, 64 * 7 * 7), nn.ReLU(), nn.Unflatten(1, (64, 7, 7)),
+            nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.ReLU(), nn.ConvTranspose2d(32, 1, 4, 2, 1), nn.Flatten())
+
+    reparameterize = VAE.reparameterize
+
+    def forward(self, x):
+        mu, logvar = self.encoder(x.view(-1, 1, 28, 28)).chunk(2, dim=1)
+        return self.decoder(self.reparameterize(mu, logvar)), mu, logvar
+
+
+def conv_loss_function(logits, x, mu, logvar):
+    bce = F.binary_cross_entropy_with_logits(logits, x.view(-1, 784), reduction="sum")
+    kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+    return bce + kld
+
+
+# each architecture's model and loss
+MODELS = {"mlp": (VAE, loss_function), "conv": (ConvVAE, conv_loss_function)}
+
+
 def main():
     data_dir, epochs, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     device = torch.device(sys.argv[4] if len(sys.argv) > 4 else "cpu")
+    model_class, loss_function = MODELS[sys.argv[5] if len(sys.argv) > 5 else "mlp"]
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     train = read_idx_images(data_dir, "train-images-idx3-ubyte").float() / 255.0
@@ -78,7 +110,7 @@ def main():
     kwargs = {"num_workers": 1, "pin_memory": True} if device.type == "cuda" else {}
     train_loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(train), batch_size=128, shuffle=True, **kwargs)
     test_loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(test), batch_size=128, shuffle=False, **kwargs)
-    model = VAE().to(device)
+    model = model_class().to(device)
     optimizer = optim.Adam(model.parameters(), lr=1e-3)
     for epoch in range(1, epochs + 1):
         model.train()

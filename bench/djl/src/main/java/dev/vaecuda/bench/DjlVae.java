@@ -4,8 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.core.Linear;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Adam;
@@ -18,59 +16,19 @@ import java.nio.file.Path;
 import java.util.Random;
 
 /**
- * PyTorch's examples/vae (bench/pytorch_vae.py) written with DJL's NDArray operations, autograd
- * (GradientCollector) and Adam, on DJL's PyTorch engine; prints one line per epoch in the format
- * of pytorch_vae.py. Usage: DjlVae DATA_DIR EPOCHS THREADS
+ * Trains a VAE written with DJL's NDArray operations, autograd (GradientCollector) and Adam, on
+ * DJL's PyTorch engine: PyTorch's examples/vae (mlp, {@link MlpVae}) or vae-cuda's conv model
+ * (conv, {@link ConvVae}); prints one line per epoch in the format of pytorch_vae.py. Usage:
+ * DjlVae DATA_DIR EPOCHS THREADS [mlp|conv]
  */
 public final class DjlVae {
-
     private static final int PIXELS = 784;
-    private static final int HIDDEN = 400;
-    private static final int LATENT = 20;
     private static final int BATCH = 128;
 
-    /** The weights and biases of fc1, fc21, fc22, fc3 and fc4, as in the example's nn.Linear. */
-    private final NDArray[] params = new NDArray[10];
-
-    private DjlVae(NDManager manager) {
-        int[][] layers = {{PIXELS, HIDDEN}, {HIDDEN, LATENT}, {HIDDEN, LATENT}, {LATENT, HIDDEN}, {HIDDEN, PIXELS}};
-        for (int i = 0; i < layers.length; i++) {
-            int in = layers[i][0], out = layers[i][1];
-            // nn.Linear's default: weight and bias uniform in +-1/sqrt(fan_in)
-            float bound = (float) (1 / Math.sqrt(in));
-            params[2 * i] = manager.randomUniform(-bound, bound, new Shape(out, in));
-            params[2 * i + 1] = manager.randomUniform(-bound, bound, new Shape(out));
-        }
-        for (NDArray p : params) {
-            p.setRequiresGradient(true);
-        }
-    }
-
-    private NDArray linear(int layer, NDArray x) {
-        return Linear.linear(x, params[2 * layer], params[2 * layer + 1]).head();
-    }
-
-    /** The example's forward pass and loss_function: BCE summed over the batch plus KL. */
-    private NDArray loss(NDArray x) {
-        NDArray h1 = Activation.relu(linear(0, x));
-        NDArray mu = linear(1, h1);
-        NDArray logvar = linear(2, h1);
-        NDArray std = logvar.mul(0.5f).exp();
-        NDArray eps = x.getManager().randomNormal(std.getShape());
-        NDArray z = mu.add(eps.mul(std));
-        NDArray recon = Activation.sigmoid(linear(4, Activation.relu(linear(3, z))));
-        // F.binary_cross_entropy: PyTorch clamps each log at -100, so that a sigmoid saturated at
-        // exactly 0 or 1 gives a finite loss instead of 0 * -inf = NaN
-        NDArray logP = recon.log().maximum(-100f);
-        NDArray log1mP = recon.neg().add(1f).log().maximum(-100f);
-        NDArray bce = x.mul(logP).add(x.neg().add(1f).mul(log1mP)).sum().neg();
-        NDArray kld = logvar.add(1f).sub(mu.square()).sub(logvar.exp()).sum().mul(-0.5f);
-        return bce.add(kld);
-    }
-
     public static void main(String[] args) throws IOException {
-        if (args.length != 3) {
-            System.err.println("usage: DjlVae DATA_DIR EPOCHS THREADS");
+        String arch = args.length == 4 ? args[3] : "mlp";
+        if (args.length < 3 || args.length > 4 || !arch.equals("mlp") && !arch.equals("conv")) {
+            System.err.println("usage: DjlVae DATA_DIR EPOCHS THREADS [mlp|conv]");
             System.exit(2);
         }
         Path data = Path.of(args[0]);
@@ -92,14 +50,15 @@ public final class DjlVae {
 
         Engine engine = Engine.getEngine("PyTorch");
         engine.setRandomSeed(1);  // torch.manual_seed(1)
-        System.out.printf("DJL %s, PyTorch %s, %d intra-op threads%n",
-                Engine.getDjlVersion(), engine.getVersion(), JniUtils.getNumThreads());
+        System.out.printf("DJL %s, PyTorch %s, %d intra-op threads, %s VAE%n",
+                Engine.getDjlVersion(), engine.getVersion(), JniUtils.getNumThreads(), arch);
         Random shuffle = new Random(1);
         int[] order = identity(trainCount);
         int[] testOrder = identity(testCount);
 
         try (NDManager manager = engine.newBaseManager()) {
-            DjlVae model = new DjlVae(manager);
+            DjlModel model = arch.equals("conv") ? new ConvVae(manager) : new MlpVae(manager);
+            NDArray[] params = model.parameters();
             Adam adam = Adam.builder().optLearningRateTracker(Tracker.fixed(1e-3f)).build();
             for (int epoch = 1; epoch <= epochs; epoch++) {
                 double trainLoss = 0;
@@ -115,10 +74,10 @@ public final class DjlVae {
                             collector.backward(loss);
                         }
                         trainLoss += loss.getFloat();  // loss.item()
-                        for (int i = 0; i < model.params.length; i++) {
-                            try (NDArray grad = model.params[i].getGradient()) {
+                        for (int i = 0; i < params.length; i++) {
+                            try (NDArray grad = params[i].getGradient()) {
                                 // DJL's PyTorch Adam also zeroes the gradient: optimizer.zero_grad()
-                                adam.update("p" + i, model.params[i], grad);
+                                adam.update("p" + i, params[i], grad);
                             }
                         }
                     }
