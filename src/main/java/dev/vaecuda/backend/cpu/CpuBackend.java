@@ -189,13 +189,20 @@ public final class CpuBackend implements Backend {
     @Override
     public void channelBiasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int channels, int spatial,
                                Activation activation) {
-        throw new UnsupportedOperationException("TODO");
+        CpuBuffer cy = CpuBuffer.of(y), cb = CpuBuffer.of(bias);
+        pool.forRange(rows, MIN_PARALLEL_LIGHT_ELEMENTS / Math.max(1, channels * spatial), (r0, r1, part) ->
+                biasRows[part].addPerChannel(cy.data(), cy.offset(), channels, spatial, r0, r1, cb.data(), cb.offset(),
+                        activation));
     }
 
     @Override
     public void channelActivationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int channels, int spatial,
                                           Activation activation, DeviceBuffer dBias) {
-        throw new UnsupportedOperationException("TODO");
+        CpuBuffer cdy = CpuBuffer.of(dy), cy = CpuBuffer.of(y), cdb = CpuBuffer.of(dBias);
+        // split by channels, so each bias gradient is summed in one fixed order, whatever the thread count
+        pool.forRange(channels, MIN_PARALLEL_LIGHT_ELEMENTS / Math.max(1, rows * spatial), (c0, c1, part) ->
+                activationGradient[part].backwardAndSumChannels(cdy.data(), cdy.offset(), cy.data(), cy.offset(), rows,
+                        channels, spatial, c0, c1, activation, cdb.data(), cdb.offset()));
     }
 
     @Override
