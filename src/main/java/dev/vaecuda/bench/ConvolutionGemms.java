@@ -6,12 +6,15 @@ import dev.vaecuda.backend.DeviceBuffer;
 import java.util.List;
 
 /**
- * The GEMMs of a convolution call written as im2col: with e = inChannels * kernel^2 and N =
- * rows * outHeight * outWidth (the output positions of the batch), forward (outChannels, N) =
- * w (outChannels, e) * columns (e, N); backward data columns (e, N) = w^T * dy (outChannels, N);
- * backward filter dw (outChannels, e) = dy * columns^T. The weight is the layer's own; the column
- * matrix and the maps are scratch, allocated once for the largest convolution; their contents
- * are never read for anything but the products.
+ * The GEMMs of a convolution call as the CPU backend does them (CpuConvolution), batched: per
+ * image it multiplies an (L, e) matrix of input windows by the (e, outChannels) weight, e =
+ * inChannels * kernel^2, L = outHeight * planeWidth (each output row taken as wide as its input
+ * phase plane, the extra columns computed and dropped). Here, column-major with N = rows * L:
+ * forward maps (N, outChannels) = columns (N, e) * w (e, outChannels); backward data columns =
+ * maps * w^T; backward filter dw = columns^T * maps. The same multiply-adds in one GEMM per call
+ * instead of one per image and class of kernel offsets. The weight is the layer's own; columns and
+ * maps are scratch, allocated once for the largest convolution; their contents are never read
+ * for anything but the products.
  */
 final class ConvolutionGemms {
     private final Backend gemms;
@@ -22,33 +25,34 @@ final class ConvolutionGemms {
     ConvolutionGemms(Backend gemms, List<ConvShape> convolutions, int rows) {
         this.gemms = gemms;
         columns = convolutions.isEmpty() ? null : gemms.allocate(convolutions.stream()
-                .mapToInt(s -> Math.multiplyExact(columnsPerImage(s), positions(s, rows))).max().orElseThrow());
+                .mapToInt(s -> Math.multiplyExact(windowSize(s), gemmRows(s, rows))).max().orElseThrow());
         maps = convolutions.isEmpty() ? null : gemms.allocate(convolutions.stream()
-                .mapToInt(s -> Math.multiplyExact(s.outChannels(), positions(s, rows))).max().orElseThrow());
+                .mapToInt(s -> Math.multiplyExact(s.outChannels(), gemmRows(s, rows))).max().orElseThrow());
     }
 
     void forward(ConvShape s, DeviceBuffer w, int rows) {
-        int o = s.outChannels(), e = columnsPerImage(s), n = positions(s, rows);
-        gemms.gemm(false, false, o, n, e, 1f, w, o, columns, e, 0f, maps, o);
+        int o = s.outChannels(), e = windowSize(s), n = gemmRows(s, rows);
+        gemms.gemm(false, false, n, o, e, 1f, columns, n, w, e, 0f, maps, n);
     }
 
     void backwardData(ConvShape s, DeviceBuffer w, int rows) {
-        int o = s.outChannels(), e = columnsPerImage(s), n = positions(s, rows);
-        gemms.gemm(true, false, e, n, o, 1f, w, o, maps, o, 0f, columns, e);
+        int o = s.outChannels(), e = windowSize(s), n = gemmRows(s, rows);
+        gemms.gemm(false, true, n, e, o, 1f, maps, n, w, e, 0f, columns, n);
     }
 
     void backwardFilter(ConvShape s, DeviceBuffer dw, int rows) {
-        int o = s.outChannels(), e = columnsPerImage(s), n = positions(s, rows);
-        gemms.gemm(false, true, o, e, n, 1f, maps, o, columns, e, 0f, dw, o);
+        int o = s.outChannels(), e = windowSize(s), n = gemmRows(s, rows);
+        gemms.gemm(true, false, e, o, n, 1f, columns, n, maps, n, 0f, dw, e);
     }
 
-    /** e: a column of the column matrix holds one window, inChannels * kernel^2 inputs. */
-    private static int columnsPerImage(ConvShape s) {
+    /** e: the inputs one output reads, inChannels * kernel^2. */
+    private static int windowSize(ConvShape s) {
         return s.inChannels() * s.kernel() * s.kernel();
     }
 
-    /** N: the output positions of {@code rows} images, one column of the column matrix each. */
-    private static int positions(ConvShape s, int rows) {
-        return Math.multiplyExact(rows, s.outHeight() * s.outWidth());
+    /** N: rows * L, L = outHeight * planeWidth, the width of a stride's phase of the padded input. */
+    private static int gemmRows(ConvShape s, int rows) {
+        int planeWidth = Math.ceilDiv(s.inWidth() + 2 * s.padding(), s.stride());
+        return Math.multiplyExact(rows, s.outHeight() * planeWidth);
     }
 }

@@ -15,8 +15,8 @@ import java.util.List;
 /**
  * Runs a training step's GEMMs, with their exact shapes, and drops every other kernel: what
  * the step would cost if everything but the matrix products were free (the floor). A
- * convolution costs the GEMMs of its im2col formulation ({@link ConvolutionGemms}), without the
- * im2col. Counts the floating-point operations of the GEMMs (2 m n k each).
+ * convolution costs the multiply-adds of the CPU backend's convolution GEMMs, batched
+ * ({@link ConvolutionGemms}), without moving its inputs and outputs. Counts the floating-point operations of the GEMMs (2 m n k each).
  */
 final class GemmOnlyBackend extends ForwardingBackend {
     private final ConvolutionGemms convolutions;

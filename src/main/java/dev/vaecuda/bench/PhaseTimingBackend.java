@@ -14,7 +14,7 @@ import java.util.Arrays;
 
 /**
  * Forwards every call and adds its wall time to one of four phases: the GEMMs, the convolutions
- * (their im2col and GEMMs inside the backend's call, as one), Adam, and the rest (gather, bias,
+ * (each call whole: its GEMMs and the copies around them), Adam, and the rest (gather, bias,
  * activation, reparameterisation, loss). Only meaningful on a backend whose calls
  * return when their work is done (the CPU); a GPU queues its work.
  */

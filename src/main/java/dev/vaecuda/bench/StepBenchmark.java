@@ -39,7 +39,7 @@ public final class StepBenchmark {
     }
 
     /**
-     * Seconds per step in the GEMMs, in the convolution calls (im2col and their GEMMs), in Adam,
+     * Seconds per step in the GEMMs, in the convolution calls (their GEMMs and copies), in Adam,
      * and in every other call, measured inside whole steps.
      */
     public record Split(double gemmSeconds, double convolutionSeconds, double adamSeconds, double restSeconds) {

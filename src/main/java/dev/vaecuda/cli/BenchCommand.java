@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time training steps of a model (the default: PyTorch's example; or a --checkpoint's trained one) on random 28x28 images, and the same"
-                + " GEMMs alone (the floor; a convolution counts as the GEMMs of its im2col formulation).")
+                + " GEMMs alone (the floor; a convolution counts as its GEMMs).")
 final class BenchCommand implements Callable<Integer> {
     private static final int MNIST_TRAIN_IMAGES = 60_000;
     private static final int DEFAULT_BATCH_SIZE = 128;
@@ -97,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
             report.split().ifPresent(split -> out.printf(Locale.ROOT,
                     "split of a step (each call timed): GEMMs %.3f ms, %sAdam %.3f ms, the rest %.3f ms (loss, bias, activation, reparameterisation, gather)%n",
                     split.gemmSeconds() * 1e3, convolutions ? String.format(Locale.ROOT,
-                            "convolutions %.3f ms (their im2col and GEMMs, not in the GEMMs' figure), ",
+                            "convolutions %.3f ms (their GEMMs and copies, not in the GEMMs' figure), ",
                             split.convolutionSeconds() * 1e3) : "",
                     split.adamSeconds() * 1e3, split.restSeconds() * 1e3));
             report.perStep().ifPresent(c -> out.printf(Locale.ROOT,

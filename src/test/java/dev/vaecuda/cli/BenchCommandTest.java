@@ -30,6 +30,28 @@ class BenchCommandTest {
                 result.toString());
     }
 
+    /** --arch conv: step against floor, the floor's convolutions as their GEMMs, the split timing them apart. */
+    @Test
+    void reportsAConvModelsStepAndItsGemmFloor() {
+        CliRunner result = CliRunner.run("bench", "--device", "cpu", "--arch", "conv", "--batch-size", "8", "--steps", "2",
+                "--repeats", "1", "--warmup", "1");
+        assertEquals(0, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("bench: model conv 1x28x28-32x14x14-64x7x7-20 (relu), batch 8, median of 1 x 2 steps"),
+                result.toString());
+        assertTrue(result.out().contains("training step") && result.out().contains("GEMMs alone"), result.toString());
+        assertTrue(result.out().lines().anyMatch(line -> line.matches("split of a step \\(each call timed\\): GEMMs [0-9.]+ ms,"
+                + " convolutions [0-9.]+ ms \\(their GEMMs and copies, not in the GEMMs' figure\\), Adam [0-9.]+ ms, .*")),
+                result.toString());
+        // multiply-adds per image of each layer's product: a convolution's outChannels * inChannels*16 * outHeight * the
+        // width of its input's phase planes, (width + 2) / 2, as the CPU backend computes it
+        long conv1 = 32L * 16 * 14 * 15, conv2 = 64L * 32 * 16 * 7 * 8, head = 3136L * 40, dense = 20L * 3136;
+        // forward: both convolutions, the dense layers, the transposed ones; backward twice that less conv1's input gradient
+        long forward = 8 * (2 * conv1 + 2 * conv2 + head + dense);
+        long flops = 2 * (3 * forward - 8 * conv1);
+        assertTrue(result.out().matches(String.format(java.util.Locale.ROOT,
+                "(?s).*\nGEMM FLOPs per step: %.3f G; step / floor: \\d+\\.\\d\\dx\n.*", flops / 1e9)), result.toString());
+    }
+
     /** A trained model's steps: its shape, batch size and position come from the checkpoint. */
     @Test
     void timesTheStepsOfATrainedCheckpoint(@TempDir Path dir) {
