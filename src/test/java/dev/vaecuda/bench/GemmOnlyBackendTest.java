@@ -58,7 +58,7 @@ class GemmOnlyBackendTest {
             assertEquals(List.of("allocate " + e * CAPACITY * 20, "allocate " + o * CAPACITY * 20), calls);
             calls.clear();
             convolve(floor, LARGE);
-            assertEquals(List.of("gemm " + n + " " + o + " " + e, "gemm " + e + " " + o + " " + n, "gemm " + n + " " + e + " " + o),
+            assertEquals(List.of("gemm " + o + " " + n + " " + e, "gemm " + o + " " + e + " " + n, "gemm " + e + " " + n + " " + o),
                     calls.stream().filter(call -> !call.startsWith("allocate ")).toList());
             assertEquals(3 * 2L * o * n * e, floor.flops());
         }
