@@ -22,12 +22,17 @@ jar=target/vae-cuda.jar
 [ -f "$jar" ] || { echo "error: $jar missing: run mvn -B -q package -DskipTests" >&2; exit 1; }
 [ -f "$data/train-images-idx3-ubyte" ] || { echo "error: no MNIST in $data: run data/fetch-mnist.sh" >&2; exit 1; }
 
-second_epoch_seconds() {  # the "N.NN s" field of the epoch-2 line on stdin
-  grep -E '^epoch 2[ /]' | grep -oE '[0-9]+\.[0-9]+ s' | cut -d' ' -f1
+# an epoch's last line, with its losses and seconds (not train's progress lines, whose ETA reads "N.N s" too)
+epoch_lines() {
+  grep -E '^epoch .*train_loss'
 }
 
-median_seconds() {  # the median of the "N.NN s" fields of epoch lines on stdin
-  grep -oE '[0-9]+\.[0-9]+ s' | cut -d' ' -f1 | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+second_epoch_seconds() {  # the "N.NN s" field of the epoch-2 line on stdin
+  epoch_lines | grep -E '^epoch 2[ /]' | grep -oE '[0-9]+\.[0-9]+ s' | cut -d' ' -f1
+}
+
+median_seconds() {  # the median of the "N.NN s" fields of the epoch lines on stdin
+  epoch_lines | grep -oE '[0-9]+\.[0-9]+ s' | cut -d' ' -f1 | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 
 out="$(mktemp -d)"
@@ -37,11 +42,12 @@ java -jar "$jar" bench --device cpu --threads "$threads" --arch "$arch" | tee "$
 floor=$(grep '^GEMMs alone' "$out/bench.log" | grep -oE '\(([0-9.]+) s per' | grep -oE '[0-9.]+')
 echo "== vae-cuda (CPU backend, $threads threads, --arch $arch), $epochs epochs"
 java -jar "$jar" train --device cpu --threads "$threads" --arch "$arch" --data "$data" --epochs "$epochs" --out "$out/ours" \
-  | tee "$out/ours.log" | grep -E '^(device|epoch)'
+  | tee "$out/ours.log" | grep -E '^device|^epoch .*train_loss'
 theirs=""
 if [ "$arch" = conv ]; then
-  # measured: about 4 s a step on 2 threads (its convolutions' backward on a generic BLAS), half an hour an epoch
-  echo "== PyTorch skipped for the conv VAE: Debian's build takes about half an hour an epoch"
+  # measured: 1.8 to 4.3 s a step on 2 threads, nearly all in its convolutions' backward (Debian builds it on a
+  # generic BLAS); 469 steps an epoch
+  echo "== PyTorch skipped for the conv VAE: Debian's build takes 15 to 30 minutes an epoch"
   echo "   (by hand: $python bench/pytorch_vae.py $data EPOCHS $threads cpu conv)"
 elif "$python" -c 'import torch' 2>/dev/null; then
   echo "== PyTorch $("$python" -c 'import torch; print(torch.__version__)') examples/vae ($threads threads), $epochs epochs"
@@ -56,7 +62,7 @@ if mvn -B -q -ntp -f bench/djl/pom.xml package >"$out/djl-build.log" 2>&1; then
   # libtorch is extracted from its jar into bench/djl/target (once), not into ~/.djl.ai
   if java -DDJL_CACHE_DIR=bench/djl/target/djl-cache -jar bench/djl/target/djl-vae.jar "$data" "$epochs" "$threads" "$arch" \
       | tee "$out/djl.log"; then
-    djl=$(grep '^epoch' "$out/djl.log" | median_seconds)
+    djl=$(median_seconds < "$out/djl.log")
     djl_name=$(sed -nE '1s/^DJL ([^,]+), PyTorch ([^,]+),.*/PyTorch \2 through DJL \1/p' "$out/djl.log")
   else
     echo "DJL peer failed: left out of the summary"
@@ -64,7 +70,7 @@ if mvn -B -q -ntp -f bench/djl/pom.xml package >"$out/djl-build.log" 2>&1; then
 else
   echo "== DJL peer skipped: bench/djl did not build (needs Maven Central; mvn -f bench/djl/pom.xml package says why)"
 fi
-ours=$(grep '^epoch' "$out/ours.log" | median_seconds)
+ours=$(median_seconds < "$out/ours.log")
 awk -v o="$ours" -v f="$floor" 'BEGIN {
   printf "seconds per epoch: vae-cuda %.2f (median of %s), GEMM floor %.2f; vae-cuda / floor %.2fx\n", o, "'"$epochs"'", f, o / f }'
 if [ -n "$theirs" ]; then
