@@ -15,7 +15,7 @@ import java.util.List;
  * dw^T (outChannels, e) = maps * columns^T. Transposed, the backend's split of a GEMM by columns
  * of C splits the images (as the CPU convolution does), or the filter's e, rather than the output
  * channels, each thread reading a part of the columns instead of all of them: measured, on a busy
- * machine, about 25% faster so. The weight is the layer's own; columns and maps are scratch,
+ * machine, about 30% faster so (median of 5 benches each; docs/performance.md). The weight is the layer's own; columns and maps are scratch,
  * allocated once for the largest convolution; their contents are never read for anything but the
  * products.
  */
