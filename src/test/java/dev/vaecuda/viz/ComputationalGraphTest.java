@@ -18,6 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ComputationalGraphTest {
     private static final String DOT = ComputationalGraph.dot(ModelConfig.pytorchExample());
+    /** --arch conv's default: two convolutions, the dense head, and their mirror in the decoder. */
+    private static final String CONV_DOT = ComputationalGraph.dot(new ModelConfig(28, 28, List.of(), 20, LossKind.BCE, 1f,
+            Activation.RELU, Architecture.CONV, List.of(32, 64)));
 
     private static void assertEdge(String dot, String from, String to) {
         assertTrue(dot.contains("\"" + from + "\" -> \"" + to + "\""), from + " -> " + to + " in\n" + dot);
@@ -67,11 +70,9 @@ class ComputationalGraphTest {
         }
     }
 
-    /** --arch conv's default: two convolutions, the dense head, and their mirror in the decoder. */
     @Test
     void drawsConvolutionsAndTransposedConvolutionsWithTheirShapes() {
-        String dot = ComputationalGraph.dot(new ModelConfig(28, 28, List.of(), 20, LossKind.BCE, 1f, Activation.RELU,
-                Architecture.CONV, List.of(32, 64)));
+        String dot = CONV_DOT;
         for (String node : List.of("VAE conv 1x28x28-32x14x14-64x7x7-20", "x\\n(B, 1, 28, 28)",
                 "encoder.0.weight\\n(32, 1, 4, 4)", "encoder.0.bias\\n(32)",
                 "conv 4x4 /2 pad 1  1->32  28x28->14x14\\n(B, 32, 14, 14)", "channelBiasAdd + ReLU\\n(B, 32, 14, 14)",
@@ -119,5 +120,9 @@ class ComputationalGraphTest {
         assertTrue(svg.contains("<svg") && svg.contains("encoder.0.weight") && svg.contains("lightblue"), svg);
         GraphvizDot.render(dot.get(), source, dir.resolve("vae.png"), "png");
         PngChecks.readNotBlank(dir.resolve("vae.png"), 0, 0);
+        Path conv = Files.writeString(dir.resolve("conv.dot"), CONV_DOT);
+        GraphvizDot.render(dot.get(), conv, dir.resolve("conv.svg"), "svg");
+        String convSvg = Files.readString(dir.resolve("conv.svg"));
+        assertTrue(convSvg.contains("conv_transpose 4x4 /2 pad 1") && convSvg.contains("decoder.2.weight"), convSvg);
     }
 }
