@@ -13,6 +13,15 @@ import java.util.List;
  */
 public record DoubleVae(ModelConfig config) {
 
+    /** A float parameter vector (or any floats) as the doubles this oracle reads. */
+    public static double[] widened(float[] values) {
+        double[] wide = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            wide[i] = values[i];
+        }
+        return wide;
+    }
+
     /** The encoder's output for one image: mu (latent) then logvar (latent). */
     public double[] encode(double[] p, double[] x) {
         return chain(p, 0, config.encoderLayers(), x);
