@@ -15,7 +15,7 @@ record LoadedModel(Checkpoint checkpoint, Backend backend, Vae vae) implements A
     /** Reads the checkpoint first, so a bad file fails before a device is opened. */
     static LoadedModel open(Path checkpointFile, DeviceOptions device, PrintWriter out) {
         Checkpoint checkpoint = CheckpointFile.read(checkpointFile);
-        Backend backend = device.open(out);
+        Backend backend = device.forModel(checkpoint.config().model().architecture()).open(out);
         try {
             return new LoadedModel(checkpoint, backend, checkpoint.restoreVae(backend));
         } catch (RuntimeException e) {
