@@ -1,6 +1,7 @@
 package dev.vaecuda.backend.cpu;
 
 import dev.vaecuda.backend.Activation;
+import java.util.Arrays;
 
 /**
  * y[r, c] = activation(y[r, c] + bias[c]) for a band of rows. Each row goes through scratch
@@ -16,11 +17,34 @@ final class BiasRows {
     /** Rows [r0, r1) of y (row-major, {@code cols} wide, at {@code yOffset}); bias at {@code biasOffset}. */
     void add(float[] y, int yOffset, int cols, int r0, int r1, float[] b, int biasOffset,
              Activation activation) {
+        grow(cols);
+        System.arraycopy(b, biasOffset, bias, 0, cols);
+        addRows(y, yOffset, cols, r0, r1, activation);
+    }
+
+    /**
+     * Rows [r0, r1) of y read as (rows, channels, spatial), row-major at {@code yOffset}:
+     * y[r, c, s] = activation(y[r, c, s] + b[biasOffset + c]), the rows being channels * spatial wide.
+     */
+    void addPerChannel(float[] y, int yOffset, int channels, int spatial, int r0, int r1, float[] b, int biasOffset,
+                       Activation activation) {
+        int cols = channels * spatial;
+        grow(cols);
+        for (int c = 0; c < channels; c++) {
+            Arrays.fill(bias, c * spatial, (c + 1) * spatial, b[biasOffset + c]);
+        }
+        addRows(y, yOffset, cols, r0, r1, activation);
+    }
+
+    private void grow(int cols) {
         if (row.length < cols) {
             row = new float[cols];
             bias = new float[cols];
         }
-        System.arraycopy(b, biasOffset, bias, 0, cols);
+    }
+
+    /** Rows [r0, r1) of y, {@code cols} wide, with the bias already in {@link #bias}. */
+    private void addRows(float[] y, int yOffset, int cols, int r0, int r1, Activation activation) {
         for (int r = r0; r < r1; r++) {
             int at = yOffset + r * cols;
             System.arraycopy(y, at, row, 0, cols);

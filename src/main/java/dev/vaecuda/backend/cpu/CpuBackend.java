@@ -21,8 +21,10 @@ import java.util.Arrays;
  * OpenBLAS unless told otherwise), split by columns of C over the worker threads when the BLAS
  * may be called concurrently, from one thread otherwise (measured: OpenBLAS threading each GEMM
  * itself made the GEMMs alone 6% faster and the whole step 60% slower, its threads and the
- * workers contending for the cores). The small kernels are loops split by rows or columns. Results do not depend on timing, only on the thread count, so a run is reproducible
- * bit for bit at a fixed {@code --threads}.
+ * workers contending for the cores). The convolutions are GEMMs too, image by image (see
+ * {@link CpuConvolution}). The small kernels are loops split by rows or columns. Results do not
+ * depend on timing, only on the thread count, so a run is reproducible bit for bit at a fixed
+ * {@code --threads}.
  */
 public final class CpuBackend implements Backend {
     /** Below this many elements an operation runs on the calling thread alone. */
@@ -41,6 +43,7 @@ public final class CpuBackend implements Backend {
     private final ReconstructionLoss[] reconstruction;
     private final ActivationGradient[] activationGradient;
     private final BiasRows[] biasRows;
+    private final CpuConvolution convolution;
 
     /** On the BLAS that {@code auto} picks. */
     public CpuBackend(int threads) {
@@ -59,6 +62,7 @@ public final class CpuBackend implements Backend {
         Arrays.setAll(activationGradient, part -> new ActivationGradient());
         this.biasRows = new BiasRows[threads];
         Arrays.setAll(biasRows, part -> new BiasRows());
+        this.convolution = new CpuConvolution(blas, pool);
     }
 
     public Blas blas() {
@@ -173,29 +177,36 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void convForward(ConvShape shape, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y, int rows) {
-        throw new UnsupportedOperationException("TODO");
+        convolution.forward(shape, CpuBuffer.of(x), CpuBuffer.of(w), CpuBuffer.of(y), rows);
     }
 
     @Override
     public void convBackwardData(ConvShape shape, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, int rows) {
-        throw new UnsupportedOperationException("TODO");
+        convolution.backwardData(shape, CpuBuffer.of(dy), CpuBuffer.of(w), CpuBuffer.of(dx), rows);
     }
 
     @Override
     public void convBackwardFilter(ConvShape shape, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, int rows) {
-        throw new UnsupportedOperationException("TODO");
+        convolution.backwardFilter(shape, CpuBuffer.of(x), CpuBuffer.of(dy), CpuBuffer.of(dw), rows);
     }
 
     @Override
     public void channelBiasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int channels, int spatial,
                                Activation activation) {
-        throw new UnsupportedOperationException("TODO");
+        CpuBuffer cy = CpuBuffer.of(y), cb = CpuBuffer.of(bias);
+        pool.forRange(rows, MIN_PARALLEL_LIGHT_ELEMENTS / Math.max(1, channels * spatial), (r0, r1, part) ->
+                biasRows[part].addPerChannel(cy.data(), cy.offset(), channels, spatial, r0, r1, cb.data(), cb.offset(),
+                        activation));
     }
 
     @Override
     public void channelActivationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int channels, int spatial,
                                           Activation activation, DeviceBuffer dBias) {
-        throw new UnsupportedOperationException("TODO");
+        CpuBuffer cdy = CpuBuffer.of(dy), cy = CpuBuffer.of(y), cdb = CpuBuffer.of(dBias);
+        // split by channels, so each bias gradient is summed in one fixed order, whatever the thread count
+        pool.forRange(channels, MIN_PARALLEL_LIGHT_ELEMENTS / Math.max(1, rows * spatial), (c0, c1, part) ->
+                activationGradient[part].backwardAndSumChannels(cdy.data(), cdy.offset(), cy.data(), cy.offset(), rows,
+                        channels, spatial, c0, c1, activation, cdb.data(), cdb.offset()));
     }
 
     @Override
