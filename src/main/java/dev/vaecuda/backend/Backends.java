@@ -23,9 +23,17 @@ public final class Backends {
     public record CudaOptions(boolean syncDebug, boolean tf32) {
     }
 
-    /** @param threads CPU threads and @param blas the BLAS (the CPU backend; CUDA ignores them) */
-    public static Backend open(DeviceChoice choice, int threads, BlasChoice blas, CudaOptions cudaOptions,
-                               Consumer<String> notice) {
+    /**
+     * @param convolutions whether the model to run has convolutions, which only the CPU backend runs
+     *                     for now: auto takes the CPU for one, and cuda and emulated refuse it
+     * @param threads      CPU threads and @param blas the BLAS (the CPU backend; CUDA ignores them)
+     */
+    public static Backend open(DeviceChoice choice, boolean convolutions, int threads, BlasChoice blas,
+                               CudaOptions cudaOptions, Consumer<String> notice) {
+        refuseConvolutions(choice, convolutions);
+        if (convolutions && choice == DeviceChoice.auto) {
+            return cpu(threads, blas, notice, " (auto: conv models run on the CPU only, for now)");
+        }
         return switch (choice) {
             case cpu -> cpu(threads, blas, notice, "");
             case cuda -> cuda(cudaOptions, notice);
@@ -45,6 +53,16 @@ public final class Backends {
                 }
             }
         };
+    }
+
+    /**
+     * A usage error ({@link CudaBackend#NO_CONVOLUTIONS}) for a model with convolutions on the CUDA
+     * backend, GPU or emulated; opens nothing, so it can come before any work.
+     */
+    public static void refuseConvolutions(DeviceChoice choice, boolean convolutions) {
+        if (convolutions && (choice == DeviceChoice.cuda || choice == DeviceChoice.emulated)) {
+            throw new VaeCudaException(VaeCudaException.USAGE, "--device " + choice + ": " + CudaBackend.NO_CONVOLUTIONS);
+        }
     }
 
     private static Backend cuda(CudaOptions options, Consumer<String> notice) {

@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
         OptionChecks.atLeast(spec, "--warmup", series.warmup(), 0);
         PrintWriter out = spec.commandLine().getOut();
         ModelConfig config = start.config();
-        try (Backend backend = deviceOptions.open(out)) {
+        try (Backend backend = deviceOptions.forModel(config.architecture()).open(out)) {
             out.printf(Locale.ROOT, "bench: model %s (%s)%s, batch %d, median of %d x %d steps after %d warm-up steps, %s%n",
                     ShapeDescription.of(config), config.activation().name().toLowerCase(Locale.ROOT),
                     start.trained().map(c -> " from " + checkpoint + " (" + c.position() + ")").orElse(""),

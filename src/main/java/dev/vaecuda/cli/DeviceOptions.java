@@ -3,6 +3,7 @@ package dev.vaecuda.cli;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.Backends;
 import dev.vaecuda.backend.DeviceChoice;
+import dev.vaecuda.model.Architecture;
 import picocli.CommandLine.Mixin;
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,10 +42,27 @@ final class DeviceOptions {
         return !noGraph && !syncDebug;
     }
 
-    Backend open(PrintWriter out) {
+    /**
+     * The device for models of {@code architecture}: where they cannot run (conv models on CUDA or
+     * its emulator), refused now, before any work; the backend opens when {@link ModelDevice#open} is called.
+     */
+    ModelDevice forModel(Architecture architecture) {
+        boolean convolutions = architecture == Architecture.CONV;
+        Backends.refuseConvolutions(device, convolutions);
+        return new ModelDevice(this, convolutions);
+    }
+
+    /** A --device checked against the models it will run. */
+    record ModelDevice(DeviceOptions options, boolean convolutions) {
+        Backend open(PrintWriter out) {
+            return options.open(out, convolutions);
+        }
+    }
+
+    private Backend open(PrintWriter out, boolean convolutions) {
         int cores = Runtime.getRuntime().availableProcessors();
         int n = threads == null ? cores : threads;
-        Backend backend = Backends.open(device, OptionChecks.atLeast(spec, "--threads", n, 1), blas.choice,
+        Backend backend = Backends.open(device, convolutions, OptionChecks.atLeast(spec, "--threads", n, 1), blas.choice,
                 new Backends.CudaOptions(syncDebug, tf32), out::println);
         out.flush();
         return backend;

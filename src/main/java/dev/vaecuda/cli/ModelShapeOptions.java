@@ -25,16 +25,16 @@ final class ModelShapeOptions {
 
     @Option(names = "--arch", defaultValue = "mlp", paramLabel = "KIND",
             description = "mlp (dense layers, as PyTorch's example) or conv (a 4x4 stride-2 convolution per --channels"
-                    + " entry, then --hidden dense layers; the decoder mirrors it with transposed convolutions)"
-                    + " (default: ${DEFAULT-VALUE}).")
+                    + " entry, then --hidden dense layers; the decoder mirrors it with transposed convolutions; on the"
+                    + " CPU only, for now) (default: ${DEFAULT-VALUE}).")
     String arch;
 
-    @Option(names = "--channels", split = ",", paramLabel = "N[,N...]",
-            description = "--arch conv: the output channels of each convolution, each halving the image's height and"
-                    + " width (default: 32,64).")
+    @Option(names = "--channels", split = ",", paramLabel = "N",
+            description = "--arch conv: the output channels of each convolution; each halves the image's height and"
+                    + " width, which must be even that many times over (default: 32,64).")
     List<Integer> channels;
 
-    @Option(names = "--hidden", split = ",", paramLabel = "N[,N...]",
+    @Option(names = "--hidden", split = ",", paramLabel = "N",
             description = "Hidden dense layer sizes of the encoder; the decoder mirrors them (default: 400 for mlp,"
                     + " none for conv).")
     List<Integer> hidden;

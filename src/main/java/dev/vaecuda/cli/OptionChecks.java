@@ -1,8 +1,9 @@
 package dev.vaecuda.cli;
 
+import dev.vaecuda.Choices;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -57,9 +58,7 @@ final class OptionChecks {
                 return choice;
             }
         }
-        String names = Arrays.stream(choices).map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
-        int last = names.lastIndexOf(", ");
-        throw new ParameterException(spec.commandLine(), option + " must be "
-                + (last < 0 ? names : names.substring(0, last) + " or " + names.substring(last + 2)) + ", got '" + value + "'");
+        List<String> names = Arrays.stream(choices).map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
+        throw new ParameterException(spec.commandLine(), option + " must be " + Choices.listed(names) + ", got '" + value + "'");
     }
 }

@@ -1,6 +1,7 @@
 package dev.vaecuda.cli;
 
 import dev.vaecuda.backend.Backend;
+import dev.vaecuda.model.Architecture;
 import dev.vaecuda.selftest.GemmPrecision;
 import dev.vaecuda.selftest.SelfTest;
 import java.io.PrintWriter;
@@ -24,7 +25,8 @@ final class SelfTestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Backend device = deviceOptions.open(out)) {
+        // its checks train MLPs
+        try (Backend device = deviceOptions.forModel(Architecture.MLP).open(out)) {
             out.printf("%-50s %s%n", "check", "result");
             out.flush();
             GemmPrecision precision = deviceOptions.tf32 ? GemmPrecision.TF32 : GemmPrecision.FP32;

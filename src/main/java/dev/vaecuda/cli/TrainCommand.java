@@ -141,14 +141,16 @@ final class TrainCommand implements Callable<Integer> {
                     resume, checkpoint.epochsCompleted(), epochs);
             return 0;
         }
+        DeviceOptions.ModelDevice device = deviceOptions.forModel(checkpoint == null ? shape.architecture()
+                : checkpoint.config().model().architecture());
         Path outDir = outDir();
         try (RunFolderLock _ = RunFolderLock.acquire(outDir)) {
-            return train(outDir, resumePoint, console);
+            return train(outDir, resumePoint, device, console);
         }
     }
 
     /** The run, while this process holds the lock on {@code outDir}: the guards, the data, the training. */
-    private int train(Path outDir, ResumePoint resumePoint, PrintWriter console) {
+    private int train(Path outDir, ResumePoint resumePoint, DeviceOptions.ModelDevice device, PrintWriter console) {
         Checkpoint checkpoint = resumePoint == null ? null : resumePoint.checkpoint();
         if (!overwrite && checkpoint == null) {
             RunFolderGuard.refuseNewRunOver(outDir, epochs,
@@ -174,7 +176,7 @@ final class TrainCommand implements Callable<Integer> {
                     + (n > 0 ? " that --limit " + n + " keeps" : " in " + dir));
         }
         StopRequest stop = new StopRequest();
-        try (SignalTrap trap = SignalTrap.stoppingTraining(stop, console); Backend backend = deviceOptions.open(console)) {
+        try (SignalTrap trap = SignalTrap.stoppingTraining(stop, console); Backend backend = device.open(console)) {
             boolean finished = new TrainingSession(config, identity, outDir, resumePoint, deviceOptions.replaySteps(),
                     figuresEvery)
                     .run(backend, trainSet, testSet, console, TrainingProgress.forConsole(console, trainSet.count(),

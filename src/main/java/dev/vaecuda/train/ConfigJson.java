@@ -2,17 +2,20 @@ package dev.vaecuda.train;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.vaecuda.VaeCudaException;
 import dev.vaecuda.backend.Activation;
 import dev.vaecuda.model.Adam;
+import dev.vaecuda.model.Architecture;
 import dev.vaecuda.model.Initialization;
 
 /** config.json and the configuration inside checkpoints. */
 public final class ConfigJson {
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
+            .registerTypeAdapterFactory(new StrictEnums()).create();
 
     private ConfigJson() {
     }
@@ -27,15 +30,20 @@ public final class ConfigJson {
     }
 
     /**
-     * A configuration written before --activation, --init, --adam-eps and --lr-schedule (checkpoint
-     * formats 1 and 2): those runs had ReLU, PyTorch's initialisation, eps 1e-8 and a constant rate.
+     * A configuration of checkpoint formats 1 to 3, each without some of what came later: formats 1
+     * and 2 were written before --activation, --init, --adam-eps and --lr-schedule (those runs had
+     * ReLU, PyTorch's initialisation, eps 1e-8 and a constant rate), all three before --arch (MLPs).
      */
     static RunConfig fromJsonWithOldDefaults(String json, String source) {
         JsonElement tree = parse(json, source);
         if (tree != null && tree.isJsonObject()) {
             JsonObject root = tree.getAsJsonObject();
-            if (root.get("model") instanceof JsonObject model && !model.has("activation")) {
-                model.addProperty("activation", Activation.RELU.name());
+            if (root.get("model") instanceof JsonObject model) {
+                addIfAbsent(model, "activation", Activation.RELU.name());
+                addIfAbsent(model, "architecture", Architecture.MLP.name());
+                if (!model.has("channels")) {
+                    model.add("channels", new JsonArray());
+                }
             }
             if (root.get("training") instanceof JsonObject training) {
                 addIfAbsent(training, "initialization", Initialization.PYTORCH.name());

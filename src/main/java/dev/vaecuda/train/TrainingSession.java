@@ -5,6 +5,7 @@ import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.data.ImageSet;
 import dev.vaecuda.model.Initialization;
+import dev.vaecuda.model.ModelDescription;
 import dev.vaecuda.model.Vae;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -89,6 +90,7 @@ public final class TrainingSession {
         MetricsCsv metrics = new MetricsCsv(outDir.resolve(METRICS), resumeFrom == null ? null : resumeFrom.metricsFile(),
                 trainer.epochsCompleted());
         EpochFigures figures = new EpochFigures(backend, vae, testSet, config.training().seed(), outDir);
+        out.println("model: " + ModelDescription.of(config.model()));
         out.printf(Locale.ROOT, "training %s: %d train / %d test images, %d parameters, batch %d, epochs %d..%d%s%n",
                 config.dataset(), trainSet.count(), testSet.count(), vae.parameterCount(), batchSize,
                 trainer.epochsCompleted() + 1, config.training().epochs(), trainer.batchesIntoEpoch() == 0 ? ""

@@ -187,8 +187,8 @@ class BadInputTest {
     /** A damage to the finished run's checkpoint, and what the error line must say. */
     static Stream<Arguments> damagedCheckpoints() {
         return Stream.of(
-            Arguments.of("another format version", (Consumer<byte[]>) b -> ByteBuffer.wrap(b).putInt(8, 4),
-                    "checkpoint format version 4, this program reads versions 1 to 3"),
+            Arguments.of("another format version", (Consumer<byte[]>) b -> ByteBuffer.wrap(b).putInt(8, 5),
+                    "checkpoint format version 5, this program reads versions 1 to 4"),
             Arguments.of("a flipped bit", (Consumer<byte[]>) b -> {
                 int at = 12 + new SplittableRandom().nextInt(b.length - 12);
                 b[at] ^= (byte) (1 << new SplittableRandom().nextInt(8));

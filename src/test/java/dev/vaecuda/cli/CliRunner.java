@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /** Runs the real command line in-process and captures exit code, stdout and stderr. */
@@ -32,6 +34,13 @@ record CliRunner(int exitCode, String out, String err) {
         assertEquals(1, line.lines().count(), toString());
         assertTrue(line.startsWith("error: ") && line.contains(expected), "expected \"" + expected + "\" in\n" + this);
         assertTrue(!line.contains("Exception") && !line.contains("\tat "), toString());
+    }
+
+    /** The number a line of the output gives for {@code name}: eval's "negative ELBO    105.5799". */
+    double figure(String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " +([0-9.]+)$").matcher(out);
+        assertTrue(m.find(), name + " in\n" + this);
+        return Double.parseDouble(m.group(1));
     }
 
     @Override

@@ -157,6 +157,6 @@ class ResumeIntoFolderTest {
         assertEquals(0, resumed.exitCode(), resumed.toString());
         assertTrue(resumed.out().contains(a + " has no run identity (checkpoint format 1): it continues as run "),
                 resumed.toString());
-        assertNotNull(CheckpointFile.read(a).identity(), "written again in format 2");
+        assertNotNull(CheckpointFile.read(a).identity(), "written again in the current format");
     }
 }

@@ -16,8 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -177,14 +175,14 @@ class VizCommandsTest {
         List<String> metrics = Files.readAllLines(run.resolve("metrics.csv"));
         double reported = Double.parseDouble(metrics.getLast().split(",")[2]);
         CliRunner elbo = ok("eval", "--checkpoint", checkpoint.toString(), "--data", data.toString());
-        double loss = figure(elbo, "loss (reconstruction + beta * KL)"), negativeElbo = figure(elbo, "negative ELBO"), one = figure(elbo, "-log p(x), K = 1");
+        double loss = elbo.figure("loss (reconstruction + beta * KL)"), negativeElbo = elbo.figure("negative ELBO"), one = elbo.figure("-log p(x), K = 1");
         assertEquals(reported, loss, 1e-4 * reported, elbo.toString());
         assertEquals(negativeElbo, one, 0.0, "K = 1 is the ELBO");
         assertEquals(loss, negativeElbo, 0.0, "beta 1");
 
         CliRunner weighted = ok("eval", "--checkpoint", checkpoint.toString(), "--data", data.toString(),
                 "--iw-samples", "16", "--out", out.toString());
-        double k16 = figure(weighted, "-log p(x), K = 16");
+        double k16 = weighted.figure("-log p(x), K = 16");
         assertTrue(k16 <= negativeElbo * 1.002, "K = 16: " + k16 + " against the negative ELBO " + negativeElbo);
         List<String> rows = Files.readAllLines(out.resolve("eval.csv"));
         assertEquals(EvaluationCsv.HEADER, rows.getFirst());
@@ -195,20 +193,14 @@ class VizCommandsTest {
                 data.toString(), "--iw-samples", "16", "--seed", seed);
         CliRunner runSeed = seeded.apply("1"), other = seeded.apply("987654321");
         assertTrue(runSeed.out().contains("seed 1") && other.out().contains("seed 987654321"), runSeed + "\n" + other);
-        assertEquals(k16, figure(runSeed, "-log p(x), K = 16"), 0.0, "--seed 1 is the default, the run's seed");
-        double kOther = figure(other, "-log p(x), K = 16");
-        assertEquals(kOther, figure(seeded.apply("987654321"), "-log p(x), K = 16"), 0.0, "the same seed, the same draws");
+        assertEquals(k16, runSeed.figure("-log p(x), K = 16"), 0.0, "--seed 1 is the default, the run's seed");
+        double kOther = other.figure("-log p(x), K = 16");
+        assertEquals(kOther, seeded.apply("987654321").figure("-log p(x), K = 16"), 0.0, "the same seed, the same draws");
         assertTrue(kOther != k16 && Math.abs(kOther - k16) < 0.02 * k16, "seed 987654321: " + kOther + ", seed 1: " + k16);
 
         CliRunner binarized = ok("eval", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--binarize");
         assertTrue(binarized.out().contains("binarized: yes"), binarized.toString());
-        assertTrue(figure(binarized, "loss (reconstruction + beta * KL)") != loss, "a binarised test set has another loss");
-    }
-
-    private static double figure(CliRunner result, String name) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " +([0-9.]+)$").matcher(result.out());
-        assertTrue(m.find(), name + " in\n" + result);
-        return Double.parseDouble(m.group(1));
+        assertTrue(binarized.figure("loss (reconstruction + beta * KL)") != loss, "a binarised test set has another loss");
     }
 
     @Test

@@ -11,10 +11,12 @@ import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.data.DataFingerprint;
 import dev.vaecuda.data.SyntheticDigits;
 import dev.vaecuda.model.Adam;
+import dev.vaecuda.model.Architecture;
 import dev.vaecuda.model.Initialization;
 import dev.vaecuda.model.ModelConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -44,10 +46,21 @@ class CheckpointFileTest {
 
     private Checkpoint sample(Activation activation, Initialization initialization, float adamEpsilon,
                               LearningRateSchedule schedule) {
-        RunConfig config = new RunConfig("fashion-mnist",
-                new ModelConfig(1 + random.nextInt(28), 1 + random.nextInt(28), List.of(1 + random.nextInt(100),
-                        1 + random.nextInt(50)), 1 + random.nextInt(10), LossKind.MSE, 0.5f, activation),
+        return sample(new ModelConfig(1 + random.nextInt(28), 1 + random.nextInt(28), List.of(1 + random.nextInt(100),
+                1 + random.nextInt(50)), 1 + random.nextInt(10), LossKind.MSE, 0.5f, activation),
                 new TrainingOptions(1e-3f, 64, 7, random.nextLong(), 0, true, initialization, adamEpsilon, schedule));
+    }
+
+    /** A checkpoint of a conv model: two convolutions on 8x12 images, a hidden dense layer or none. */
+    private Checkpoint convSample() {
+        List<Integer> hidden = random.nextBoolean() ? List.of() : List.of(1 + random.nextInt(20));
+        return sample(new ModelConfig(8, 12, hidden, 1 + random.nextInt(10), LossKind.BCE, 1f, Activation.TANH,
+                Architecture.CONV, List.of(1 + random.nextInt(4), 1 + random.nextInt(4))),
+                new TrainingOptions(1e-3f, 64, 7, random.nextLong(), 0, false));
+    }
+
+    private Checkpoint sample(ModelConfig model, TrainingOptions training) {
+        RunConfig config = new RunConfig("fashion-mnist", model, training);
         int n = (int) config.model().parameterCount();
         float[][] arrays = new float[3][n];
         for (float[] a : arrays) {
@@ -66,7 +79,15 @@ class CheckpointFileTest {
 
     @Test
     void roundTripsEveryField() {
-        Checkpoint written = sample();
+        assertRoundTrips(sample());
+    }
+
+    @Test
+    void aConvModelRoundTrips() {
+        assertRoundTrips(convSample());
+    }
+
+    private void assertRoundTrips(Checkpoint written) {
         Path file = dir.resolve("c.vae");
         CheckpointFile.write(file, written);
         Checkpoint read = CheckpointFile.read(file);
@@ -102,7 +123,24 @@ class CheckpointFileTest {
         assertTrue(failure(flipped).contains("checksum mismatch"), "bit flip at byte " + at);
         byte[] otherVersion = good.clone();
         ByteBuffer.wrap(otherVersion).putInt(CheckpointFile.MAGIC.length, 99);
-        assertTrue(failure(otherVersion).contains("format version 99, this program reads versions 1 to 3"));
+        assertTrue(failure(otherVersion).contains("format version 99, this program reads versions 1 to 4"));
+    }
+
+    /** A configuration that a program writing another architecture would leave, resealed: its field named, in one line. */
+    @Test
+    void anUnknownArchitectureIsOneLineNamingTheField() throws IOException {
+        byte[] good = CheckpointFile.encode(convSample());
+        byte[] unknown = CheckpointVersion3.rewritten(good, CheckpointFile.VERSION,
+                config -> config.getAsJsonObject("model").addProperty("architecture", "RESNET"));
+        assertTrue(failure(unknown).endsWith(": bad configuration: model.architecture must be MLP or CONV, got \"RESNET\""),
+                failure(unknown));
+        byte[] missing = CheckpointVersion3.rewritten(good, CheckpointFile.VERSION,
+                config -> config.getAsJsonObject("model").remove("architecture"));
+        assertTrue(failure(missing).endsWith(": bad configuration: architecture is missing"), failure(missing));
+        byte[] lowerCase = CheckpointVersion3.rewritten(good, CheckpointFile.VERSION,
+                config -> config.getAsJsonObject("model").addProperty("architecture", "conv"));
+        assertTrue(failure(lowerCase).endsWith(": bad configuration: model.architecture must be MLP or CONV, got \"conv\""),
+                failure(lowerCase));
     }
 
     /**
@@ -135,6 +173,19 @@ class CheckpointFileTest {
         assertTrue(failure(damaged).matches(".*\\(CRC32: stored 00000abc, computed [0-9a-f]{8}\\).*"));
         ByteBuffer.wrap(damaged).putLong(damaged.length - 8, 0x1_0000_0abcL);
         assertTrue(failure(damaged).contains("(CRC32: stored a value wider than 32 bits, computed "));
+    }
+
+    @Test
+    void readsFormatVersion3AsAnMlp() {
+        Checkpoint written = sample();
+        byte[] v3 = CheckpointVersion3.from(CheckpointFile.encode(written));
+        assertTrue(!new String(v3, StandardCharsets.UTF_8).contains("architecture"), "no architecture in format 3");
+        Checkpoint read = CheckpointFile.decode(dir.resolve("old.vae"), v3);
+        assertEquals(Architecture.MLP, read.config().model().architecture());
+        assertEquals(List.of(), read.config().model().channels());
+        assertEquals(written.config(), read.config());
+        assertEquals(written.identity(), read.identity());
+        assertArrayEquals(written.firstMoment(), read.firstMoment());
     }
 
     @Test

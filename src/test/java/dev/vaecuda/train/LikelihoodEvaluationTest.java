@@ -124,10 +124,7 @@ class LikelihoodEvaluationTest {
         ModelConfig model = checkpoint.config().model();
         TrainingOptions training = checkpoint.config().training();
         DoubleVae oracle = new DoubleVae(model);
-        double[] p = new double[checkpoint.parameters().length];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = checkpoint.parameters()[i];
-        }
+        double[] p = DoubleVae.widened(checkpoint.parameters());
         int pixels = model.pixels(), latent = model.latent(), capacity = training.batchSize();
         double[] means = new double[3];
         double[][] mus = new double[TEST.count()][];

@@ -20,6 +20,7 @@ import dev.vaecuda.backend.cpu.CpuBackend;
 import dev.vaecuda.data.DataFingerprint;
 import dev.vaecuda.data.ImageSet;
 import dev.vaecuda.data.SyntheticDigits;
+import dev.vaecuda.model.Architecture;
 import dev.vaecuda.model.Initialization;
 import dev.vaecuda.model.ModelConfig;
 import dev.vaecuda.model.RngStreams;
@@ -298,6 +299,19 @@ class TrainingSessionTest {
                 LearningRateSchedule.CONSTANT)), constant, null);
         assertEquals(metrics(whole).get(0)[1], metrics(constant).get(0)[1], "epoch 1: the same rate, the same train loss");
         assertNotEquals(metrics(whole).get(1)[1], metrics(constant).get(1)[1], "epoch 2: the rate / 10^(1/7)");
+    }
+
+    /** Two stride-2 convolutions (12x12 -> 6x6 -> 3x3) and a hidden layer, stopped inside epoch 1 and resumed. */
+    @Test
+    void aConvRunStoppedInsideAnEpochAndResumedEqualsAnUninterruptedRunBitForBit(@TempDir Path dir) throws IOException {
+        ModelConfig model = new ModelConfig(12, 12, List.of(16), 4, LossKind.BCE, 1f, Activation.RELU, Architecture.CONV,
+                List.of(4, 8));
+        RunConfig config = new RunConfig("mnist", model, new TrainingOptions(3e-3f, 32, 2, 99, 0, true));
+        Path whole = dir.resolve("whole"), split = dir.resolve("split");
+        assertTrue(run(config, whole, null).contains("model: conv 1x12x12 -> 4x6x6 -> 8x3x3 -> 16 -> 4 latent"));
+        assertFalse(run(config, split, null, (epoch, batch) -> epoch == 1 && batch == 7).finished());
+        run(config, split, saved(split));
+        assertSameRun(whole, split, 2);
     }
 
     @Test
