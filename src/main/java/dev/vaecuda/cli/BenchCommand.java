@@ -6,7 +6,7 @@ import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.bench.StartingPoint;
 import dev.vaecuda.bench.StepBenchmark;
 import dev.vaecuda.model.ModelConfig;
-import dev.vaecuda.model.ShapeDescription;
+import dev.vaecuda.model.ModelDescription;
 import dev.vaecuda.train.CheckpointFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -77,8 +77,8 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ModelConfig config = start.config();
         try (Backend backend = deviceOptions.forModel(config.architecture()).open(out)) {
-            out.printf(Locale.ROOT, "bench: model %s (%s)%s, batch %d, median of %d x %d steps after %d warm-up steps, %s%n",
-                    ShapeDescription.of(config), config.activation().name().toLowerCase(Locale.ROOT),
+            out.printf(Locale.ROOT, "bench: model %s%s, batch %d, median of %d x %d steps after %d warm-up steps, %s%n",
+                    ModelDescription.of(config),
                     start.trained().map(c -> " from " + checkpoint + " (" + c.position() + ")").orElse(""),
                     batch, series.repeats(), series.steps(), series.warmup(),
                     deviceOptions.replaySteps() ? "steps replayed" : "steps launched directly");

@@ -4,7 +4,7 @@ import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.model.LayerSpec;
 import dev.vaecuda.model.ModelConfig;
-import dev.vaecuda.model.ShapeDescription;
+import dev.vaecuda.model.ModelDescription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,7 +41,7 @@ public final class ComputationalGraph {
         List<LayerSpec> encoder = config.encoderLayers(), decoder = config.decoderLayers();
         LayerNode first = LayerNode.of(encoder.getFirst()), last = LayerNode.of(decoder.getLast());
         lines.add("digraph vae {");
-        lines.add("  graph [label=\"VAE " + ShapeDescription.of(config) + ", loss " + config.loss().name() + ", beta "
+        lines.add("  graph [label=\"VAE " + ModelDescription.of(config) + ", loss " + config.loss().name() + ", beta "
                 + format(config.beta()) + "; B = batch size\", labelloc=t, fontname=Helvetica];");
         lines.add("  node [shape=box, style=filled, fontname=Helvetica, fontsize=11];");
         lines.add("  edge [fontname=Helvetica, fontsize=10];");

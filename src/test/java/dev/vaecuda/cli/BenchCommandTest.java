@@ -36,7 +36,8 @@ class BenchCommandTest {
         CliRunner result = CliRunner.run("bench", "--device", "cpu", "--arch", "conv", "--batch-size", "8", "--steps", "2",
                 "--repeats", "1", "--warmup", "1");
         assertEquals(0, result.exitCode(), result.toString());
-        assertTrue(result.out().contains("bench: model conv 1x28x28-32x14x14-64x7x7-20 (relu), batch 8, median of 1 x 2 steps"),
+        assertTrue(result.out().contains("bench: model conv 1x28x28 -> 32x14x14 -> 64x7x7 -> 20 latent (4x4 stride-2 convolutions, relu), batch 8,"
+                + " median of 1 x 2 steps"),
                 result.toString());
         assertTrue(result.out().contains("training step") && result.out().contains("GEMMs alone"), result.toString());
         assertTrue(result.out().lines().anyMatch(line -> line.matches("split of a step \\(each call timed\\): GEMMs [0-9.]+ ms,"
@@ -65,7 +66,7 @@ class BenchCommandTest {
         CliRunner result = CliRunner.run("bench", "--device", "cpu", "--checkpoint", checkpoint.toString(), "--steps", "2",
                 "--repeats", "1", "--warmup", "1");
         assertEquals(0, result.exitCode(), result.toString());
-        assertTrue(result.out().contains("bench: model 784-32-2 (tanh) from " + checkpoint
+        assertTrue(result.out().contains("bench: model mlp 784-32-2 (tanh) from " + checkpoint
                 + " (step 4, end of epoch 1), batch 50, median of 1 x 2 steps after 1 warm-up steps"), result.toString());
         assertTrue(result.out().contains("training step"), result.toString());
     }

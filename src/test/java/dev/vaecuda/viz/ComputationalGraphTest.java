@@ -73,7 +73,7 @@ class ComputationalGraphTest {
     @Test
     void drawsConvolutionsAndTransposedConvolutionsWithTheirShapes() {
         String dot = CONV_DOT;
-        for (String node : List.of("VAE conv 1x28x28-32x14x14-64x7x7-20", "x\\n(B, 1, 28, 28)",
+        for (String node : List.of("VAE conv 1x28x28 -> 32x14x14 -> 64x7x7 -> 20 latent", "x\\n(B, 1, 28, 28)",
                 "encoder.0.weight\\n(32, 1, 4, 4)", "encoder.0.bias\\n(32)",
                 "conv 4x4 /2 pad 1  1->32  28x28->14x14\\n(B, 32, 14, 14)", "channelBiasAdd + ReLU\\n(B, 32, 14, 14)",
                 "encoder.1.weight\\n(64, 32, 4, 4)", "conv 4x4 /2 pad 1  32->64  14x14->7x7\\n(B, 64, 7, 7)",
