@@ -3,6 +3,7 @@ package dev.vaecuda.bench;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.ConvShape;
 import dev.vaecuda.backend.DeviceBuffer;
+import dev.vaecuda.backend.cpu.CpuBackend;
 import java.util.List;
 
 /**
@@ -53,9 +54,8 @@ final class ConvolutionGemms {
         return s.inChannels() * s.kernel() * s.kernel();
     }
 
-    /** N: rows * L, L = outHeight * planeWidth, the width of a stride's phase of the padded input. */
+    /** N: rows times the CPU convolution's GEMM rows per image. */
     private static int gemmRows(ConvShape s, int rows) {
-        int planeWidth = Math.ceilDiv(s.inWidth() + 2 * s.padding(), s.stride());
-        return Math.multiplyExact(rows, s.outHeight() * planeWidth);
+        return Math.multiplyExact(rows, CpuBackend.convolutionGemmRowsPerImage(s));
     }
 }

@@ -65,6 +65,14 @@ public final class CpuBackend implements Backend {
         this.convolution = new CpuConvolution(blas, pool);
     }
 
+    /**
+     * The rows of the GEMMs this backend's convolutions of {@code shape} run per image (one per
+     * output, plus the padding columns their layout reads; see PhasePlanes): what bench's floor repeats.
+     */
+    public static int convolutionGemmRowsPerImage(ConvShape shape) {
+        return PhasePlanes.rows(shape);
+    }
+
     public Blas blas() {
         return blas;
     }
