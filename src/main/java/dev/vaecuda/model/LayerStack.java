@@ -89,6 +89,17 @@ final class LayerStack {
     }
 
     /**
+     * {@link #forward} with the output's bias added too, for a caller with no fused kernel after it:
+     * a conv output's bias is already in, so nothing is added twice (nor a pass of zeros).
+     */
+    void forwardWithOutputBias(Backend backend, DeviceBuffer input, int rows) {
+        forward(backend, input, rows);
+        if (outputBiasFused) {
+            outputLayer().addBias(backend, output(), rows, Activation.IDENTITY);
+        }
+    }
+
+    /**
      * From {@link #outputGrad()} (and {@link #outputBiasGrad()}, written with it): every parameter
      * gradient, and d loss / d input when inputGrad is not null.
      */

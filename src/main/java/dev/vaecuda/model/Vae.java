@@ -1,6 +1,5 @@
 package dev.vaecuda.model;
 
-import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceLossSum;
@@ -166,8 +165,7 @@ public final class Vae {
     /** The encoder alone over {@link #input()}: (mu, logvar) rows in {@link #meanLogvar()}. */
     public void encode(int rows) {
         checkRows(rows);
-        encoder.forward(backend, input, rows);
-        backend.biasAdd(encoder.output(), encoder.outputBias(), rows, 2 * config.latent(), Activation.IDENTITY);
+        encoder.forwardWithOutputBias(backend, input, rows);
     }
 
     /** The (rows, latent) eps of the last forward pass or {@link #sampleLatent}. */
@@ -190,8 +188,7 @@ public final class Vae {
     /** Decodes the first {@code rows} latent vectors of {@link #latent()} into {@link #logits()}. */
     public void decode(int rows) {
         checkRows(rows);
-        decoder.forward(backend, z, rows);
-        backend.biasAdd(decoder.output(), decoder.outputBias(), rows, config.pixels(), Activation.IDENTITY);
+        decoder.forwardWithOutputBias(backend, z, rows);
     }
 
     /** Reads the summed loss accumulated since the last call, and resets it. Synchronises. */
