@@ -182,9 +182,7 @@ public final class StepBenchmark {
             Optional<DeviceCounters> after = backend.counters();
             vae.takeLossSum();
             long nanos = System.nanoTime() - begin;
-            return new Sample(before.flatMap(b -> after.map(a -> new DeviceCounters(a.kernelLaunches() - b.kernelLaunches(),
-                    a.gemmCalls() - b.gemmCalls(), a.hostToDeviceBytes() - b.hostToDeviceBytes(),
-                    a.deviceToHostBytes() - b.deviceToHostBytes()))), nanos);
+            return new Sample(before.flatMap(b -> after.map(a -> a.since(b))), nanos);
         }
 
         /** The time of a step run directly, up to its loss read back. */

@@ -101,8 +101,10 @@ final class BenchCommand implements Callable<Integer> {
                             split.convolutionSeconds() * 1e3) : "",
                     split.adamSeconds() * 1e3, split.restSeconds() * 1e3));
             report.perStep().ifPresent(c -> out.printf(Locale.ROOT,
-                    "per step (counted by the device): %d launches (%d kernels + %d GEMMs), %d bytes host->device, %d bytes device->host%n",
-                    c.launches(), c.kernelLaunches(), c.gemmCalls(), c.hostToDeviceBytes(), c.deviceToHostBytes()));
+                    "per step (counted by the device): %d launches (%d kernels + %d GEMMs%s), %d bytes host->device, %d bytes device->host%n",
+                    c.launches(), c.kernelLaunches(), c.gemmCalls(),
+                    convolutions ? " + " + c.convolutionCalls() + " cuDNN convolutions" : "",
+                    c.hostToDeviceBytes(), c.deviceToHostBytes()));
         }
         return 0;
     }

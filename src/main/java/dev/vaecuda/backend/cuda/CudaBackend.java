@@ -135,17 +135,32 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void convForward(ConvShape shape, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y, int rows) {
-        throw noConvolutions();
+        runtime.convForward(shape, rows, input(shape, x, rows, "convForward x"), weight(shape, w, "convForward w"),
+                output(shape, y, rows, "convForward y"));
     }
 
     @Override
     public void convBackwardData(ConvShape shape, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, int rows) {
-        throw noConvolutions();
+        runtime.convBackwardData(shape, rows, output(shape, dy, rows, "convBackwardData dy"),
+                weight(shape, w, "convBackwardData w"), input(shape, dx, rows, "convBackwardData dx"));
     }
 
     @Override
     public void convBackwardFilter(ConvShape shape, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, int rows) {
-        throw noConvolutions();
+        runtime.convBackwardFilter(shape, rows, input(shape, x, rows, "convBackwardFilter x"),
+                output(shape, dy, rows, "convBackwardFilter dy"), weight(shape, dw, "convBackwardFilter dw"));
+    }
+
+    private static long input(ConvShape shape, DeviceBuffer buffer, int rows, String what) {
+        return CudaBuffer.of(buffer).holding((long) rows * shape.inputSize(), what).address();
+    }
+
+    private static long output(ConvShape shape, DeviceBuffer buffer, int rows, String what) {
+        return CudaBuffer.of(buffer).holding((long) rows * shape.outputSize(), what).address();
+    }
+
+    private static long weight(ConvShape shape, DeviceBuffer buffer, String what) {
+        return CudaBuffer.of(buffer).holding(shape.weightSize(), what).address();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.vaecuda.backend.cuda;
 
+import dev.vaecuda.backend.ConvShape;
 import dev.vaecuda.backend.DeviceCounters;
 
 /**
@@ -45,7 +46,20 @@ public interface CudaRuntime extends AutoCloseable {
                long b, int ldb, float beta, long c, int ldc);
 
     /**
-     * Starts recording: launches and sgemms until {@link #endRecording} are recorded, not run
+     * cudnnConvolutionForward over {@code rows} NCHW images: y = x convolved with w (cross-correlation,
+     * as {@link dev.vaecuda.backend.Backend#convForward}), y overwritten. Descriptors, algorithm and
+     * workspace are set up on the first call of each (shape, rows), which must not be recorded.
+     */
+    void convForward(ConvShape shape, int rows, long x, long w, long y);
+
+    /** cudnnConvolutionBackwardData: dx = the gradient of {@link #convForward} with respect to x, overwritten. */
+    void convBackwardData(ConvShape shape, int rows, long dy, long w, long dx);
+
+    /** cudnnConvolutionBackwardFilter: dw = the gradient of {@link #convForward} with respect to w, summed over the rows, overwritten. */
+    void convBackwardFilter(ConvShape shape, int rows, long x, long dy, long dw);
+
+    /**
+     * Starts recording: launches, sgemms and convolutions until {@link #endRecording} are recorded, not run
      * (copies and fills are not allowed meanwhile). On a GPU, stream capture into a CUDA graph.
      */
     void beginRecording();

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.vaecuda.backend.ConvShape;
 import dev.vaecuda.backend.DeviceCounters;
 import dev.vaecuda.backend.Replayable;
 import java.lang.foreign.Arena;
@@ -287,6 +288,21 @@ public final class EmulatedRuntime implements CudaRuntime {
     }
 
     @Override
+    public void convForward(ConvShape shape, int rows, long x, long w, long y) {
+        throw new UnsupportedOperationException("convolutions: not yet");
+    }
+
+    @Override
+    public void convBackwardData(ConvShape shape, int rows, long dy, long w, long dx) {
+        throw new UnsupportedOperationException("convolutions: not yet");
+    }
+
+    @Override
+    public void convBackwardFilter(ConvShape shape, int rows, long x, long dy, long dw) {
+        throw new UnsupportedOperationException("convolutions: not yet");
+    }
+
+    @Override
     public void synchronize() {
         // launches and copies return when done; but a capture could not wait for its stream
         refuseWhileRecording("synchronize");
@@ -300,7 +316,7 @@ public final class EmulatedRuntime implements CudaRuntime {
                 library.counters.invokeExact(values);
                 return 0;
             });
-            return new DeviceCounters(values.getAtIndex(JAVA_LONG, 0), values.getAtIndex(JAVA_LONG, 1),
+            return new DeviceCounters(values.getAtIndex(JAVA_LONG, 0), values.getAtIndex(JAVA_LONG, 1), 0,
                     values.getAtIndex(JAVA_LONG, 2), values.getAtIndex(JAVA_LONG, 3));
         }
     }

@@ -2,6 +2,7 @@ package dev.vaecuda.backend.cuda;
 
 import static dev.vaecuda.backend.cuda.JCudaCalls.call;
 
+import dev.vaecuda.backend.ConvShape;
 import dev.vaecuda.backend.DeviceCounters;
 import dev.vaecuda.backend.Replayable;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,7 @@ public final class JCudaRuntime implements CudaRuntime {
     private long[] captured;
     private long kernelLaunches;
     private long gemmCalls;
+    private long convolutionCalls;
     private long hostToDeviceBytes;
     private long deviceToHostBytes;
 
@@ -349,6 +351,21 @@ public final class JCudaRuntime implements CudaRuntime {
 
     /** From whichever thread waits (close may run in a shutdown hook), in this runtime's context. */
     @Override
+    public void convForward(ConvShape shape, int rows, long x, long w, long y) {
+        throw new UnsupportedOperationException("convolutions: not yet");
+    }
+
+    @Override
+    public void convBackwardData(ConvShape shape, int rows, long dy, long w, long dx) {
+        throw new UnsupportedOperationException("convolutions: not yet");
+    }
+
+    @Override
+    public void convBackwardFilter(ConvShape shape, int rows, long x, long dy, long dw) {
+        throw new UnsupportedOperationException("convolutions: not yet");
+    }
+
+    @Override
     public void synchronize() {
         makeContextCurrent();
         onStream("cuStreamSynchronize", () -> JCudaDriver.cuStreamSynchronize(stream));
@@ -357,13 +374,14 @@ public final class JCudaRuntime implements CudaRuntime {
 
     @Override
     public DeviceCounters counters() {
-        return new DeviceCounters(kernelLaunches, gemmCalls, hostToDeviceBytes, deviceToHostBytes);
+        return new DeviceCounters(kernelLaunches, gemmCalls, convolutionCalls, hostToDeviceBytes, deviceToHostBytes);
     }
 
     @Override
     public void resetCounters() {
         kernelLaunches = 0;
         gemmCalls = 0;
+        convolutionCalls = 0;
         hostToDeviceBytes = 0;
         deviceToHostBytes = 0;
     }

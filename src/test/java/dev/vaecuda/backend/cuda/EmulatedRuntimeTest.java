@@ -52,7 +52,7 @@ class EmulatedRuntimeTest {
             backend.sigmoid(x, out, 1000);
             backend.gemm(false, false, 10, 10, 10, 1f, x, 10, x, 10, 0f, out, 10);
             backend.download(out, new float[250]);
-            assertEquals(new DeviceCounters(1, 1, 4000, 1000), backend.runtime().counters());
+            assertEquals(new DeviceCounters(1, 1, 0, 4000, 1000), backend.runtime().counters());
         }
     }
 

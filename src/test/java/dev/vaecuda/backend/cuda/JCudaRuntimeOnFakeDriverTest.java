@@ -131,8 +131,9 @@ class JCudaRuntimeOnFakeDriverTest {
             StepBenchmark.Report report = new StepBenchmark(StartingPoint.fresh(new ModelConfig(28, 28, List.of(400), 20, LossKind.BCE, 1f)),
                     16, 1, 1, 0, true, progress -> { }).run(backend, false);
             DeviceCounters perStep = report.perStep().orElseThrow();
-            assertEquals(new DeviceCounters(9, 11, 0, 0), new DeviceCounters(perStep.kernelLaunches(),
-                    perStep.gemmCalls(), perStep.hostToDeviceBytes(), 0), "a replayed step: " + perStep);
+            assertEquals(new DeviceCounters(9, 11, 0, 0, 0), new DeviceCounters(perStep.kernelLaunches(),
+                    perStep.gemmCalls(), perStep.convolutionCalls(), perStep.hostToDeviceBytes(), 0),
+                    "a replayed step: " + perStep);
         }
     }
 
@@ -324,7 +325,7 @@ class JCudaRuntimeOnFakeDriverTest {
             try (Replayable recorded = backend.record(() -> backend.sigmoid(x, x, 100))) {
                 recorded.replay();
                 recorded.replay();
-                assertEquals(new DeviceCounters(2, 0, 0, 0), runtime.counters());
+                assertEquals(new DeviceCounters(2, 0, 0, 0, 0), runtime.counters());
             }
             runtime.beginRecording();
             assertThrows(IllegalStateException.class, runtime::beginRecording, "already recording");
