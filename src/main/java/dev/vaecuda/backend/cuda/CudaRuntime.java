@@ -46,6 +46,12 @@ public interface CudaRuntime extends AutoCloseable {
                long b, int ldb, float beta, long c, int ldc);
 
     /**
+     * Why the convolution calls cannot run here (e.g. no cuDNN 9 on the loader path), in one line
+     * that says what to do; empty when they can.
+     */
+    java.util.Optional<String> whyNoConvolutions();
+
+    /**
      * cudnnConvolutionForward over {@code rows} NCHW images: y = x convolved with w (cross-correlation,
      * as {@link dev.vaecuda.backend.Backend#convForward}), y overwritten. Descriptors, algorithm and
      * workspace are set up on the first call of each (shape, rows), which must not be recorded.

@@ -288,6 +288,11 @@ public final class EmulatedRuntime implements CudaRuntime {
     }
 
     @Override
+    public java.util.Optional<String> whyNoConvolutions() {
+        return java.util.Optional.empty();
+    }
+
+    @Override
     public void convForward(ConvShape shape, int rows, long x, long w, long y) {
         throw new UnsupportedOperationException("convolutions: not yet");
     }

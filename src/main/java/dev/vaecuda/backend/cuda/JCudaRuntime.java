@@ -351,6 +351,11 @@ public final class JCudaRuntime implements CudaRuntime {
 
     /** From whichever thread waits (close may run in a shutdown hook), in this runtime's context. */
     @Override
+    public java.util.Optional<String> whyNoConvolutions() {
+        return java.util.Optional.empty();
+    }
+
+    @Override
     public void convForward(ConvShape shape, int rows, long x, long w, long y) {
         throw new UnsupportedOperationException("convolutions: not yet");
     }
