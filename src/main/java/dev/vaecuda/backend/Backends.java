@@ -7,6 +7,7 @@ import dev.vaecuda.backend.cpu.blas.Blases;
 import dev.vaecuda.backend.cuda.CudaBackend;
 import dev.vaecuda.backend.cuda.EmulatedRuntime;
 import dev.vaecuda.backend.cuda.JCudaRuntime;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** Opens the backend that `--device` names, telling the user in one line which one it is. */
@@ -24,19 +25,15 @@ public final class Backends {
     }
 
     /**
-     * @param convolutions whether the model to run has convolutions, which only the CPU backend runs
-     *                     for now: auto takes the CPU for one, and cuda and emulated refuse it
+     * @param convolutions whether the model to run has convolutions, which on a GPU need cuDNN 9:
+     *                     without it, cuda refuses the model in one line and auto takes the CPU
      * @param threads      CPU threads and @param blas the BLAS (the CPU backend; CUDA ignores them)
      */
     public static Backend open(DeviceChoice choice, boolean convolutions, int threads, BlasChoice blas,
                                CudaOptions cudaOptions, Consumer<String> notice) {
-        refuseConvolutions(choice, convolutions);
-        if (convolutions && choice == DeviceChoice.auto) {
-            return cpu(threads, blas, notice, " (auto: conv models run on the CPU only, for now)");
-        }
         return switch (choice) {
             case cpu -> cpu(threads, blas, notice, "");
-            case cuda -> cuda(cudaOptions, notice);
+            case cuda -> cuda(cudaOptions, convolutions, notice);
             case emulated -> {
                 EmulatedRuntime runtime = EmulatedRuntime.open();
                 notice.accept("device: emulated (the CUDA kernels on the CPU emulator" + (runtime.rounding().equals("gpu")
@@ -46,7 +43,7 @@ public final class Backends {
             }
             case auto -> {
                 try {
-                    yield cuda(cudaOptions, notice);
+                    yield cuda(cudaOptions, convolutions, notice);
                 } catch (VaeCudaException | LinkageError e) {
                     yield cpu(threads, blas, notice, " (auto: CUDA unavailable: " + shortReason(e)
                             + "; the info command says more)");
@@ -55,18 +52,14 @@ public final class Backends {
         };
     }
 
-    /**
-     * A usage error ({@link CudaBackend#NO_CONVOLUTIONS}) for a model with convolutions on the CUDA
-     * backend, GPU or emulated; opens nothing, so it can come before any work.
-     */
-    public static void refuseConvolutions(DeviceChoice choice, boolean convolutions) {
-        if (convolutions && (choice == DeviceChoice.cuda || choice == DeviceChoice.emulated)) {
-            throw new VaeCudaException(VaeCudaException.USAGE, "--device " + choice + ": " + CudaBackend.NO_CONVOLUTIONS);
-        }
-    }
-
-    private static Backend cuda(CudaOptions options, Consumer<String> notice) {
+    private static Backend cuda(CudaOptions options, boolean convolutions, Consumer<String> notice) {
         JCudaRuntime runtime = JCudaRuntime.open(0, options.syncDebug(), options.tf32());
+        Optional<String> noConvolutions = convolutions ? runtime.whyNoConvolutions() : Optional.empty();
+        if (noConvolutions.isPresent()) {
+            runtime.close();
+            throw new VaeCudaException(VaeCudaException.FAILURE, "a conv model on CUDA needs cuDNN 9: "
+                    + noConvolutions.get());
+        }
         notice.accept("device: cuda, " + runtime.info().describe() + (options.tf32() ? ", TF32 GEMMs" : "")
                 + (options.syncDebug() ? ", synchronising after each launch" : ""));
         return new CudaBackend(runtime);

@@ -42,14 +42,9 @@ final class DeviceOptions {
         return !noGraph && !syncDebug;
     }
 
-    /**
-     * The device for models of {@code architecture}: where they cannot run (conv models on CUDA or
-     * its emulator), refused now, before any work; the backend opens when {@link ModelDevice#open} is called.
-     */
+    /** The device for models of {@code architecture}; the backend opens when {@link ModelDevice#open} is called. */
     ModelDevice forModel(Architecture architecture) {
-        boolean convolutions = architecture == Architecture.CONV;
-        Backends.refuseConvolutions(device, convolutions);
-        return new ModelDevice(this, convolutions);
+        return new ModelDevice(this, architecture == Architecture.CONV);
     }
 
     /** A --device checked against the models it will run. */

@@ -175,7 +175,7 @@ class JCudaRuntimeOnFakeDriverTest {
     }
 
     /** The test loss of each epoch of a run on {@code backend} (closed after). */
-    private static double[] train(Backend backend, RunConfig config, ImageSet train, ImageSet test, Path out,
+    static double[] train(Backend backend, RunConfig config, ImageSet train, ImageSet test, Path out,
                                   boolean replay) throws IOException {
         try (backend) {
             StringWriter printed = new StringWriter();
