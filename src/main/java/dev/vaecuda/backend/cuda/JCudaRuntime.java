@@ -118,6 +118,7 @@ public final class JCudaRuntime implements CudaRuntime {
             CublasLibrary library = CublasLibrary.load(System.getenv(CublasLibrary.OVERRIDE_VARIABLE), driver[0]);
             cublas = CublasHandle.create(library, stream.address(), workspace, workspaceBytes, tf32);
             releases.push(cublas::close);
+            // no cuDNN 9: all but the convolutions run, and whyNoConvolutions says what to install
             CudnnLibrary cudnnLibrary = null;
             String cudnnMissing = null;
             try {
@@ -139,7 +140,7 @@ public final class JCudaRuntime implements CudaRuntime {
     /**
      * Opens GPU {@code ordinal}. With {@code synchronizeEachLaunch} (--sync-debug) every launch is
      * followed by a stream synchronisation, so that an error is reported at the kernel that made it;
-     * with {@code tf32}, cuBLAS may use TF32 tensor cores for the GEMMs.
+     * with {@code tf32}, cuBLAS and cuDNN may use TF32 tensor cores for the GEMMs and convolutions.
      */
     public static JCudaRuntime open(int ordinal, boolean synchronizeEachLaunch, boolean tf32) {
         return open(ordinal, synchronizeEachLaunch, tf32, System.getenv(CudnnLibrary.OVERRIDE_VARIABLE));
