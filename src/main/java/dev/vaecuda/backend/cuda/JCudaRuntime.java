@@ -60,7 +60,7 @@ public final class JCudaRuntime implements CudaRuntime {
     private final ConvolutionPlans convolutions;
     private final String whyNoConvolutions;
     private final boolean synchronizeEachLaunch;
-    // the latest launch, cuBLAS call or graph replay queued on the stream since the last wait, or null
+    // the latest launch, cuBLAS or cuDNN call or graph replay queued on the stream since the last wait, or null
     private String lastQueued;
     // launches, GEMMs and convolutions captured into the graph being recorded, or null when not recording
     private long[] captured;
