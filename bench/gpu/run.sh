@@ -265,7 +265,7 @@ write_summary() {
 # fewer than 10 s were left, with the reason in step_cut.
 run_step() {
   local name="$1" limit pair; shift
-  limit="$(step_limit "$name")"
+  limit="$(step_limit "$name")" || exit 1  # its own message says why; an if around run_step would not stop
   for pair in "${limit_overrides[@]}"; do
     # shellcheck disable=SC2053  # unquoted: STEP may be a glob
     if [[ "$name" == ${pair%%=*} ]]; then limit="${pair#*=}"; fi
