@@ -4,7 +4,9 @@
 # Maven or network. It holds a JRE 25 made with jlink (only the modules the jar uses, by jdeps)
 # as jre.tar.gz, the jar (target/vae-cuda.jar: run mvn package first), the four MNIST files as
 # .gz (from MNIST_DIR, default data/mnist, plain or .gz, verified against data/mnist.sha256), the
-# PyTorch peer scripts, the CPU backend's recorded figures (cpu-reference-*.csv) and run.sh.
+# PyTorch peer scripts, the CPU backend's recorded figures (cpu-reference-*.csv: the MLP's and the
+# conv model's) and run.sh. It looks for no CUDA library: run.sh finds the driver, cuBLAS and cuDNN
+# on the GPU machine.
 # Prints the sizes; fails when .gpu/ and the tracked tree together reach 60 MiB (the machine
 # receives 64 MiB at most). An unchanged JRE (same JDK, modules and font) is reused.
 set -euo pipefail
@@ -12,7 +14,7 @@ set -euo pipefail
 die() { echo "prepare.sh: $*" >&2; exit 1; }
 
 case "${1:-}" in
-  -h | --help) sed -n '2,9s/^# \{0,1\}//p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,11s/^# \{0,1\}//p' "$0"; exit 0 ;;
 esac
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -20,8 +22,11 @@ mnist="${1:-data/mnist}"
 source ci/jdk25.sh
 jar=target/vae-cuda.jar
 [[ -f "$jar" ]] || die "no $jar: run mvn -B -q package -DskipTests first"
-[[ -f bench/gpu/cpu-reference-epochs10.csv && -f bench/gpu/cpu-reference-limit1024-epochs2.csv ]] \
-  || die "bench/gpu/cpu-reference-*.csv missing"
+# the CPU backend's figures that run.sh compares with: the MLP's and --arch conv's, for the proof's
+# sizes and for --fake's (bench/gpu/README.md says how they were made)
+for reference in cpu-reference-{,conv-}{epochs10,limit1024-epochs2}.csv; do
+  [[ -f "bench/gpu/$reference" ]] || die "bench/gpu/$reference missing"
+done
 
 # Built in a staging folder and renamed at the end: a run that stops half-way leaves the old .gpu/.
 staging=".gpu.staging"

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Usage: bench/gpu/test-fake.sh
 # Tests the GPU proof's scripts where no GPU is (ci/test.sh runs it after mvn verify, which builds
-# the jar and the fake CUDA driver in target/fake-cuda): makes .gpu/ with prepare.sh, then
+# the jar and the fake CUDA driver, cuBLAS and cuDNN in target/fake-cuda): makes .gpu/ with
+# prepare.sh, then
 # 1. bench/gpu/run.sh --fake, on a PATH without xz whose python3 has no PyTorch, must pass every
-#    check that it runs and name the interpreter with PyTorch (a stub, in the active virtual
-#    environment) in its summary (logs in target/gpu-proof-fake/); so must .gpu/run.sh --fake,
-#    the README's other form, with that interpreter named in VAE_PYTHON (target/gpu-proof-dot-gpu/);
+#    check that it runs (info, selftest, the five benches, train of the MLP and of --arch conv) and
+#    name the interpreter with PyTorch (a stub, in the active virtual environment) in its summary
+#    (logs in target/gpu-proof-fake/); so must .gpu/run.sh --fake, the README's other form, with
+#    that interpreter named in VAE_PYTHON (target/gpu-proof-dot-gpu/);
 # 2. with Adam's kernel made to fault (FAKE_CUDA_FAIL_KERNEL=adam), run.sh --fake must exit 1 and
-#    its summary must mark selftest and train failed (target/gpu-proof-fault/): a check can fail;
-# 3. with selftest, the benches and train given 1 s (VAE_PROOF_LIMITS), run.sh --fake must exit 1
-#    and mark those steps timeout, not fail, with their seconds (target/gpu-proof-overrun/).
+#    its summary must mark selftest and both trains failed (target/gpu-proof-fault/): a check can fail;
+# 3. with selftest, the benches and the trains given 1 s (VAE_PROOF_LIMITS), run.sh --fake must
+#    exit 1 and mark those steps timeout, not fail, with their seconds (target/gpu-proof-overrun/).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -52,9 +54,10 @@ env -u CONDA_PREFIX PATH="$stubs/bin:$path_without_xz" VIRTUAL_ENV="$stubs/venv"
   bash bench/gpu/run.sh --fake target/gpu-proof-fake || die "run.sh --fake failed: see target/gpu-proof-fake/summary.md"
 summary=target/gpu-proof-fake/summary.md
 ! grep -q '| fail |' "$summary" || die "a check failed yet run.sh exited 0"
-# info, selftest, four benches and train passed, each with the seconds its step took
-[[ "$(grep -cE '^\| [^|]+ \| pass \| [0-9]+ \| ' "$summary")" -eq 7 ]] \
-  || die "$summary does not list 7 checks passed, each with its seconds"
+# info, selftest, five benches (four of the MLP, one of the conv model) and two trains passed,
+# each with the seconds its step took
+[[ "$(grep -cE '^\| [^|]+ \| pass \| [0-9]+ \| ' "$summary")" -eq 9 ]] \
+  || die "$summary does not list 9 checks passed, each with its seconds"
 grep -qF -- "- Python: $stubs/venv/bin/python3 (the active virtual environment): PyTorch 0.0+stub, torch.cuda.is_available() False; no PyTorch in $stubs/bin/python3 (python3 on PATH);" "$summary" \
   || die "$summary does not name the virtual environment's python3 as the one with PyTorch"
 
@@ -66,18 +69,18 @@ grep -qF -- "- Python: $stubs/venv/bin/python3 (VAE_PYTHON): PyTorch 0.0+stub" t
 status=0
 FAKE_CUDA_FAIL_KERNEL=adam bash bench/gpu/run.sh --fake target/gpu-proof-fault > target/gpu-proof-fault.out 2>&1 || status=$?
 [[ $status -eq 1 ]] || die "run.sh --fake with a faulting kernel exited $status, not 1 (target/gpu-proof-fault.out)"
-for check in selftest 'train --limit'; do
-  grep -q "^| $check[^|]*| fail |" target/gpu-proof-fault/summary.md \
+for check in selftest 'train --limit' 'train --arch conv'; do
+  grep -q "^| ${check}[^|]*| fail |" target/gpu-proof-fault/summary.md \
     || die "with a faulting kernel, target/gpu-proof-fault/summary.md does not mark $check failed"
 done
 
 status=0
-VAE_PROOF_LIMITS='selftest=1 bench-*=1 train=1' bash bench/gpu/run.sh --fake target/gpu-proof-overrun \
+VAE_PROOF_LIMITS='selftest=1 bench-*=1 train*=1' bash bench/gpu/run.sh --fake target/gpu-proof-overrun \
   > target/gpu-proof-overrun.out 2>&1 || status=$?
 [[ $status -eq 1 ]] || die "run.sh --fake with steps overrunning exited $status, not 1 (target/gpu-proof-overrun.out)"
 summary=target/gpu-proof-overrun/summary.md
-[[ "$(grep -cE '^\| (selftest|bench [^|]*|train [^|]*) \| timeout \| [0-9]+ \| killed at its limit of 1 s' "$summary")" -eq 6 ]] \
-  || die "$summary does not mark selftest, the four benches and train timeout at their limit of 1 s"
+[[ "$(grep -cE '^\| (selftest|bench [^|]*|train [^|]*) \| timeout \| [0-9]+ \| killed at its limit of 1 s' "$summary")" -eq 8 ]] \
+  || die "$summary does not mark selftest, the five benches and the two trains timeout at their limit of 1 s"
 grep -qE '^\| info \| pass \| [0-9]+ \| ' "$summary" || die "$summary does not mark info passed, with its seconds"
 ! grep -q '| fail |' "$summary" || die "$summary marks a step that overran as fail"
 

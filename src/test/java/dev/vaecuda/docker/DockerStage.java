@@ -6,7 +6,7 @@ import java.util.Optional;
 /** A build stage: its FROM instruction and the instructions up to the next FROM. */
 record DockerStage(DockerInstruction from, List<DockerInstruction> body) {
 
-    /** The base image reference, e.g. nvidia/cuda:12.6.3-runtime-ubuntu24.04. */
+    /** The base image reference, e.g. nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04. */
     String image() {
         return from.operands().getFirst();
     }

@@ -22,10 +22,11 @@ class DockerfileLintTest {
     private final DockerStage runtime = dockerfile.runtime();
 
     @Test
-    void aMavenStageBuildsTheJarAndTheRuntimeStageIsTheCuda12RuntimeOnUbuntu2404() {
+    void aMavenStageBuildsTheJarAndTheRuntimeStageIsTheCuda12RuntimeWithCudnnOnUbuntu2404() {
         assertTrue(dockerfile.stages().size() >= 2, "multi-stage");
-        assertTrue(runtime.image().matches("nvidia/cuda:12\\.\\d+\\.\\d+-runtime-ubuntu24\\.04"),
-                "runtime base must be a CUDA 12 runtime image (it has libcublas.so.12; base does not): " + runtime.image());
+        assertTrue(runtime.image().matches("nvidia/cuda:12\\.\\d+\\.\\d+-cudnn-runtime-ubuntu24\\.04"),
+                "runtime base must be a CUDA 12 runtime image with cuDNN (it has libcublas.so.12 and libcudnn.so.9, which"
+                        + " --arch conv needs on CUDA; base and plain runtime images lack one or both): " + runtime.image());
         DockerStage build = dockerfile.stage(jarCopy().flag("from").orElseThrow());
         assertTrue(build.image().startsWith("maven:") && build.image().contains("temurin-25"), build.image());
         build.indexOf("RUN", "mvn -B -ntp package");
