@@ -1,6 +1,8 @@
 package dev.vaecuda.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaecuda.backend.ConvShape;
 import dev.vaecuda.backend.DeviceCounters;
@@ -84,6 +86,20 @@ class CudaConvolutionTest {
             pair.reference.convForward(s, x.reference(), w.reference(), y.reference(), rows);
             pair.assertClose("a replayed forward convolution", y, sumOf(s.inChannels() * 9));
             recorded.close();
+        }
+    }
+
+    /** The emulator checks what cuDNN's kernels would touch: an output past its allocation fails the call. */
+    @Test
+    void anArrayOutsideTheAllocationsFailsTheCall() {
+        ConvShape s = new ConvShape(2, 5, 5, 3, 3, 1, 1);
+        EmulatedRuntime runtime = EmulatedRuntime.open();
+        long x = runtime.allocate(4L * s.inputSize()), w = runtime.allocate(4L * s.weightSize());
+        long y = runtime.allocate(4L * s.outputSize() - 4);
+        CudaCallException refused = assertThrows(CudaCallException.class, () -> runtime.convForward(s, 1, x, w, y));
+        assertTrue(refused.getMessage().contains("outside the device allocations"), refused.getMessage());
+        for (long address : new long[] {x, w, y}) {
+            runtime.free(address);
         }
     }
 }
