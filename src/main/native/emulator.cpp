@@ -490,9 +490,10 @@ int emu_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const 
 }
 
 // The convolutions of one NCHW batch, as cuDNN's cross-correlation (weight (k, c, r, r), no
-// flip): x is (n, c, h, w), y (n, k, oh, ow). Each sums in float, tap by tap, its innermost loop
-// running along an output row (the contiguous memory of the sum it adds to), into a scratch sum
-// that is then blended: out = alpha * sum + beta * out, beta 0 never reading out.
+// flip): x is (n, c, h, w), y (n, k, oh, ow). Each sums in float, tap by tap, into a scratch sum
+// that is then blended: out = alpha * sum + beta * out, beta 0 never reading out. The innermost
+// loop runs along a row of y (or dy), contiguous there, and steps through the matching row of x
+// (or dx) at the stride.
 
 // y = alpha conv(x, weight) + beta y.
 int emu_conv_forward(int n, int c, int h, int w, int k, int r, int pad, int stride, float alpha, const float* x,

@@ -13,7 +13,8 @@
 // disagreeing sizes, an algorithm number outside its enum, and a workspace smaller than the
 // algorithm's are CUDNN_STATUS_BAD_PARAM; an output whose spatial size is not the convolution's,
 // and an algorithm not offered for the problem, CUDNN_STATUS_NOT_SUPPORTED (as cuDNN documents
-// for cudnnConvolutionForward).
+// for cudnnConvolutionForward); work the driver refuses (cudnnFind* waiting on a capturing
+// stream, a convolution on an invalidated capture), CUDNN_STATUS_EXECUTION_FAILED.
 #include <cstdlib>
 #include <memory>
 #include <mutex>
