@@ -1,8 +1,9 @@
 // The emulator's runtime and its C API (called from Java through FFM by EmulatedRuntime):
 // device memory (host memory with guard zones, optionally capped like a device's), copies,
 // launches over a pool of block threads, a column-major sgemm with cuBLAS's semantics, the three
-// convolutions with cuDNN's (plain loops), traffic counters, and an injected launch failure for fault tests. Every function that can fail
-// returns 0 on success, else an error code with emu_last_error() saying why.
+// convolutions with cuDNN's (plain loops), traffic counters, and an injected launch failure for
+// fault tests. Every function that can fail returns 0 on success, else an error code with
+// emu_last_error() saying why.
 #include <algorithm>
 #include <atomic>
 #include <cstdio>

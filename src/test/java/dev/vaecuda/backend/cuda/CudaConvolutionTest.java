@@ -22,7 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CudaConvolutionTest {
 
-    /** (shape, rows): MNIST's two encoder convolutions, then batch 1, odd channels, non-square maps, kernels 1, 3 and 4, strides 1 to 3, padding 0 to 2. */
+    /**
+     * (shape, rows): MNIST's two encoder convolutions, then batch 1, odd channels, non-square maps,
+     * kernels 1, 3 and 4, strides 1 to 3, padding 0 to 2.
+     */
     static Stream<Object[]> cases() {
         return Stream.of(
                 new Object[] {new ConvShape(1, 28, 28, 32, 4, 2, 1), 3},

@@ -73,7 +73,7 @@ class FakeCudnnRulesTest {
             this.workspace = workspace;
         }
 
-        /** The descriptors in the order of the direction's calls: (x, w, y), (w, dy, dx) or (x, dy, dw), the convolution's third. */
+        /** The descriptors in the order of the direction's calls: x, w, y; w, dy, dx; or x, dy, dw; the convolution's third. */
         MemorySegment[] descriptors(Problem p) {
             return switch (this) {
                 case FORWARD -> new MemorySegment[] {p.x, p.w, p.conv, p.y};
@@ -171,7 +171,10 @@ class FakeCudnnRulesTest {
         return cuda.arena.allocateFrom(JAVA_FLOAT, value);
     }
 
-    /** The direction's call: inputs and output as its arrays are (forward: x, w into y; backward data: w, dy into dx; backward filter: x, dy into dw). */
+    /**
+     * The direction's call over the problem's buffers: forward x and w into y; backward data w and
+     * dy into dx; backward filter x and dy into dw.
+     */
     private int run(Direction d, MemorySegment handle, float alpha, Problem p, Buffers a, int algo, long workspace,
                     long workspaceBytes, float beta) {
         return run(d, handle, scalar(alpha), p, a, algo, workspace, workspaceBytes, scalar(beta));
