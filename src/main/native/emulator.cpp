@@ -1,8 +1,9 @@
 // The emulator's runtime and its C API (called from Java through FFM by EmulatedRuntime):
 // device memory (host memory with guard zones, optionally capped like a device's), copies,
 // launches over a pool of block threads, a column-major sgemm with cuBLAS's semantics, the three
-// convolutions with cuDNN's (plain loops), traffic counters, and an injected launch failure for fault tests. Every function that can fail
-// returns 0 on success, else an error code with emu_last_error() saying why.
+// convolutions with cuDNN's (plain loops), traffic counters, and an injected launch failure for
+// fault tests. Every function that can fail returns 0 on success, else an error code with
+// emu_last_error() saying why.
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -490,9 +491,10 @@ int emu_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const 
 }
 
 // The convolutions of one NCHW batch, as cuDNN's cross-correlation (weight (k, c, r, r), no
-// flip): x is (n, c, h, w), y (n, k, oh, ow). Each sums in float, tap by tap, its innermost loop
-// running along an output row (the contiguous memory of the sum it adds to), into a scratch sum
-// that is then blended: out = alpha * sum + beta * out, beta 0 never reading out.
+// flip): x is (n, c, h, w), y (n, k, oh, ow). Each sums in float, tap by tap, into a scratch sum
+// that is then blended: out = alpha * sum + beta * out, beta 0 never reading out. The innermost
+// loop runs along a row of y (or dy), contiguous there, and steps through the matching row of x
+// (or dx) at the stride.
 
 // y = alpha conv(x, weight) + beta y.
 int emu_conv_forward(int n, int c, int h, int w, int k, int r, int pad, int stride, float alpha, const float* x,

@@ -13,7 +13,8 @@
 // disagreeing sizes, an algorithm number outside its enum, and a workspace smaller than the
 // algorithm's are CUDNN_STATUS_BAD_PARAM; an output whose spatial size is not the convolution's,
 // and an algorithm not offered for the problem, CUDNN_STATUS_NOT_SUPPORTED (as cuDNN documents
-// for cudnnConvolutionForward).
+// for cudnnConvolutionForward); work the driver refuses (cudnnFind* waiting on a capturing
+// stream, a convolution on an invalidated capture), CUDNN_STATUS_EXECUTION_FAILED.
 #include <cstdlib>
 #include <memory>
 #include <mutex>
@@ -195,19 +196,27 @@ struct Problem {
     int r() const { return shape[5]; }
 };
 
-int output_size(int input, int pad, int filter, int stride) {
-    return (input + 2 * pad - filter) / stride + 1;
+// A filter of `taps` taps dilated by `dilation` spans (taps - 1) * dilation + 1 input positions.
+int span(int taps, int dilation) {
+    return (taps - 1) * dilation + 1;
 }
 
-// x, filter and convolution alone: the sizes must agree and the filter fit the padded input.
+int output_size(int input, int pad, int span, int stride) {
+    return (input + 2 * pad - span) / stride + 1;
+}
+
+// x, filter and convolution alone: the channels must agree and the filter fit the padded input.
 cudnnStatus_t check_input(const Descriptor* conv, const Descriptor* x, const Descriptor* filter) {
     RETURN_IF_FAILED(check_descriptor(conv, Kind::kConvolution));
     RETURN_IF_FAILED(check_descriptor(x, Kind::kTensor));
     RETURN_IF_FAILED(check_descriptor(filter, Kind::kFilter));
-    bool fits = x->dims[2] + 2 * conv->pad_h >= filter->dims[2] && x->dims[3] + 2 * conv->pad_w >= filter->dims[3];
+    bool fits = x->dims[2] + 2 * conv->pad_h >= span(filter->dims[2], conv->dilation_h)
+                && x->dims[3] + 2 * conv->pad_w >= span(filter->dims[3], conv->dilation_w);
     return x->dims[1] == filter->dims[1] && fits ? CUDNN_STATUS_SUCCESS : CUDNN_STATUS_BAD_PARAM;
 }
 
+// The problem of four descriptors: BAD_PARAM for sizes that disagree, NOT_SUPPORTED for what the
+// fake does not model and for an output of another size than the convolution's.
 cudnnStatus_t resolve(const Descriptor* x, const Descriptor* filter, const Descriptor* conv, const Descriptor* y,
                       Problem* problem) {
     RETURN_IF_FAILED(check_input(conv, x, filter));
@@ -221,7 +230,8 @@ cudnnStatus_t resolve(const Descriptor* x, const Descriptor* filter, const Descr
                       && y->format == CUDNN_TENSOR_NCHW && filter->format == CUDNN_TENSOR_NCHW;
     bool modelled = conv->mode == CUDNN_CROSS_CORRELATION && conv->dilation_h == 1 && conv->dilation_w == 1
                     && filter->dims[3] == r && conv->pad_w == conv->pad_h && conv->stride_w == conv->stride_h;
-    int oh = output_size(h, conv->pad_h, r, conv->stride_h), ow = output_size(w, conv->pad_w, r, conv->stride_w);
+    int oh = output_size(h, conv->pad_h, span(r, conv->dilation_h), conv->stride_h);
+    int ow = output_size(w, conv->pad_w, span(filter->dims[3], conv->dilation_w), conv->stride_w);
     if (!float_nchw || !modelled || y->dims[2] != oh || y->dims[3] != ow) {
         return CUDNN_STATUS_NOT_SUPPORTED;
     }
@@ -571,11 +581,10 @@ cudnnStatus_t cudnnGetConvolution2dForwardOutputDim(cudnnConvolutionDescriptor_t
         return CUDNN_STATUS_BAD_PARAM_NULL_POINTER;
     }
     RETURN_IF_FAILED(check_input(conv, x, filter));
-    // a dilated filter of r taps spans (r - 1) * dilation + 1
     *n = x->dims[0];
     *c = filter->dims[0];
-    *h = output_size(x->dims[2], conv->pad_h, (filter->dims[2] - 1) * conv->dilation_h + 1, conv->stride_h);
-    *w = output_size(x->dims[3], conv->pad_w, (filter->dims[3] - 1) * conv->dilation_w + 1, conv->stride_w);
+    *h = output_size(x->dims[2], conv->pad_h, span(filter->dims[2], conv->dilation_h), conv->stride_h);
+    *w = output_size(x->dims[3], conv->pad_w, span(filter->dims[3], conv->dilation_w), conv->stride_w);
     return CUDNN_STATUS_SUCCESS;
 }
 

@@ -354,14 +354,15 @@ CUresult fake_cuda_enqueue_convolution(CUstream stream, int direction, const int
     return enqueue(stream, [=] {
         static constexpr const char* kNames[] = {"cudnnConvolutionForward", "cudnnConvolutionBackwardData",
                                                  "cudnnConvolutionBackwardFilter"};
+        std::string name = kNames[direction];
         if (workspace_bytes != 0 && !is_device_range(workspace, workspace_bytes)) {
-            return fault(context, CUDA_ERROR_ILLEGAL_ADDRESS, std::string(kNames[direction])
-                                                                  + ": a workspace outside the device allocations");
+            return fault(context, CUDA_ERROR_ILLEGAL_ADDRESS, name + ": a workspace outside the device allocations");
         }
         auto run = direction == EMU_CONV_FORWARD ? emu_conv_forward
                    : direction == EMU_CONV_BACKWARD_DATA ? emu_conv_backward_data : emu_conv_backward_filter;
-        if (run(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], alpha, first_input, second_input, beta, out) != EMU_OK) {
-            return fault(context, CUDA_ERROR_ILLEGAL_ADDRESS, std::string(kNames[direction]) + ": " + emu_last_error());
+        if (run(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], alpha, first_input, second_input, beta, out)
+                != EMU_OK) {
+            return fault(context, CUDA_ERROR_ILLEGAL_ADDRESS, name + ": " + emu_last_error());
         }
         return CUDA_SUCCESS;
     });

@@ -1,6 +1,8 @@
 package dev.vaecuda.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vaecuda.backend.ConvShape;
 import dev.vaecuda.backend.DeviceCounters;
@@ -20,7 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CudaConvolutionTest {
 
-    /** (shape, rows): MNIST's two encoder convolutions, then batch 1, odd channels, non-square maps, kernels 1, 3 and 4, strides 1 to 3, padding 0 to 2. */
+    /**
+     * (shape, rows): MNIST's two encoder convolutions, then batch 1, odd channels, non-square maps,
+     * kernels 1, 3 and 4, strides 1 to 3, padding 0 to 2.
+     */
     static Stream<Object[]> cases() {
         return Stream.of(
                 new Object[] {new ConvShape(1, 28, 28, 32, 4, 2, 1), 3},
@@ -84,6 +89,20 @@ class CudaConvolutionTest {
             pair.reference.convForward(s, x.reference(), w.reference(), y.reference(), rows);
             pair.assertClose("a replayed forward convolution", y, sumOf(s.inChannels() * 9));
             recorded.close();
+        }
+    }
+
+    /** The emulator checks what cuDNN's kernels would touch: an output past its allocation fails the call. */
+    @Test
+    void anArrayOutsideTheAllocationsFailsTheCall() {
+        ConvShape s = new ConvShape(2, 5, 5, 3, 3, 1, 1);
+        EmulatedRuntime runtime = EmulatedRuntime.open();
+        long x = runtime.allocate(4L * s.inputSize()), w = runtime.allocate(4L * s.weightSize());
+        long y = runtime.allocate(4L * s.outputSize() - 4);
+        CudaCallException refused = assertThrows(CudaCallException.class, () -> runtime.convForward(s, 1, x, w, y));
+        assertTrue(refused.getMessage().contains("outside the device allocations"), refused.getMessage());
+        for (long address : new long[] {x, w, y}) {
+            runtime.free(address);
         }
     }
 }

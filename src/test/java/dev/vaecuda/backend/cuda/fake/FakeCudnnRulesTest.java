@@ -19,6 +19,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,7 +73,7 @@ class FakeCudnnRulesTest {
             this.workspace = workspace;
         }
 
-        /** The descriptors in the order of the direction's calls: (x, w, y), (w, dy, dx) or (x, dy, dw), the convolution's third. */
+        /** The descriptors in the order of the direction's calls: x, w, y; w, dy, dx; or x, dy, dw; the convolution's third. */
         MemorySegment[] descriptors(Problem p) {
             return switch (this) {
                 case FORWARD -> new MemorySegment[] {p.x, p.w, p.conv, p.y};
@@ -87,7 +88,7 @@ class FakeCudnnRulesTest {
     }
 
     /** Device arrays of one problem: x, w and y (for the backward calls: dx, dw and dy). */
-    record Arrays(long x, long w, long y) {
+    record Buffers(long x, long w, long y) {
     }
 
     private final long seed = new SplittableRandom().nextLong();
@@ -150,9 +151,9 @@ class FakeCudnnRulesTest {
         return new Problem(p.shape, p.rows, p.x, p.w, p.conv, y);
     }
 
-    private Arrays arrays(Problem p) {
+    private Buffers buffers(Problem p) {
         ConvShape s = p.shape;
-        return new Arrays(upload(p.rows * s.inputSize()), upload(s.weightSize()), upload(p.rows * s.outputSize()));
+        return new Buffers(upload(p.rows * s.inputSize()), upload(s.weightSize()), upload(p.rows * s.outputSize()));
     }
 
     /** A device array of random values in [-1, 1); its values by download. */
@@ -170,13 +171,16 @@ class FakeCudnnRulesTest {
         return cuda.arena.allocateFrom(JAVA_FLOAT, value);
     }
 
-    /** The direction's call: inputs and output as its arrays are (forward: x, w into y; backward data: w, dy into dx; backward filter: x, dy into dw). */
-    private int run(Direction d, MemorySegment handle, float alpha, Problem p, Arrays a, int algo, long workspace,
+    /**
+     * The direction's call over the problem's buffers: forward x and w into y; backward data w and
+     * dy into dx; backward filter x and dy into dw.
+     */
+    private int run(Direction d, MemorySegment handle, float alpha, Problem p, Buffers a, int algo, long workspace,
                     long workspaceBytes, float beta) {
         return run(d, handle, scalar(alpha), p, a, algo, workspace, workspaceBytes, scalar(beta));
     }
 
-    private int run(Direction d, MemorySegment handle, MemorySegment alpha, Problem p, Arrays a, int algo,
+    private int run(Direction d, MemorySegment handle, MemorySegment alpha, Problem p, Buffers a, int algo,
                     long workspace, long workspaceBytes, MemorySegment beta) {
         MemorySegment[] desc = d.descriptors(p);
         long[] arrays = switch (d) {
@@ -265,7 +269,7 @@ class FakeCudnnRulesTest {
         assertEquals(CUDNN_STATUS_BAD_PARAM_NULL_POINTER, call("cudnnGetStream", handle, MemorySegment.NULL));
         assertEquals(CUDNN_STATUS_BAD_PARAM_NULL_POINTER, call("cudnnCreateTensorDescriptor", MemorySegment.NULL));
         Problem p = problem(new ConvShape(2, 5, 5, 3, 3, 1, 1), 2);
-        Arrays a = arrays(p);
+        Buffers a = buffers(p);
         for (Direction d : Direction.values()) {
             assertEquals(CUDNN_STATUS_BAD_PARAM_NULL_POINTER,
                     run(d, MemorySegment.NULL, 1f, p, a, 0, 0L, 0L, 0f), d + ": handle");
@@ -274,11 +278,11 @@ class FakeCudnnRulesTest {
             assertEquals(CUDNN_STATUS_BAD_PARAM_NULL_POINTER,
                     run(d, handle, scalar(1f), p, a, 0, 0L, 0L, MemorySegment.NULL), d + ": beta");
             assertEquals(CUDNN_STATUS_BAD_PARAM_NULL_POINTER,
-                    run(d, handle, 1f, p, new Arrays(0L, a.w, a.y), 0, 0L, 0L, 0f), d + ": x");
+                    run(d, handle, 1f, p, new Buffers(0L, a.w, a.y), 0, 0L, 0L, 0f), d + ": x");
             assertEquals(CUDNN_STATUS_BAD_PARAM_NULL_POINTER,
-                    run(d, handle, 1f, p, new Arrays(a.x, 0L, a.y), 0, 0L, 0L, 0f), d + ": w");
+                    run(d, handle, 1f, p, new Buffers(a.x, 0L, a.y), 0, 0L, 0L, 0f), d + ": w");
             assertEquals(CUDNN_STATUS_BAD_PARAM_NULL_POINTER,
-                    run(d, handle, 1f, p, new Arrays(a.x, a.w, 0L), 0, 0L, 0L, 0f), d + ": y");
+                    run(d, handle, 1f, p, new Buffers(a.x, a.w, 0L), 0, 0L, 0L, 0f), d + ": y");
             assertEquals(CUDNN_STATUS_BAD_PARAM_NULL_POINTER,
                     run(d, handle, 1f, withY(p, MemorySegment.NULL), a, 0, 0L, 0L, 0f), d + ": a descriptor");
         }
@@ -291,7 +295,7 @@ class FakeCudnnRulesTest {
         assertEquals(CUDNN_STATUS_BAD_PARAM, call("cudnnSetStream", handle, MemorySegment.NULL));
         assertEquals(CUDNN_STATUS_BAD_PARAM, call("cudnnDestroy", handle));
         Problem p = problem(new ConvShape(1, 4, 4, 1, 3, 1, 0), 1);
-        assertEquals(CUDNN_STATUS_BAD_PARAM, run(Direction.FORWARD, handle, 1f, p, arrays(p), 0, 0L, 0L, 0f));
+        assertEquals(CUDNN_STATUS_BAD_PARAM, run(Direction.FORWARD, handle, 1f, p, buffers(p), 0, 0L, 0L, 0f));
     }
 
     @Test
@@ -310,7 +314,7 @@ class FakeCudnnRulesTest {
         MemorySegment handle = createHandle();
         ConvShape s = new ConvShape(2, 6, 6, 3, 3, 1, 1);
         Problem p = problem(s, 2);
-        Arrays a = arrays(p);
+        Buffers a = buffers(p);
         MemorySegment destroyed = tensor(2, 3, 6, 6);
         assertEquals(CUDNN_STATUS_SUCCESS, call("cudnnDestroyTensorDescriptor", destroyed));
         List<Problem> broken = List.of(withY(p, created("Tensor")), withY(p, destroyed), withY(p, p.w),
@@ -372,7 +376,7 @@ class FakeCudnnRulesTest {
         MemorySegment handle = createHandle();
         ConvShape s = new ConvShape(3, 7, 6, 4, 3, 2, 1);
         Problem p = problem(s, 2);
-        Arrays a = arrays(p);
+        Buffers a = buffers(p);
         int oh = s.outHeight(), ow = s.outWidth();
         List<Problem> badParam = List.of(withY(p, tensor(3, 4, oh, ow)), withY(p, tensor(2, 5, oh, ow)),
                 new Problem(s, 2, p.x, filter(4, 2, 3, 3), p.conv, p.y));
@@ -393,7 +397,7 @@ class FakeCudnnRulesTest {
         MemorySegment handle = createHandle();
         ConvShape s = new ConvShape(2, 6, 6, 3, 3, 1, 1);
         Problem p = problem(s, 1);
-        Arrays a = arrays(p);
+        Buffers a = buffers(p);
         MemorySegment half = created("Tensor"), nhwc = created("Tensor");
         assertEquals(CUDNN_STATUS_SUCCESS, call("cudnnSetTensor4dDescriptor", half, CUDNN_TENSOR_NCHW, CUDNN_DATA_HALF, 1, 3, 6, 6));
         assertEquals(CUDNN_STATUS_SUCCESS, call("cudnnSetTensor4dDescriptor", nhwc, CUDNN_TENSOR_NHWC, CUDNN_DATA_FLOAT, 1, 3, 6, 6));
@@ -411,7 +415,7 @@ class FakeCudnnRulesTest {
     void algorithmsOutsideTheirEnumAreBadParamAndThoseNotOfferedNotSupported() {
         MemorySegment handle = createHandle();
         Problem p = problem(new ConvShape(2, 5, 5, 3, 3, 1, 1), 2);
-        Arrays a = arrays(p);
+        Buffers a = buffers(p);
         assertEquals(CUDNN_STATUS_BAD_PARAM, run(Direction.FORWARD, handle, 1f, p, a, FWD_ALGO_COUNT, 0L, 0L, 0f));
         assertEquals(CUDNN_STATUS_BAD_PARAM, run(Direction.FORWARD, handle, 1f, p, a, -1, 0L, 0L, 0f));
         assertEquals(CUDNN_STATUS_BAD_PARAM, run(Direction.BACKWARD_DATA, handle, 1f, p, a, 6, 0L, 0L, 0f));
@@ -430,7 +434,7 @@ class FakeCudnnRulesTest {
         MemorySegment handle = createHandle();
         ConvShape s = new ConvShape(3, 7, 6, 4, 3, 2, 1);
         Problem p = problem(s, 2);
-        Arrays a = arrays(p);
+        Buffers a = buffers(p);
         long im2col = 4L * 3 * 3 * 3 * s.outHeight() * s.outWidth() * 2;
         assertEquals(im2col, workspaceSize(Direction.FORWARD, handle, p, FWD_ALGO_GEMM));
         assertEquals(0, workspaceSize(Direction.FORWARD, handle, p, FWD_ALGO_IMPLICIT_GEMM));
@@ -499,9 +503,9 @@ class FakeCudnnRulesTest {
     void anArrayOutsideTheAllocationsIsAStickyIllegalAddress() {
         MemorySegment handle = createHandle();
         Problem p = problem(new ConvShape(2, 5, 5, 3, 3, 1, 1), 2);
-        Arrays a = arrays(p);
+        Buffers a = buffers(p);
         long tooSmall = cuda.alloc(16);
-        assertEquals(CUDNN_STATUS_SUCCESS, run(Direction.FORWARD, handle, 1f, p, new Arrays(a.x, a.w, tooSmall), 0, 0L, 0L, 0f));
+        assertEquals(CUDNN_STATUS_SUCCESS, run(Direction.FORWARD, handle, 1f, p, new Buffers(a.x, a.w, tooSmall), 0, 0L, 0L, 0f));
         assertEquals(CUDA_ERROR_ILLEGAL_ADDRESS, cuda.call("cuCtxSynchronize"));
         assertEquals(CUDA_ERROR_ILLEGAL_ADDRESS, cuda.call("cuMemAlloc_v2", cuda.out(), 64L));
     }
@@ -510,7 +514,7 @@ class FakeCudnnRulesTest {
     void aWorkspaceOutsideTheAllocationsIsAStickyIllegalAddress() {
         MemorySegment handle = createHandle();
         Problem p = problem(new ConvShape(2, 5, 5, 3, 3, 1, 1), 2);
-        Arrays a = arrays(p);
+        Buffers a = buffers(p);
         long needed = workspaceSize(Direction.FORWARD, handle, p, FWD_ALGO_GEMM);
         long tooSmall = cuda.alloc(16);
         assertEquals(CUDNN_STATUS_SUCCESS, run(Direction.FORWARD, handle, 1f, p, a, FWD_ALGO_GEMM, tooSmall, needed, 0f),
@@ -539,7 +543,7 @@ class FakeCudnnRulesTest {
     }
 
     /** The CPU backend's result of the direction over the device arrays' values: y, dx or dw. */
-    private float[] reference(Direction d, ConvShape s, int rows, Arrays a) {
+    private float[] reference(Direction d, ConvShape s, int rows, Buffers a) {
         try (CpuBackend cpu = new CpuBackend(1)) {
             DeviceBuffer x = put(cpu, a.x, rows * s.inputSize()), w = put(cpu, a.w, s.weightSize());
             DeviceBuffer y = put(cpu, a.y, rows * s.outputSize());
@@ -561,7 +565,7 @@ class FakeCudnnRulesTest {
     }
 
     /** The direction's output array and its length. */
-    private static long output(Direction d, Arrays a) {
+    private static long output(Direction d, Buffers a) {
         return d == Direction.FORWARD ? a.y : d == Direction.BACKWARD_DATA ? a.x : a.w;
     }
 
@@ -585,14 +589,14 @@ class FakeCudnnRulesTest {
             ConvShape s = (ConvShape) shape[0];
             int rows = (Integer) shape[1];
             Problem p = problem(s, rows);
-            Arrays a = arrays(p);
+            Buffers a = buffers(p);
             for (Direction d : Direction.values()) {
                 float[] expected = reference(d, s, rows, a);
                 for (Perf perf : list(d.get, d, handle, p, 8).perfs()) {
                     long out = output(d, a);
                     int length = outputLength(d, s, rows);
                     float[] nans = new float[length];
-                    java.util.Arrays.fill(nans, Float.NaN);
+                    Arrays.fill(nans, Float.NaN);
                     cuda.upload(out, nans);
                     long workspace = perf.memory() == 0 ? 0L : cuda.alloc(perf.memory());
                     assertEquals(CUDNN_STATUS_SUCCESS, run(d, handle, 1f, p, a, perf.algo(), workspace, perf.memory(), 0f));
@@ -612,7 +616,7 @@ class FakeCudnnRulesTest {
         Problem p = problem(s, rows);
         float alpha = 2f, beta = 0.5f;
         for (Direction d : Direction.values()) {
-            Arrays a = arrays(p);
+            Buffers a = buffers(p);
             float[] result = reference(d, s, rows, a);
             float[] before = cuda.download(output(d, a), result.length);
             assertEquals(CUDNN_STATUS_SUCCESS, run(d, handle, alpha, p, a, 0, 0L, 0L, beta));
@@ -633,7 +637,7 @@ class FakeCudnnRulesTest {
         ConvShape s = new ConvShape(3, 7, 6, 4, 3, 2, 1);
         int rows = 2;
         Problem p = problem(s, rows);
-        Arrays a = arrays(p);
+        Buffers a = buffers(p);
         float[] expected = reference(Direction.FORWARD, s, rows, a);
         int length = rows * s.outputSize();
         cuda.upload(a.y, new float[length]);
