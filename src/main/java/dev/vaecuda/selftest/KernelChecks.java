@@ -93,6 +93,37 @@ public final class KernelChecks {
         pair.assertClose("activationBackward " + activation + " dBias", dBias, sumOf(rows));
     }
 
+    /** y = activation(y + bias[c]) over (rows, channels, spatial), for every activation. */
+    public static void channelBiasAdd(BackendPair pair, int rows, int channels, int spatial) {
+        for (Activation activation : Activation.values()) {
+            Twin y = pair.uniform(rows * channels * spatial, -3, 3), bias = pair.uniform(channels, -1, 1);
+            pair.device.channelBiasAdd(y.device(), bias.device(), rows, channels, spatial, activation);
+            pair.reference.channelBiasAdd(y.reference(), bias.reference(), rows, channels, spatial, activation);
+            // as biasAdd: one float addition (and a max), or two implementations of tanh
+            pair.assertClose("channelBiasAdd " + activation, y, activation == Activation.TANH ? TANH : Tolerance.EXACT);
+        }
+    }
+
+    /**
+     * A conv layer's activation backward pass over dy (rows, channels, spatial), from its output y,
+     * and the bias gradient (each channel's sum over rows and spatial, overwritten).
+     */
+    public static void channelActivationBackward(BackendPair pair, int rows, int channels, int spatial,
+                                                 Activation activation) {
+        int n = rows * channels * spatial;
+        Twin dy = pair.uniformWithEdges(n, -1, 1, ZERO_AND_TINY);
+        Twin y = activation == Activation.RELU ? pair.uniformWithEdges(n, 0, 1, 0f) : pair.uniform(n, -1, 1);
+        Twin dBias = pair.filled(channels, Float.NaN);
+        pair.device.channelActivationBackward(dy.device(), y.device(), rows, channels, spatial, activation,
+                dBias.device());
+        pair.reference.channelActivationBackward(dy.reference(), y.reference(), rows, channels, spatial, activation,
+                dBias.reference());
+        String what = "channelActivationBackward " + activation + " " + rows + "x" + channels + "x" + spatial;
+        pair.assertClose(what + " dy", dy, activation == Activation.TANH ? TANH : Tolerance.EXACT);
+        // each channel's sum has rows * spatial terms, added in another order than the reference's
+        pair.assertClose(what + " dBias", dBias, sumOf(rows * spatial));
+    }
+
     /** The sigmoid over n elements. */
     public static void sigmoid(BackendPair pair, int n) {
         Twin x = pair.uniformWithEdges(n, -30, 30, LARGE), out = pair.filled(n, Float.NaN);
