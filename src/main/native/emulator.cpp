@@ -1,7 +1,7 @@
 // The emulator's runtime and its C API (called from Java through FFM by EmulatedRuntime):
 // device memory (host memory with guard zones, optionally capped like a device's), copies,
-// launches over a pool of block threads, a column-major sgemm with cuBLAS's semantics, traffic
-// counters, and an injected launch failure for fault tests. Every function that can fail
+// launches over a pool of block threads, a column-major sgemm with cuBLAS's semantics, the three
+// convolutions with cuDNN's (plain loops), traffic counters, and an injected launch failure for fault tests. Every function that can fail
 // returns 0 on success, else an error code with emu_last_error() saying why.
 #include <algorithm>
 #include <atomic>
@@ -48,6 +48,7 @@ long long launches_before_failure = 0;               // its launches that succee
 
 std::atomic<long long> kernel_launches{0};
 std::atomic<long long> gemm_calls{0};
+std::atomic<long long> conv_calls{0};
 std::atomic<long long> host_to_device_bytes{0};
 std::atomic<long long> device_to_host_bytes{0};
 
@@ -239,6 +240,54 @@ BlockThreads& block_threads() {
 }
 
 std::mutex launch_mutex;  // one launch at a time, as on one stream
+
+// One NCHW convolution's geometry: n images of (c, h, w), k output maps of (oh, ow), an r x r
+// kernel moved by stride over the input padded by pad zeros on every side.
+struct ConvGeometry {
+    int n, c, h, w, k, r, pad, stride, oh, ow;
+
+    std::size_t input_floats() const { return static_cast<std::size_t>(n) * c * h * w; }
+    std::size_t output_floats() const { return static_cast<std::size_t>(n) * k * oh * ow; }
+    std::size_t weight_floats() const { return static_cast<std::size_t>(k) * c * r * r; }
+
+    // The first and one past the last output column whose tap j falls inside the input's row.
+    int first_column(int j) const { return std::max(0, (pad - j + stride - 1) / stride); }
+    int end_column(int j) const {
+        int last = w - 1 + pad - j;  // ox * stride <= last keeps input column ox * stride - pad + j inside
+        return last < 0 ? 0 : std::min(ow, last / stride + 1);
+    }
+};
+
+// The geometry, or an error when a size is out of range or the kernel does not fit the padded input.
+bool conv_geometry(int n, int c, int h, int w, int k, int r, int pad, int stride, ConvGeometry* g) {
+    if (n < 1 || c < 1 || h < 1 || w < 1 || k < 1 || r < 1 || pad < 0 || stride < 1 || h + 2 * pad < r
+            || w + 2 * pad < r) {
+        return false;
+    }
+    *g = ConvGeometry{n, c, h, w, k, r, pad, stride, (h + 2 * pad - r) / stride + 1, (w + 2 * pad - r) / stride + 1};
+    return true;
+}
+
+// out = alpha * sum + beta * out, cuDNN's blending; beta 0 never reads out (it may hold NaNs).
+void blend(float alpha, const float* sum, float beta, float* out, std::size_t count) {
+    for (std::size_t i = 0; i < count; i++) {
+        out[i] = beta == 0.0f ? alpha * sum[i] : alpha * sum[i] + beta * out[i];
+    }
+}
+
+// The checks every convolution makes: sizes in range, and its three arrays in device memory.
+int check_conv(const char* name, int n, int c, int h, int w, int k, int r, int pad, int stride, const void* input,
+               const void* weight, const void* output, ConvGeometry* g) {
+    if (!conv_geometry(n, c, h, w, k, r, pad, stride, g)) {
+        return fail(std::string(name) + ": sizes out of range, or a kernel larger than the padded input");
+    }
+    if (!is_device_range(input, g->input_floats() * sizeof(float))
+            || !is_device_range(weight, g->weight_floats() * sizeof(float))
+            || !is_device_range(output, g->output_floats() * sizeof(float))) {
+        return fail(std::string(name) + ": an array outside the device allocations");
+    }
+    return kOk;
+}
 
 }  // namespace
 
@@ -440,12 +489,136 @@ int emu_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const 
     return check_guards("sgemm");
 }
 
-// counters[0..3] = kernel launches, sgemm calls, bytes copied host to device, device to host.
+// The convolutions of one NCHW batch, as cuDNN's cross-correlation (weight (k, c, r, r), no
+// flip): x is (n, c, h, w), y (n, k, oh, ow). Each sums in float, tap by tap, its innermost loop
+// running along an output row (the contiguous memory of the sum it adds to), into a scratch sum
+// that is then blended: out = alpha * sum + beta * out, beta 0 never reading out.
+
+// y = alpha conv(x, weight) + beta y.
+int emu_conv_forward(int n, int c, int h, int w, int k, int r, int pad, int stride, float alpha, const float* x,
+                     const float* weight, float beta, float* y) {
+    ConvGeometry g;
+    if (int status = check_conv("conv forward", n, c, h, w, k, r, pad, stride, x, weight, y, &g); status != kOk) {
+        return status;
+    }
+    std::vector<float> sum(static_cast<std::size_t>(g.oh) * g.ow);
+    for (int image = 0; image < n; image++) {
+        for (int out = 0; out < k; out++) {
+            std::fill(sum.begin(), sum.end(), 0.0f);
+            for (int in = 0; in < c; in++) {
+                const float* plane = x + (static_cast<std::size_t>(image) * c + in) * h * w;
+                for (int i = 0; i < r; i++) {
+                    for (int j = 0; j < r; j++) {
+                        float tap = weight[((static_cast<std::size_t>(out) * c + in) * r + i) * r + j];
+                        int first = g.first_column(j), end = g.end_column(j);
+                        for (int oy = 0; oy < g.oh; oy++) {
+                            int iy = oy * stride - pad + i;
+                            if (iy < 0 || iy >= h) {
+                                continue;
+                            }
+                            const float* row = plane + static_cast<std::size_t>(iy) * w - pad + j;
+                            float* sum_row = sum.data() + static_cast<std::size_t>(oy) * g.ow;
+                            for (int ox = first; ox < end; ox++) {
+                                sum_row[ox] += tap * row[ox * stride];
+                            }
+                        }
+                    }
+                }
+            }
+            blend(alpha, sum.data(), beta, y + (static_cast<std::size_t>(image) * k + out) * sum.size(), sum.size());
+        }
+    }
+    conv_calls++;
+    return check_guards("conv forward");
+}
+
+// dx = alpha (the gradient of conv(x, weight) with respect to x, given dy) + beta dx.
+int emu_conv_backward_data(int n, int c, int h, int w, int k, int r, int pad, int stride, float alpha,
+                           const float* dy, const float* weight, float beta, float* dx) {
+    ConvGeometry g;
+    if (int status = check_conv("conv backward data", n, c, h, w, k, r, pad, stride, dx, weight, dy, &g);
+            status != kOk) {
+        return status;
+    }
+    std::vector<float> sum(static_cast<std::size_t>(h) * w);
+    for (int image = 0; image < n; image++) {
+        for (int in = 0; in < c; in++) {
+            std::fill(sum.begin(), sum.end(), 0.0f);
+            for (int out = 0; out < k; out++) {
+                const float* plane = dy + (static_cast<std::size_t>(image) * k + out) * g.oh * g.ow;
+                for (int i = 0; i < r; i++) {
+                    for (int j = 0; j < r; j++) {
+                        float tap = weight[((static_cast<std::size_t>(out) * c + in) * r + i) * r + j];
+                        int first = g.first_column(j), end = g.end_column(j);
+                        for (int oy = 0; oy < g.oh; oy++) {
+                            int iy = oy * stride - pad + i;
+                            if (iy < 0 || iy >= h) {
+                                continue;
+                            }
+                            float* sum_row = sum.data() + static_cast<std::size_t>(iy) * w - pad + j;
+                            const float* dy_row = plane + static_cast<std::size_t>(oy) * g.ow;
+                            for (int ox = first; ox < end; ox++) {
+                                sum_row[ox * stride] += tap * dy_row[ox];
+                            }
+                        }
+                    }
+                }
+            }
+            blend(alpha, sum.data(), beta, dx + (static_cast<std::size_t>(image) * c + in) * sum.size(), sum.size());
+        }
+    }
+    conv_calls++;
+    return check_guards("conv backward data");
+}
+
+// dw = alpha (the gradient of conv(x, weight) with respect to the weight, given dy, summed over
+// the images) + beta dw.
+int emu_conv_backward_filter(int n, int c, int h, int w, int k, int r, int pad, int stride, float alpha,
+                             const float* x, const float* dy, float beta, float* dw) {
+    ConvGeometry g;
+    if (int status = check_conv("conv backward filter", n, c, h, w, k, r, pad, stride, x, dw, dy, &g);
+            status != kOk) {
+        return status;
+    }
+    std::vector<float> sum(g.weight_floats(), 0.0f);
+    for (int image = 0; image < n; image++) {
+        for (int out = 0; out < k; out++) {
+            const float* dy_plane = dy + (static_cast<std::size_t>(image) * k + out) * g.oh * g.ow;
+            for (int in = 0; in < c; in++) {
+                const float* plane = x + (static_cast<std::size_t>(image) * c + in) * h * w;
+                for (int i = 0; i < r; i++) {
+                    for (int j = 0; j < r; j++) {
+                        float tap = 0.0f;
+                        int first = g.first_column(j), end = g.end_column(j);
+                        for (int oy = 0; oy < g.oh; oy++) {
+                            int iy = oy * stride - pad + i;
+                            if (iy < 0 || iy >= h) {
+                                continue;
+                            }
+                            const float* row = plane + static_cast<std::size_t>(iy) * w - pad + j;
+                            const float* dy_row = dy_plane + static_cast<std::size_t>(oy) * g.ow;
+                            for (int ox = first; ox < end; ox++) {
+                                tap += dy_row[ox] * row[ox * stride];
+                            }
+                        }
+                        sum[((static_cast<std::size_t>(out) * c + in) * r + i) * r + j] += tap;
+                    }
+                }
+            }
+        }
+    }
+    blend(alpha, sum.data(), beta, dw, sum.size());
+    conv_calls++;
+    return check_guards("conv backward filter");
+}
+
+// counters[0..4] = kernel launches, sgemm calls, bytes copied host to device, device to host, convolution calls.
 void emu_counters(long long* counters) {
     counters[0] = kernel_launches.load();
     counters[1] = gemm_calls.load();
     counters[2] = host_to_device_bytes.load();
     counters[3] = device_to_host_bytes.load();
+    counters[4] = conv_calls.load();
 }
 
 void emu_reset_counters() {
@@ -453,6 +626,7 @@ void emu_reset_counters() {
     gemm_calls = 0;
     host_to_device_bytes = 0;
     device_to_host_bytes = 0;
+    conv_calls = 0;
 }
 
 }  // extern "C"

@@ -27,6 +27,18 @@ int emu_launch(const void* kernel, unsigned int grid_x, unsigned int grid_y, uns
                unsigned int block_x, unsigned int block_y, unsigned int block_z, void** args);
 int emu_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float* a, int lda,
               const float* b, int ldb, float beta, float* c, int ldc);
+// The convolutions' directions, for the fake driver's fake_cuda_enqueue_convolution.
+enum { EMU_CONV_FORWARD = 0, EMU_CONV_BACKWARD_DATA = 1, EMU_CONV_BACKWARD_FILTER = 2 };
+
+// cuDNN's three convolutions of an NCHW batch (cross-correlation, weight (k, c, r, r)), blended
+// as cuDNN blends: out = alpha * result + beta * out, beta 0 never reading out.
+int emu_conv_forward(int n, int c, int h, int w, int k, int r, int pad, int stride, float alpha, const float* x,
+                     const float* weight, float beta, float* y);
+int emu_conv_backward_data(int n, int c, int h, int w, int k, int r, int pad, int stride, float alpha,
+                           const float* dy, const float* weight, float beta, float* dx);
+int emu_conv_backward_filter(int n, int c, int h, int w, int k, int r, int pad, int stride, float alpha,
+                             const float* x, const float* dy, float beta, float* dw);
+// counters[0..4]: kernel launches, sgemm calls, bytes host to device, bytes device to host, convolution calls
 void emu_counters(long long* counters);
 void emu_reset_counters();
 

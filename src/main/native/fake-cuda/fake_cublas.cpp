@@ -14,7 +14,7 @@
 #include <mutex>
 #include <set>
 
-#include "cuda_driver_abi.h"
+#include "fake_library.h"
 
 #ifndef FAKE_CUBLAS_MAJOR
 #error "build with -DFAKE_CUBLAS_MAJOR=13 or 12"
@@ -50,19 +50,6 @@ typedef enum {
 typedef enum { MAJOR_VERSION = 0, MINOR_VERSION = 1, PATCH_LEVEL = 2 } libraryPropertyType;
 
 typedef struct cublasContext* cublasHandle_t;
-
-// libcuda.so.1's hooks for this library (fake_streams.cpp, fake_driver.cpp).
-CUresult fake_cuda_enqueue_sgemm(CUstream stream, int trans_a, int trans_b, int m, int n, int k, float alpha,
-                                 const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc);
-void fake_cuda_count_call(const char* name);
-// The driver API calls the real cuBLAS makes through the CUDA runtime.
-CUresult cuInit(unsigned int flags);
-CUresult cuCtxGetCurrent(CUcontext* context);
-CUresult cuCtxSetCurrent(CUcontext context);
-CUresult cuDevicePrimaryCtxRetain(CUcontext* context, CUdevice device);
-CUresult cuDeviceGetAttribute(int* value, CUdevice_attribute attribute, CUdevice device);
-CUresult cuMemAlloc_v2(CUdeviceptr* pointer, std::size_t bytes);
-CUresult cuMemFree_v2(CUdeviceptr pointer);
 
 }  // extern "C"
 
@@ -120,12 +107,7 @@ cublasStatus_t cublasCreate_v2(cublasHandle_t* handle) {
     if (handle == nullptr) {
         return CUBLAS_STATUS_INVALID_VALUE;
     }
-    CUcontext context = nullptr;
-    if (cuInit(0) != CUDA_SUCCESS || cuCtxGetCurrent(&context) != CUDA_SUCCESS) {
-        return CUBLAS_STATUS_NOT_INITIALIZED;
-    }
-    if (context == nullptr && (cuDevicePrimaryCtxRetain(&context, 0) != CUDA_SUCCESS
-                               || cuCtxSetCurrent(context) != CUDA_SUCCESS)) {
+    if (!initialize_like_the_runtime()) {
         return CUBLAS_STATUS_NOT_INITIALIZED;
     }
     *handle = new cublasContext();

@@ -3,9 +3,11 @@
 // cuGraphLaunch replays the recorded work in order. What capture forbids is refused with the
 // real codes (CUDA Programming Guide, "Prohibited and Unhandled Operations").
 #include <algorithm>
+#include <array>
 
 #include "../emulator_api.h"
 #include "driver_state.h"
+#include "fake_library.h"
 
 using namespace fake_cuda;
 
@@ -329,6 +331,37 @@ CUresult fake_cuda_enqueue_sgemm(CUstream stream, int trans_a, int trans_b, int 
     return enqueue(stream, [=] {
         if (emu_sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) != EMU_OK) {
             return fault(context, CUDA_ERROR_ILLEGAL_ADDRESS, std::string("cublasSgemm_v2: ") + emu_last_error());
+        }
+        return CUDA_SUCCESS;
+    });
+}
+
+// For the fake cuDNN: a convolution (direction EMU_CONV_FORWARD, _BACKWARD_DATA or _BACKWARD_FILTER;
+// emu_conv_*'s arguments, first_input and second_input its two inputs in its order) as work on the
+// stream, run now or recorded by its capture with these pointers and scalars. A convolution that
+// touches memory outside the live allocations, its workspace included, faults as a kernel would.
+CUresult fake_cuda_enqueue_convolution(CUstream stream, int direction, const int shape[8], float alpha,
+                                       const float* first_input, const float* second_input, float beta, float* out,
+                                       CUdeviceptr workspace, std::size_t workspace_bytes) {
+    std::lock_guard<std::recursive_mutex> lock(driver_mutex());
+    CUcontext context;
+    RETURN_IF_FAILED(require_context(&context));
+    if (direction < EMU_CONV_FORWARD || direction > EMU_CONV_BACKWARD_FILTER) {
+        return CUDA_ERROR_INVALID_VALUE;
+    }
+    std::array<int, 8> s;
+    std::copy(shape, shape + 8, s.begin());
+    return enqueue(stream, [=] {
+        static constexpr const char* kNames[] = {"cudnnConvolutionForward", "cudnnConvolutionBackwardData",
+                                                 "cudnnConvolutionBackwardFilter"};
+        if (workspace_bytes != 0 && !is_device_range(workspace, workspace_bytes)) {
+            return fault(context, CUDA_ERROR_ILLEGAL_ADDRESS, std::string(kNames[direction])
+                                                                  + ": a workspace outside the device allocations");
+        }
+        auto run = direction == EMU_CONV_FORWARD ? emu_conv_forward
+                   : direction == EMU_CONV_BACKWARD_DATA ? emu_conv_backward_data : emu_conv_backward_filter;
+        if (run(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], alpha, first_input, second_input, beta, out) != EMU_OK) {
+            return fault(context, CUDA_ERROR_ILLEGAL_ADDRESS, std::string(kNames[direction]) + ": " + emu_last_error());
         }
         return CUDA_SUCCESS;
     });

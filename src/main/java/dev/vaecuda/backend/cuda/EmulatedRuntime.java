@@ -10,6 +10,7 @@ import dev.vaecuda.backend.DeviceCounters;
 import dev.vaecuda.backend.Replayable;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +29,7 @@ public final class EmulatedRuntime implements CudaRuntime {
 
     private final EmulatorLibrary library;
     private final Map<KernelSpec, MemorySegment> kernels = new HashMap<>();
-    // the launches and sgemms of a step being recorded, or null
+    // the launches, sgemms and convolutions of a step being recorded, or null
     private List<Runnable> recording;
     // whether a call that stream capture forbids was made while recording (as the driver, it fails the capture)
     private boolean recordingInvalidated;
@@ -294,17 +295,25 @@ public final class EmulatedRuntime implements CudaRuntime {
 
     @Override
     public void convForward(ConvShape shape, int rows, long x, long w, long y) {
-        throw new UnsupportedOperationException("convolutions: not yet");
+        convolve("emu_conv_forward", library.convForward, shape, rows, x, w, y);
     }
 
     @Override
     public void convBackwardData(ConvShape shape, int rows, long dy, long w, long dx) {
-        throw new UnsupportedOperationException("convolutions: not yet");
+        convolve("emu_conv_backward_data", library.convBackwardData, shape, rows, dy, w, dx);
     }
 
     @Override
     public void convBackwardFilter(ConvShape shape, int rows, long x, long dy, long dw) {
-        throw new UnsupportedOperationException("convolutions: not yet");
+        convolve("emu_conv_backward_filter", library.convBackwardFilter, shape, rows, x, dy, dw);
+    }
+
+    /** One of the emulator's convolutions over {@code rows} images, overwriting (alpha 1, beta 0) as cuDNN's calls do here. */
+    private void convolve(String name, MethodHandle convolution, ConvShape s, int rows, long first,
+                          long second, long output) {
+        runOrRecord(() -> call(name, () -> (int) convolution.invokeExact(rows, s.inChannels(), s.inHeight(),
+                s.inWidth(), s.outChannels(), s.kernel(), s.padding(), s.stride(), 1f, MemorySegment.ofAddress(first),
+                MemorySegment.ofAddress(second), 0f, MemorySegment.ofAddress(output))));
     }
 
     @Override
@@ -316,13 +325,14 @@ public final class EmulatedRuntime implements CudaRuntime {
     @Override
     public DeviceCounters counters() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment values = arena.allocate(JAVA_LONG, 4);
+            // emu_counters: launches, sgemms, bytes host to device, bytes device to host, convolutions
+            MemorySegment values = arena.allocate(JAVA_LONG, 5);
             call("emu_counters", () -> {
                 library.counters.invokeExact(values);
                 return 0;
             });
-            return new DeviceCounters(values.getAtIndex(JAVA_LONG, 0), values.getAtIndex(JAVA_LONG, 1), 0,
-                    values.getAtIndex(JAVA_LONG, 2), values.getAtIndex(JAVA_LONG, 3));
+            return new DeviceCounters(values.getAtIndex(JAVA_LONG, 0), values.getAtIndex(JAVA_LONG, 1),
+                    values.getAtIndex(JAVA_LONG, 4), values.getAtIndex(JAVA_LONG, 2), values.getAtIndex(JAVA_LONG, 3));
         }
     }
 

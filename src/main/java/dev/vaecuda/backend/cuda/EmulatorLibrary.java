@@ -47,6 +47,9 @@ final class EmulatorLibrary {
     final MethodHandle kernelSignature;
     final MethodHandle launch;
     final MethodHandle sgemm;
+    final MethodHandle convForward;
+    final MethodHandle convBackwardData;
+    final MethodHandle convBackwardFilter;
     final MethodHandle counters;
     final MethodHandle resetCounters;
     final MethodHandle setMemoryLimit;
@@ -72,6 +75,12 @@ final class EmulatorLibrary {
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
         sgemm = handle(linker, "emu_sgemm", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT));
+        // (n, c, h, w, k, r, pad, stride, alpha, two inputs, beta, output), as emulator_api.h
+        FunctionDescriptor conv = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT, ADDRESS, ADDRESS, JAVA_FLOAT, ADDRESS);
+        convForward = handle(linker, "emu_conv_forward", conv);
+        convBackwardData = handle(linker, "emu_conv_backward_data", conv);
+        convBackwardFilter = handle(linker, "emu_conv_backward_filter", conv);
         counters = handle(linker, "emu_counters", FunctionDescriptor.ofVoid(ADDRESS));
         resetCounters = handle(linker, "emu_reset_counters", FunctionDescriptor.ofVoid());
         setMemoryLimit = handle(linker, "emu_set_memory_limit", FunctionDescriptor.ofVoid(JAVA_LONG));

@@ -21,9 +21,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The fake CUDA driver and cuBLAS of target/fake-cuda (built by mvn package), called through FFM
- * by their real C names, as a test sees a real driver: every call returns the raw CUresult or
- * cublasStatus_t. Configuration goes through the process environment (setenv) and
+ * The fake CUDA driver, cuBLAS and cuDNN of target/fake-cuda (built by mvn package), called through
+ * FFM by their real C names, as a test sees a real driver: every call returns the raw CUresult,
+ * cublasStatus_t or cudnnStatus_t. Configuration goes through the process environment (setenv) and
  * {@code fake_cuda_reset}, which takes the driver back to before cuInit.
  */
 final class FakeCuda {
@@ -109,8 +109,13 @@ final class FakeCuda {
     }
 
     long callLong(String name, Object... args) {
+        return callLong(driver, name, args);
+    }
+
+    /** Calls the library's function name with args; its result a long (a size_t). */
+    long callLong(SymbolLookup library, String name, Object... args) {
         try {
-            MethodHandle handle = LINKER.downcallHandle(driver.findOrThrow(name), FunctionDescriptor.of(JAVA_LONG, layouts(args)));
+            MethodHandle handle = LINKER.downcallHandle(library.findOrThrow(name), FunctionDescriptor.of(JAVA_LONG, layouts(args)));
             return (long) handle.invokeWithArguments(args);
         } catch (Throwable e) {
             throw new AssertionError(name + " threw", e);
