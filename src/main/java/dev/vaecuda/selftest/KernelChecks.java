@@ -8,6 +8,9 @@ import static dev.vaecuda.selftest.CudaMathBounds.TANHF;
 import static dev.vaecuda.selftest.CudaMathBounds.UNIT_ROUNDOFF;
 
 import dev.vaecuda.backend.Activation;
+import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.ConvShape;
+import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
 import dev.vaecuda.backend.LossKind;
@@ -249,6 +252,50 @@ public final class KernelChecks {
             // the same float product and the same Philox bits: identical, binarised pixels included
             pair.assertClose("gatherBatch binarize=" + binarize, x, Tolerance.EXACT);
         }
+    }
+
+    /** One of the convolution calls, on {@code backend}: two inputs, one output. */
+    @FunctionalInterface
+    private interface ConvCall {
+        void run(Backend backend, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out);
+    }
+
+    /**
+     * {@code call} on inputs of the given lengths, uniform in [-1, 1), over a NaN-filled output (which
+     * it overwrites); each output is a dot product of at most {@code depth} products, rounded as a GEMM
+     * of that depth is (the CPU backend runs each convolution as GEMMs, cuDNN in its own orders).
+     */
+    private static void convolution(BackendPair pair, GemmPrecision precision, String what, int aLength, int bLength,
+                                    int outLength, int depth, ConvCall call) {
+        Twin a = pair.uniform(aLength, -1, 1), b = pair.uniform(bLength, -1, 1), out = pair.filled(outLength, Float.NaN);
+        call.run(pair.device, a.device(), b.device(), out.device());
+        call.run(pair.reference, a.reference(), b.reference(), out.reference());
+        pair.assertClose(what, out, precision.tolerance(depth));
+    }
+
+    /** y = x convolved with w over {@code rows} images: each output sums inChannels * kernel^2 products (fewer at a padded border). */
+    public static void convForward(BackendPair pair, GemmPrecision precision, ConvShape shape, int rows) {
+        convolution(pair, precision, "convForward " + shape + ", " + rows + " images", rows * shape.inputSize(),
+                shape.weightSize(), rows * shape.outputSize(), shape.inChannels() * shape.kernel() * shape.kernel(),
+                (backend, x, w, y) -> backend.convForward(shape, x, w, y, rows));
+    }
+
+    /**
+     * dx from dy and w (a transposed convolution): an input element is under at most ceil(kernel /
+     * stride)^2 taps of each output channel's windows, so it sums that many products per channel.
+     */
+    public static void convBackwardData(BackendPair pair, GemmPrecision precision, ConvShape shape, int rows) {
+        int taps = (shape.kernel() + shape.stride() - 1) / shape.stride();
+        convolution(pair, precision, "convBackwardData " + shape + ", " + rows + " images", rows * shape.outputSize(),
+                shape.weightSize(), rows * shape.inputSize(), shape.outChannels() * taps * taps,
+                (backend, dy, w, dx) -> backend.convBackwardData(shape, dy, w, dx, rows));
+    }
+
+    /** dw from x and dy, summed over the images: each weight sums rows * outHeight * outWidth products. */
+    public static void convBackwardFilter(BackendPair pair, GemmPrecision precision, ConvShape shape, int rows) {
+        convolution(pair, precision, "convBackwardFilter " + shape + ", " + rows + " images", rows * shape.inputSize(),
+                rows * shape.outputSize(), shape.weightSize(), rows * shape.outHeight() * shape.outWidth(),
+                (backend, x, dy, dw) -> backend.convBackwardFilter(shape, x, dy, dw, rows));
     }
 
     /** C = alpha op(A) op(B) + beta C with leading dimensions larger than the rows, over a NaN-filled C. */
