@@ -74,7 +74,21 @@ typedef struct {
     int reserved[3];
 } cudnnConvolutionAlgoPerf_t;
 
-// What the fake keeps of a descriptor of each kind (the handle types are opaque pointers).
+// The descriptors' handle types are opaque pointers: the fake's are to its own Descriptor.
+struct Descriptor;
+typedef Descriptor* cudnnTensorDescriptor_t;
+typedef Descriptor* cudnnFilterDescriptor_t;
+typedef Descriptor* cudnnConvolutionDescriptor_t;
+
+typedef struct cudnnContext* cudnnHandle_t;
+
+}  // extern "C"
+
+struct cudnnContext {
+    CUstream stream = nullptr;
+};
+
+// What the fake keeps of a descriptor of each kind.
 enum class Kind { kTensor, kFilter, kConvolution };
 struct Descriptor {
     Kind kind;
@@ -88,21 +102,12 @@ struct Descriptor {
     int mode = CUDNN_CROSS_CORRELATION;
     cudnnMathType_t math = CUDNN_DEFAULT_MATH;
 };
-typedef Descriptor* cudnnTensorDescriptor_t;
-typedef Descriptor* cudnnFilterDescriptor_t;
-typedef Descriptor* cudnnConvolutionDescriptor_t;
-
-typedef struct cudnnContext* cudnnHandle_t;
-
-}  // extern "C"
-
-struct cudnnContext {
-    CUstream stream = nullptr;
-};
 
 namespace {
 
 constexpr int kVersion[3] = {9, 10, 0};
+// cudnnDataType_t's last value in cuDNN 9.10: CUDNN_DATA_FP4_E2M1
+constexpr int kLastDataType = 16;
 
 std::mutex state_mutex;
 std::set<cudnnHandle_t> handles;  // the live ones
@@ -166,7 +171,8 @@ cudnnStatus_t destroy(Descriptor* descriptor, Kind kind) {
 cudnnStatus_t set_4d(Descriptor* descriptor, Kind kind, int format, int data_type, int a, int b, int c, int d) {
     RETURN_IF_FAILED(check_descriptor(descriptor, kind, false));
     bool known_format = format >= CUDNN_TENSOR_NCHW && format <= CUDNN_TENSOR_NCHW_VECT_C;
-    if (a < 1 || b < 1 || c < 1 || d < 1 || !known_format || data_type < 0 || data_type > 21) {
+    bool known_type = data_type >= CUDNN_DATA_FLOAT && data_type <= kLastDataType;
+    if (a < 1 || b < 1 || c < 1 || d < 1 || !known_format || !known_type) {
         return CUDNN_STATUS_BAD_PARAM;
     }
     if (static_cast<long long>(a) * b * c * d > (1LL << 31) - 1) {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "The JVM, CPU cores and BLAS in use, and the CUDA device when there is one (or why not).")
+        description = "The JVM, CPU cores and BLAS in use, and the CUDA device with its cuBLAS and cuDNN when there is"
+                + " one (or why not).")
 final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

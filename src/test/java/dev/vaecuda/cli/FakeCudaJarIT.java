@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The built jar's `--device cuda` as a user runs it, on a machine whose only CUDA is the fake
- * driver and cuBLAS (target/fake-cuda on LD_LIBRARY_PATH): JCuda's natives from the jar, cuBLAS
+ * driver, cuBLAS and cuDNN (target/fake-cuda on LD_LIBRARY_PATH): JCuda's natives from the jar, cuBLAS
  * found by soname, stream capture, on the real MNIST files (ci/test.sh fetches them).
  */
 class FakeCudaJarIT {
@@ -33,11 +33,29 @@ class FakeCudaJarIT {
     }
 
     @Test
-    void infoShowsTheFakeGpuAndCublas13(@TempDir Path dir) throws Exception {
-        ChildProcess info = run(dir, ON_FAKE, "info");
+    void infoShowsTheFakeGpuCublas13AndCudnn9(@TempDir Path dir) throws Exception {
+        String cuda = infoCudaLine(dir, ON_FAKE);
+        assertTrue(cuda.contains("vae-cuda fake GPU (CPU emulator)") && cuda.contains(FAKE_CUDA + "/libcublas.so.13), cuDNN 9.")
+                && cuda.endsWith(FAKE_CUDA + "/libcudnn.so.9)"), cuda);
+    }
+
+    /** Without cuDNN the GPU runs all but the convolutions: `info` says so, and what to install. */
+    @Test
+    void infoSaysWhatToInstallWhenCudnnIsMissing(@TempDir Path dir) throws Exception {
+        Path noCudnn = Files.createDirectories(dir.resolve("no-cudnn"));
+        for (String library : List.of("libcuda.so.1", "libcublas.so.13")) {
+            Files.createSymbolicLink(noCudnn.resolve(library), FAKE_CUDA.resolve(library));
+        }
+        String cuda = infoCudaLine(dir, Map.of("LD_LIBRARY_PATH", noCudnn.toString()));
+        assertTrue(cuda.endsWith("/libcublas.so.13), no convolutions: loading cuDNN failed: no libcudnn.so.9"
+                + " on the loader path (install cuDNN 9 for CUDA 12 or 13, e.g. the cudnn9-cuda-13 package, or put the"
+                + " nvidia-cudnn-cu13 wheel's lib folder on LD_LIBRARY_PATH, or name the file in VAE_CUDNN)"), cuda);
+    }
+
+    private static String infoCudaLine(Path dir, Map<String, String> environment) throws Exception {
+        ChildProcess info = run(dir, environment, "info");
         assertEquals(0, info.process().exitValue(), info.toString());
-        String cuda = info.out().lines().filter(line -> line.startsWith("cuda ")).findFirst().orElseThrow();
-        assertTrue(cuda.contains("vae-cuda fake GPU (CPU emulator)") && cuda.endsWith(FAKE_CUDA + "/libcublas.so.13)"), cuda);
+        return info.out().lines().filter(line -> line.startsWith("cuda ")).findFirst().orElseThrow();
     }
 
     @Test

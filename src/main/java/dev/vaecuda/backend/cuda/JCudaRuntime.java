@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntSupplier;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
@@ -27,8 +28,10 @@ import jcuda.driver.JCudaDriver;
 /**
  * The CUDA runtime seam on a GPU: JCuda's driver API in the device's primary context (the one
  * cuBLAS's runtime API shares), one stream for everything, the kernel module loaded and its
- * functions looked up once, cuBLAS through FFM ({@link CublasHandle}) on the same stream. In CI it
- * runs against the fake driver (target/fake-cuda), which enforces what NVIDIA documents.
+ * functions looked up once, cuBLAS ({@link CublasHandle}) and cuDNN ({@link CudnnHandle}) through FFM
+ * on the same stream. Without cuDNN 9 it runs all but the convolutions, and
+ * {@link #whyNoConvolutions} says why. In CI it runs against the fake driver (target/fake-cuda),
+ * which enforces what NVIDIA documents.
  */
 public final class JCudaRuntime implements CudaRuntime {
     /** The oldest GPU the PTX is built for (kernels/build-ptx.sh: -arch=sm_75), as major * 10 + minor. */
@@ -38,6 +41,10 @@ public final class JCudaRuntime implements CudaRuntime {
     // cuBLAS's recommended workspace (cublasSetWorkspace): 32 MiB on Hopper and newer, 4 MiB before
     private static final long WORKSPACE_BYTES_SM90 = 32L << 20;
     private static final long WORKSPACE_BYTES = 4L << 20;
+    // cuDNN's workspace, shared by every convolution: allocated once, since a captured step cannot allocate.
+    // The VAE's convolutions are small (4x4 kernels, at most a few hundred channels); 64 MiB lets the
+    // heuristics' fast deterministic choices in at the usual batch sizes, and one wanting more is passed over
+    private static final long CUDNN_WORKSPACE_BYTES = 64L << 20;
 
     private final CUdevice device = new CUdevice();
     private final CUcontext context = new CUcontext();
@@ -49,10 +56,13 @@ public final class JCudaRuntime implements CudaRuntime {
     private final int multiprocessors;
     private final CudaDeviceInfo info;
     private final CublasHandle cublas;
+    // null when cuDNN could not be loaded, as whyNoConvolutions says
+    private final ConvolutionPlans convolutions;
+    private final String whyNoConvolutions;
     private final boolean synchronizeEachLaunch;
     // the latest launch, cuBLAS call or graph replay queued on the stream since the last wait, or null
     private String lastQueued;
-    // launches and GEMMs captured into the graph being recorded, or null when not recording
+    // launches, GEMMs and convolutions captured into the graph being recorded, or null when not recording
     private long[] captured;
     private long kernelLaunches;
     private long gemmCalls;
@@ -67,7 +77,7 @@ public final class JCudaRuntime implements CudaRuntime {
         }
     }
 
-    private JCudaRuntime(int ordinal, boolean synchronizeEachLaunch, boolean tf32) {
+    private JCudaRuntime(int ordinal, boolean synchronizeEachLaunch, boolean tf32, String cudnnOverride) {
         this.synchronizeEachLaunch = synchronizeEachLaunch;
         JCudaCalls.loadDriverApi();
         call("cuInit", () -> JCudaDriver.cuInit(0));
@@ -108,7 +118,18 @@ public final class JCudaRuntime implements CudaRuntime {
             CublasLibrary library = CublasLibrary.load(System.getenv(CublasLibrary.OVERRIDE_VARIABLE), driver[0]);
             cublas = CublasHandle.create(library, stream.address(), workspace, workspaceBytes, tf32);
             releases.push(cublas::close);
-            info = gpu.withCublas(cublas.describeVersion(), cublas.file());
+            // no cuDNN 9: all but the convolutions run, and whyNoConvolutions says what to install
+            CudnnLibrary cudnnLibrary = null;
+            String cudnnMissing = null;
+            try {
+                cudnnLibrary = CudnnLibrary.load(cudnnOverride);
+            } catch (CudaCallException missing) {
+                cudnnMissing = missing.getMessage();
+            }
+            whyNoConvolutions = cudnnMissing;
+            convolutions = cudnnLibrary == null ? null : openConvolutions(cudnnLibrary, tf32);
+            info = gpu.withCublas(cublas.describeVersion(), cublas.file()).withCudnn(cudnnLibrary == null
+                    ? "no convolutions: " + whyNoConvolutions : cudnnLibrary.describe());
         } catch (RuntimeException e) {
             // e stays the one thrown, with any failure of the releases suppressed
             release(new Faults(e));
@@ -119,10 +140,26 @@ public final class JCudaRuntime implements CudaRuntime {
     /**
      * Opens GPU {@code ordinal}. With {@code synchronizeEachLaunch} (--sync-debug) every launch is
      * followed by a stream synchronisation, so that an error is reported at the kernel that made it;
-     * with {@code tf32}, cuBLAS may use TF32 tensor cores for the GEMMs.
+     * with {@code tf32}, cuBLAS and cuDNN may use TF32 tensor cores for the GEMMs and convolutions.
      */
     public static JCudaRuntime open(int ordinal, boolean synchronizeEachLaunch, boolean tf32) {
-        return new JCudaRuntime(ordinal, synchronizeEachLaunch, tf32);
+        return open(ordinal, synchronizeEachLaunch, tf32, System.getenv(CudnnLibrary.OVERRIDE_VARIABLE));
+    }
+
+    /** As {@link #open(int, boolean, boolean)}, with {@code cudnnOverride} in place of $VAE_CUDNN. */
+    static JCudaRuntime open(int ordinal, boolean synchronizeEachLaunch, boolean tf32, String cudnnOverride) {
+        return new JCudaRuntime(ordinal, synchronizeEachLaunch, tf32, cudnnOverride);
+    }
+
+    /** cuDNN on the stream with its workspace, and the plans that use them; each pushes its release. */
+    private ConvolutionPlans openConvolutions(CudnnLibrary library, boolean tf32) {
+        long workspace = allocate(CUDNN_WORKSPACE_BYTES);
+        releases.push(() -> free(workspace));
+        CudnnHandle cudnn = CudnnHandle.create(library, stream.address(), workspace, CUDNN_WORKSPACE_BYTES, tf32);
+        releases.push(cudnn::close);
+        ConvolutionPlans plans = new ConvolutionPlans(cudnn);
+        releases.push(plans::close);
+        return plans;
     }
 
     private CudaDeviceInfo queryInfo(int driverVersion) {
@@ -140,7 +177,7 @@ public final class JCudaRuntime implements CudaRuntime {
             length++;
         }
         return new CudaDeviceInfo(new String(name, 0, length, StandardCharsets.US_ASCII), major[0], minor[0], bytes[0],
-                driverVersion, "", "");
+                driverVersion, "", "", "");
     }
 
     public CudaDeviceInfo info() {
@@ -295,8 +332,48 @@ public final class JCudaRuntime implements CudaRuntime {
         }
     }
 
+    @Override
+    public Optional<String> whyNoConvolutions() {
+        return Optional.ofNullable(whyNoConvolutions);
+    }
+
+    @Override
+    public void convForward(ConvShape shape, int rows, long x, long w, long y) {
+        plan("cudnnConvolutionForward", shape, rows).forward(x, w, y);
+        queuedConvolution("cudnnConvolutionForward");
+    }
+
+    @Override
+    public void convBackwardData(ConvShape shape, int rows, long dy, long w, long dx) {
+        plan("cudnnConvolutionBackwardData", shape, rows).backwardData(dy, w, dx);
+        queuedConvolution("cudnnConvolutionBackwardData");
+    }
+
+    @Override
+    public void convBackwardFilter(ConvShape shape, int rows, long x, long dy, long dw) {
+        plan("cudnnConvolutionBackwardFilter", shape, rows).backwardFilter(x, dy, dw);
+        queuedConvolution("cudnnConvolutionBackwardFilter");
+    }
+
+    private ConvolutionPlan plan(String call, ConvShape shape, int rows) {
+        if (convolutions == null) {
+            throw new CudaCallException(call, whyNoConvolutions);
+        }
+        return convolutions.of(shape, rows, captured != null);
+    }
+
+    /** Counted as the GEMMs are: when run, or at each replay when recorded. */
+    private void queuedConvolution(String call) {
+        lastQueued = call;
+        if (captured != null) {
+            captured[2]++;
+        } else {
+            convolutionCalls++;
+        }
+    }
+
     /**
-     * Stream capture: the launches and cuBLAS calls until endRecording become one CUDA graph.
+     * Stream capture: the launches, cuBLAS and cuDNN calls until endRecording become one CUDA graph.
      * Thread-local mode (CUDA Programming Guide, "Cross-stream Dependencies and Events" / capture
      * modes): an unsafe call (an allocation, a synchronous copy) from this thread fails and
      * invalidates the capture, while other threads are not affected.
@@ -308,7 +385,7 @@ public final class JCudaRuntime implements CudaRuntime {
         }
         call("cuStreamBeginCapture", () -> JCudaDriver.cuStreamBeginCapture(stream,
                 CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL));
-        captured = new long[2];
+        captured = new long[3];
     }
 
     @Override
@@ -316,7 +393,7 @@ public final class JCudaRuntime implements CudaRuntime {
         if (captured == null) {
             throw new IllegalStateException("not recording");
         }
-        long launchesPerReplay = captured[0], gemmsPerReplay = captured[1];
+        long launchesPerReplay = captured[0], gemmsPerReplay = captured[1], convolutionsPerReplay = captured[2];
         captured = null;
         CUgraph graph = new CUgraph();
         call("cuStreamEndCapture", () -> JCudaDriver.cuStreamEndCapture(stream, graph));
@@ -335,6 +412,7 @@ public final class JCudaRuntime implements CudaRuntime {
                 // counted here, when the work runs, not when it was captured
                 kernelLaunches += launchesPerReplay;
                 gemmCalls += gemmsPerReplay;
+                convolutionCalls += convolutionsPerReplay;
                 if (synchronizeEachLaunch) {
                     call("cuStreamSynchronize after cuGraphLaunch", () -> JCudaDriver.cuStreamSynchronize(stream));
                 }
@@ -350,26 +428,6 @@ public final class JCudaRuntime implements CudaRuntime {
     }
 
     /** From whichever thread waits (close may run in a shutdown hook), in this runtime's context. */
-    @Override
-    public java.util.Optional<String> whyNoConvolutions() {
-        return java.util.Optional.empty();
-    }
-
-    @Override
-    public void convForward(ConvShape shape, int rows, long x, long w, long y) {
-        throw new UnsupportedOperationException("convolutions: not yet");
-    }
-
-    @Override
-    public void convBackwardData(ConvShape shape, int rows, long dy, long w, long dx) {
-        throw new UnsupportedOperationException("convolutions: not yet");
-    }
-
-    @Override
-    public void convBackwardFilter(ConvShape shape, int rows, long x, long dy, long dw) {
-        throw new UnsupportedOperationException("convolutions: not yet");
-    }
-
     @Override
     public void synchronize() {
         makeContextCurrent();

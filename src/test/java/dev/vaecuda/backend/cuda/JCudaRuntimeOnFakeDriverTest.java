@@ -52,11 +52,12 @@ class JCudaRuntimeOnFakeDriverTest {
     private static final ModelConfig SMALL = new ModelConfig(12, 12, List.of(64, 32), 4, LossKind.BCE, 1f);
 
     @Test
-    void infoNamesTheGpuTheDriverAndTheCublasFile() {
+    void infoNamesTheGpuTheDriverAndTheCublasAndCudnnFiles() {
         String status = Backends.cudaStatus();
         assertTrue(status.startsWith("vae-cuda fake GPU (CPU emulator), compute capability 9.0"), status);
         assertTrue(status.contains("driver CUDA 13.0, cuBLAS 13."), status);
-        assertTrue(status.endsWith("fake-cuda/libcublas.so.13)"), status);
+        assertTrue(status.contains("fake-cuda/libcublas.so.13), cuDNN 9."), status);
+        assertTrue(status.endsWith("fake-cuda/libcudnn.so.9)"), status);
     }
 
     @Test
@@ -188,14 +189,15 @@ class JCudaRuntimeOnFakeDriverTest {
         return rows.stream().skip(1).mapToDouble(row -> Double.parseDouble(row.split(",")[2])).toArray();
     }
 
+    /** 128 MiB: room for the workspaces (cuBLAS's 32 MiB and cuDNN's 64 MiB), not for the 1 GiB asked. */
     @Test
     void outOfDeviceMemoryNamesTheSizes() {
-        try (FakeDriver fake = FakeDriver.with(Map.of("FAKE_CUDA_MEMORY_BYTES", Long.toString(64L << 20)));
+        try (FakeDriver fake = FakeDriver.with(Map.of("FAKE_CUDA_MEMORY_BYTES", Long.toString(128L << 20)));
              CudaBackend backend = new CudaBackend(JCudaRuntime.open(0, false, false))) {
             CudaCallException refused = assertThrows(CudaCallException.class, () -> backend.allocate(1 << 28));
             assertTrue(refused.getMessage().startsWith("cuMemAlloc failed: out of device memory: asked for 1073741824"
                     + " bytes (1024.0 MiB), "), refused.getMessage());
-            assertTrue(refused.getMessage().endsWith(" MiB free of 64.0 MiB; a smaller model, --batch-size or --limit"
+            assertTrue(refused.getMessage().endsWith(" MiB free of 128.0 MiB; a smaller model, --batch-size or --limit"
                     + " needs less"), refused.getMessage());
         }
     }

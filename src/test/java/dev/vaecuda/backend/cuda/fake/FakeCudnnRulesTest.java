@@ -506,6 +506,18 @@ class FakeCudnnRulesTest {
         assertEquals(CUDA_ERROR_ILLEGAL_ADDRESS, cuda.call("cuMemAlloc_v2", cuda.out(), 64L));
     }
 
+    @Test
+    void aWorkspaceOutsideTheAllocationsIsAStickyIllegalAddress() {
+        MemorySegment handle = createHandle();
+        Problem p = problem(new ConvShape(2, 5, 5, 3, 3, 1, 1), 2);
+        Arrays a = arrays(p);
+        long needed = workspaceSize(Direction.FORWARD, handle, p, FWD_ALGO_GEMM);
+        long tooSmall = cuda.alloc(16);
+        assertEquals(CUDNN_STATUS_SUCCESS, run(Direction.FORWARD, handle, 1f, p, a, FWD_ALGO_GEMM, tooSmall, needed, 0f),
+                "the workspace's size is said, not checked, by the call");
+        assertEquals(CUDA_ERROR_ILLEGAL_ADDRESS, cuda.call("cuCtxSynchronize"));
+    }
+
     // ---- the math
 
     /** (shape, rows): batch 1, odd channels, non-square maps, strides 1 and 2, padding 0 and 1, kernels 1, 3 and 4. */
