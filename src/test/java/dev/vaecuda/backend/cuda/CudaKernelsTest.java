@@ -3,9 +3,11 @@ package dev.vaecuda.backend.cuda;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.vaecuda.backend.Activation;
+import dev.vaecuda.backend.ConvShape;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.selftest.BackendPair;
+import dev.vaecuda.selftest.GemmPrecision;
 import dev.vaecuda.selftest.KernelChecks;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -106,6 +108,24 @@ class CudaKernelsTest {
             }
             assertArrayEquals(gradients[0], gradients[1]);
             assertArrayEquals(sums[0], sums[1]);
+        }
+    }
+
+    /** (shape, rows): a 1x1 image, kernels 1, 3 and 4, strides 1 to 3 (an input under 1 to 4 taps of a window row), padding 0 to 2. */
+    static Stream<Arguments> convolutionShapes() {
+        return Stream.of(Arguments.of(new ConvShape(1, 1, 1, 1, 1, 1, 0), 1), Arguments.of(new ConvShape(3, 5, 7, 5, 3, 1, 1), 2),
+                Arguments.of(new ConvShape(3, 8, 5, 4, 1, 2, 0), 2), Arguments.of(new ConvShape(2, 11, 6, 3, 4, 3, 2), 3),
+                Arguments.of(new ConvShape(32, 14, 14, 64, 4, 2, 1), 2));
+    }
+
+    /** The three convolution calls, with the depths of their dot products that KernelChecks derives. */
+    @ParameterizedTest
+    @MethodSource("convolutionShapes")
+    void convolutions(ConvShape shape, int rows) {
+        try (BackendPair pair = EmulatedPair.open()) {
+            KernelChecks.convForward(pair, GemmPrecision.FP32, shape, rows);
+            KernelChecks.convBackwardData(pair, GemmPrecision.FP32, shape, rows);
+            KernelChecks.convBackwardFilter(pair, GemmPrecision.FP32, shape, rows);
         }
     }
 
