@@ -44,7 +44,10 @@ public final class SelfTest {
         }
     }
 
-    /** The default conv VAE's second convolution (--channels 32,64 on 28x28 images) and its first layer's output. */
+    /**
+     * The default conv VAE's second convolution (--channels 32,64 on 28x28 images), whose input, the
+     * first layer's 32 maps of 14x14, the channel kernels' checks take; over an odd batch.
+     */
     private static final ConvShape CONV = new ConvShape(32, 14, 14, 64, ModelConfig.CONV_KERNEL,
             ModelConfig.CONV_STRIDE, ModelConfig.CONV_PADDING);
     private static final int CONV_ROWS = 9;
@@ -107,7 +110,10 @@ public final class SelfTest {
         return device instanceof CudaBackend cuda ? cuda.runtime().whyNoConvolutions() : Optional.empty();
     }
 
-    /** As {@link #run(Backend, GemmPrecision, Consumer)}, the convolution checks skipped in one row when {@code whyNoConvolutions} says why. */
+    /**
+     * As {@link #run(Backend, GemmPrecision, Consumer)}; when {@code whyNoConvolutions} says why, the
+     * convolution checks are skipped in one row that says it.
+     */
     static List<Result> run(Backend device, GemmPrecision precision, Optional<String> whyNoConvolutions,
                             Consumer<Result> progress) {
         long seed = new SplittableRandom().nextLong();
