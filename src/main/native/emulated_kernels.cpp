@@ -53,6 +53,8 @@ std::function<void()> bind(void** args) {
 const EmulatedKernel kKernels[] = {
     EMULATED_KERNEL(bias_add),
     EMULATED_KERNEL(activation_backward),
+    EMULATED_KERNEL(channel_bias_add),
+    EMULATED_KERNEL(channel_activation_backward),
     EMULATED_KERNEL(sigmoid),
     EMULATED_KERNEL(reparameterize),
     EMULATED_KERNEL(reparameterize_backward),

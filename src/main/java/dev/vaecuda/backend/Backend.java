@@ -58,7 +58,7 @@ public interface Backend extends AutoCloseable {
     /**
      * The backward pass of a hidden layer's activation and its bias: dy (rows, cols) *= the
      * activation's derivative, taken from its output y (ReLU: 1 where y > 0, else 0; tanh:
-     * 1 - y^2); then dBias[c] = sum over rows of dy[r, c] (overwrites).
+     * 1 - y^2; IDENTITY: 1, dy unchanged); then dBias[c] = sum over rows of dy[r, c] (overwrites).
      */
     void activationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int cols, Activation activation,
                             DeviceBuffer dBias);
@@ -96,8 +96,8 @@ public interface Backend extends AutoCloseable {
 
     /**
      * The backward pass of {@link #channelBiasAdd}: dy (rows, channels, spatial) *= the
-     * activation's derivative taken from its output y, as {@link #activationBackward} (IDENTITY:
-     * dy unchanged); then dBias[c] = sum over rows and spatial of dy[r, c, s] (overwrites).
+     * activation's derivative taken from its output y, as {@link #activationBackward}; then
+     * dBias[c] = sum over rows and spatial of dy[r, c, s] (overwrites).
      */
     void channelActivationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int channels, int spatial,
                                    Activation activation, DeviceBuffer dBias);

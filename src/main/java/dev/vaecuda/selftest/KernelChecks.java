@@ -8,6 +8,9 @@ import static dev.vaecuda.selftest.CudaMathBounds.TANHF;
 import static dev.vaecuda.selftest.CudaMathBounds.UNIT_ROUNDOFF;
 
 import dev.vaecuda.backend.Activation;
+import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.ConvShape;
+import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
 import dev.vaecuda.backend.LossKind;
@@ -91,6 +94,38 @@ public final class KernelChecks {
         pair.assertClose("activationBackward " + activation + " dy", dy,
                 activation == Activation.TANH ? TANH : Tolerance.EXACT);
         pair.assertClose("activationBackward " + activation + " dBias", dBias, sumOf(rows));
+    }
+
+    /** y = activation(y + bias[c]) over (rows, channels, spatial), for every activation. */
+    public static void channelBiasAdd(BackendPair pair, int rows, int channels, int spatial) {
+        for (Activation activation : Activation.values()) {
+            Twin y = pair.uniform(rows * channels * spatial, -3, 3), bias = pair.uniform(channels, -1, 1);
+            pair.device.channelBiasAdd(y.device(), bias.device(), rows, channels, spatial, activation);
+            pair.reference.channelBiasAdd(y.reference(), bias.reference(), rows, channels, spatial, activation);
+            // as biasAdd: one float addition (and a max), or two implementations of tanh
+            pair.assertClose("channelBiasAdd " + activation, y, activation == Activation.TANH ? TANH : Tolerance.EXACT);
+        }
+    }
+
+    /**
+     * A conv layer's activation backward pass over dy (rows, channels, spatial), from its output y,
+     * and the bias gradient (each channel's sum over rows and spatial, overwritten).
+     */
+    public static void channelActivationBackward(BackendPair pair, int rows, int channels, int spatial,
+                                                 Activation activation) {
+        int n = rows * channels * spatial;
+        Twin dy = pair.uniformWithEdges(n, -1, 1, ZERO_AND_TINY);
+        Twin y = activation == Activation.RELU ? pair.uniformWithEdges(n, 0, 1, 0f) : pair.uniform(n, -1, 1);
+        Twin dBias = pair.filled(channels, Float.NaN);
+        pair.device.channelActivationBackward(dy.device(), y.device(), rows, channels, spatial, activation,
+                dBias.device());
+        pair.reference.channelActivationBackward(dy.reference(), y.reference(), rows, channels, spatial, activation,
+                dBias.reference());
+        String what = "channelActivationBackward " + activation + " " + rows + "x" + channels + "x" + spatial;
+        pair.assertClose(what + " dy", dy, activation == Activation.TANH ? TANH : Tolerance.EXACT);
+        // each channel's sum has rows * spatial terms, added in another order than the reference's (64x32x196
+        // on the GPU-rounding emulator, 30 runs: at most 6.6% of the tolerance used)
+        pair.assertClose(what + " dBias", dBias, sumOf(rows * spatial));
     }
 
     /** The sigmoid over n elements. */
@@ -218,6 +253,50 @@ public final class KernelChecks {
             // the same float product and the same Philox bits: identical, binarised pixels included
             pair.assertClose("gatherBatch binarize=" + binarize, x, Tolerance.EXACT);
         }
+    }
+
+    /** One of the convolution calls, on {@code backend}: two inputs, one output. */
+    @FunctionalInterface
+    private interface ConvCall {
+        void run(Backend backend, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out);
+    }
+
+    /**
+     * {@code call} on inputs of the given lengths, uniform in [-1, 1), over a NaN-filled output (which
+     * it overwrites); each output is a dot product of at most {@code depth} products, rounded as a GEMM
+     * of that depth is (the CPU backend runs each convolution as GEMMs, cuDNN in its own orders).
+     */
+    private static void convolution(BackendPair pair, GemmPrecision precision, String what, int aLength, int bLength,
+                                    int outLength, int depth, ConvCall call) {
+        Twin a = pair.uniform(aLength, -1, 1), b = pair.uniform(bLength, -1, 1), out = pair.filled(outLength, Float.NaN);
+        call.run(pair.device, a.device(), b.device(), out.device());
+        call.run(pair.reference, a.reference(), b.reference(), out.reference());
+        pair.assertClose(what, out, precision.tolerance(depth));
+    }
+
+    /** y = x convolved with w over {@code rows} images: each output sums inChannels * kernel^2 products (fewer at a padded border). */
+    public static void convForward(BackendPair pair, GemmPrecision precision, ConvShape shape, int rows) {
+        convolution(pair, precision, "convForward " + shape + ", " + rows + " images", rows * shape.inputSize(),
+                shape.weightSize(), rows * shape.outputSize(), shape.inChannels() * shape.kernel() * shape.kernel(),
+                (backend, x, w, y) -> backend.convForward(shape, x, w, y, rows));
+    }
+
+    /**
+     * dx from dy and w (a transposed convolution): an input element is under at most ceil(kernel /
+     * stride)^2 taps of each output channel's windows, so it sums that many products per channel.
+     */
+    public static void convBackwardData(BackendPair pair, GemmPrecision precision, ConvShape shape, int rows) {
+        int taps = (shape.kernel() + shape.stride() - 1) / shape.stride();
+        convolution(pair, precision, "convBackwardData " + shape + ", " + rows + " images", rows * shape.outputSize(),
+                shape.weightSize(), rows * shape.inputSize(), shape.outChannels() * taps * taps,
+                (backend, dy, w, dx) -> backend.convBackwardData(shape, dy, w, dx, rows));
+    }
+
+    /** dw from x and dy, summed over the images: each weight sums rows * outHeight * outWidth products. */
+    public static void convBackwardFilter(BackendPair pair, GemmPrecision precision, ConvShape shape, int rows) {
+        convolution(pair, precision, "convBackwardFilter " + shape + ", " + rows + " images", rows * shape.inputSize(),
+                rows * shape.outputSize(), shape.weightSize(), rows * shape.outHeight() * shape.outWidth(),
+                (backend, x, dy, dw) -> backend.convBackwardFilter(shape, x, dy, dw, rows));
     }
 
     /** C = alpha op(A) op(B) + beta C with leading dimensions larger than the rows, over a NaN-filled C. */

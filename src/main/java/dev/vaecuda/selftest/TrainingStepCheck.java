@@ -42,7 +42,12 @@ import java.util.List;
  * absolute, and 5.4e-4 relative where |expected| > 0.01: the encoder head's gradients are sums
  * over the batch whose terms nearly cancel; at least 5.7x, 14x at the value nearest its limit);
  * Adam from the same gradients, what its operands allow ({@link AdamTolerance}: bit-identical on
- * the IEEE emulator, within a GPU's fused multiply-adds and powf on the GPU-rounding one).
+ * the IEEE emulator, within a GPU's fused multiply-adds and powf on the GPU-rounding one). The conv
+ * VAE of selftest (16x16 images, channels 4 and 8, hidden 32, latent 4, batch 8; ReLU with BCE and
+ * tanh with MSE) keeps the same tolerances: over 30 runs of three steps on the GPU-rounding emulator
+ * it used at most 3.2% of the loss's, 5.1% of the activations' and 0.42% of the gradients' (the
+ * convolutions' weight gradients sum over the batch and the output positions), and 45% of Adam's
+ * allowance, as the MLP does there.
  */
 public final class TrainingStepCheck {
     private static final Tolerance LOSS = new Tolerance(0, 3e-6);

@@ -16,9 +16,9 @@ class EmulatedSelfTestCommandTest {
         CliRunner result = CliRunner.run("selftest", "--device", "emulated");
         assertEquals(0, result.exitCode(), result.toString());
         List<String> lines = result.out().strip().lines().toList();
-        assertEquals("14 passed, 0 failed", lines.getLast(), result.toString());
+        assertEquals("20 passed, 0 failed", lines.getLast(), result.toString());
         List<String> passes = lines.stream().filter(line -> line.contains(" pass ")).toList();
-        assertEquals(14, passes.size(), result.toString());
+        assertEquals(20, passes.size(), result.toString());
         assertTrue(passes.stream().allMatch(line -> line.matches(".* pass \\(largest difference: \\d+% of its tolerance\\)")),
                 result.toString());
     }

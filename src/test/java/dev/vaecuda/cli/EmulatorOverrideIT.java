@@ -33,7 +33,7 @@ class EmulatorOverrideIT {
         assertEquals(0, run.process().exitValue(), run.toString());
         assertTrue(run.out().startsWith("device: emulated (the CUDA kernels on the CPU emulator, rounding as a GPU may"),
                 run.toString());
-        assertTrue(run.out().strip().endsWith("14 passed, 0 failed"), run.toString());
+        assertTrue(run.out().strip().endsWith("20 passed, 0 failed"), run.toString());
     }
 
     @Test

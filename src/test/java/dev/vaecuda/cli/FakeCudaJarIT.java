@@ -62,7 +62,7 @@ class FakeCudaJarIT {
     void selftestOnCudaPassesEveryCheck(@TempDir Path dir) throws Exception {
         ChildProcess selftest = run(dir, ON_FAKE, "selftest", "--device", "cuda");
         assertEquals(0, selftest.process().exitValue(), selftest.toString());
-        assertTrue(selftest.out().strip().endsWith("14 passed, 0 failed"), selftest.toString());
+        assertTrue(selftest.out().strip().endsWith("20 passed, 0 failed"), selftest.toString());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
+import dev.vaecuda.backend.ConvShape;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
@@ -12,6 +13,7 @@ import dev.vaecuda.backend.DeviceStepState;
 import dev.vaecuda.backend.ForwardingBackend;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.backend.cpu.CpuBackend;
+import dev.vaecuda.model.Architecture;
 import dev.vaecuda.model.ModelConfig;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -244,5 +246,64 @@ class ChecksCatchFaultsTest {
                 damageLast(c, ldc * (n - 1) + m);
             }
         }, pair -> KernelChecks.gemm(pair, GemmPrecision.FP32, false, true, 33, 7, 5));
+    }
+
+    @Test
+    void eachConvLayerCheckCatchesAnErrorInEachOutput() {
+        assertCaught(new Faulty() {
+            @Override
+            public void channelBiasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int channels, int spatial,
+                                       Activation activation) {
+                super.channelBiasAdd(y, bias, rows, channels, spatial, activation);
+                damageLast(y, rows * channels * spatial);
+            }
+        }, pair -> KernelChecks.channelBiasAdd(pair, 3, 5, 7));
+        for (int output = 0; output < 2; output++) {
+            boolean bias = output == 1;
+            assertCaught(new Faulty() {
+                @Override
+                public void channelActivationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int channels,
+                                                      int spatial, Activation activation, DeviceBuffer dBias) {
+                    super.channelActivationBackward(dy, y, rows, channels, spatial, activation, dBias);
+                    damageLast(bias ? dBias : dy, bias ? channels : rows * channels * spatial);
+                }
+            }, pair -> KernelChecks.channelActivationBackward(pair, 3, 5, 7, Activation.TANH));
+        }
+        ConvShape shape = new ConvShape(3, 6, 5, 4, 4, 2, 1);
+        assertCaught(new Faulty() {
+            @Override
+            public void convForward(ConvShape s, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y, int rows) {
+                super.convForward(s, x, w, y, rows);
+                damageLast(y, rows * s.outputSize());
+            }
+        }, pair -> KernelChecks.convForward(pair, GemmPrecision.FP32, shape, 2));
+        assertCaught(new Faulty() {
+            @Override
+            public void convBackwardData(ConvShape s, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, int rows) {
+                super.convBackwardData(s, dy, w, dx, rows);
+                damageLast(dx, rows * s.inputSize());
+            }
+        }, pair -> KernelChecks.convBackwardData(pair, GemmPrecision.FP32, shape, 2));
+        assertCaught(new Faulty() {
+            @Override
+            public void convBackwardFilter(ConvShape s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, int rows) {
+                super.convBackwardFilter(s, x, dy, dw, rows);
+                damageLast(dw, s.weightSize());
+            }
+        }, pair -> KernelChecks.convBackwardFilter(pair, GemmPrecision.FP32, shape, 2));
+    }
+
+    /** A conv VAE's training steps catch a weight gradient of a convolution off by 1%. */
+    @Test
+    void convTrainingStepsCatchAFilterGradientOff() {
+        ModelConfig conv = new ModelConfig(8, 8, List.of(16), 3, LossKind.BCE, 1f, Activation.RELU, Architecture.CONV,
+                List.of(2, 3));
+        assertCaught(new Faulty() {
+            @Override
+            public void convBackwardFilter(ConvShape s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, int rows) {
+                super.convBackwardFilter(s, x, dy, dw, rows);
+                damageLast(dw, s.weightSize());
+            }
+        }, pair -> TrainingStepCheck.run(pair, conv, 5, 3));
     }
 }

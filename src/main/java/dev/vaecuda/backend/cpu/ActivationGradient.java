@@ -18,20 +18,16 @@ final class ActivationGradient {
     private float[] output = new float[0];
     private float[] sums = new float[0];
 
-    /**
-     * Columns [c0, c1) of dy and y (rows x cols, row-major, at their offsets), and of dBias; any
-     * activation but tanh is taken for ReLU (a dense hidden layer has one of the two).
-     */
+    /** Columns [c0, c1) of dy and y (rows x cols, row-major, at their offsets), and of dBias. */
     void backwardAndSum(float[] dy, int dyOffset, float[] y, int yOffset, int rows, int cols, int c0, int c1,
                     Activation activation, float[] dBias, int biasOffset) {
-        scaleAndSum(dy, dyOffset, y, yOffset, rows, cols, c0, c1 - c0,
-                activation == Activation.TANH ? Activation.TANH : Activation.RELU);
+        scaleAndSum(dy, dyOffset, y, yOffset, rows, cols, c0, c1 - c0, activation);
         System.arraycopy(sums, 0, dBias, biasOffset + c0, c1 - c0);
     }
 
     /**
      * Channels [c0, c1) of dy and y read as (rows, channels, spatial), and of dBias: dBias[c] is
-     * the sum over spatial of the sums over rows. IDENTITY leaves dy as it is.
+     * the sum over spatial of the sums over rows.
      */
     void backwardAndSumChannels(float[] dy, int dyOffset, float[] y, int yOffset, int rows, int channels,
                                 int spatial, int c0, int c1, Activation activation, float[] dBias, int biasOffset) {
@@ -45,7 +41,7 @@ final class ActivationGradient {
         }
     }
 
-    /** Columns [start, start + width) of dy *= the derivative; their sums over rows in {@link #sums}. */
+    /** Columns [start, start + width) of dy *= the derivative (IDENTITY: as it is); their sums over rows in {@link #sums}. */
     private void scaleAndSum(float[] dy, int dyOffset, float[] y, int yOffset, int rows, int cols, int start,
                              int width, Activation activation) {
         if (gradient.length < width) {

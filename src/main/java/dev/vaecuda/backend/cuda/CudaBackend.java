@@ -28,6 +28,7 @@ public final class CudaBackend implements Backend {
     public static final String NO_CONVOLUTIONS = "convolutional models (--arch conv) do not run on the CUDA backend"
             + " yet (its convolutions come with cuDNN); use --device cpu";
 
+    // a power of two: channel_activation_backward's block_sum needs one
     private static final int THREADS_PER_BLOCK = 256;
     // Enough resident blocks per multiprocessor to hide memory latency; grid-stride loops do the rest.
     private static final int BLOCKS_PER_MULTIPROCESSOR = 8;
@@ -166,17 +167,20 @@ public final class CudaBackend implements Backend {
     @Override
     public void channelBiasAdd(DeviceBuffer y, DeviceBuffer bias, int rows, int channels, int spatial,
                                Activation activation) {
-        throw noConvolutions();
+        int n = rows * channels * spatial;
+        launchOver(n, Kernels.CHANNEL_BIAS_ADD, CudaBuffer.of(y).holding(n, "channelBiasAdd y"),
+                CudaBuffer.of(bias).holding(channels, "channelBiasAdd bias"), rows, channels, spatial,
+                activation.kernelCode());
     }
 
     @Override
     public void channelActivationBackward(DeviceBuffer dy, DeviceBuffer y, int rows, int channels, int spatial,
                                           Activation activation, DeviceBuffer dBias) {
-        throw noConvolutions();
-    }
-
-    private UnsupportedOperationException noConvolutions() {
-        return new UnsupportedOperationException(NO_CONVOLUTIONS);
+        long n = (long) rows * channels * spatial;
+        launchPerChannel(channels, Kernels.CHANNEL_ACTIVATION_BACKWARD,
+                CudaBuffer.of(dy).holding(n, "channelActivationBackward dy"),
+                CudaBuffer.of(y).holding(n, "channelActivationBackward y"), rows, channels, spatial,
+                activation.kernelCode(), CudaBuffer.of(dBias).holding(channels, "channelActivationBackward dBias"));
     }
 
     @Override
@@ -312,6 +316,18 @@ public final class CudaBackend implements Backend {
 
     private static int columnBlocks(int cols) {
         return (cols + COLUMN_BLOCK_COLUMNS - 1) / COLUMN_BLOCK_COLUMNS;
+    }
+
+    /**
+     * A per-channel sum kernel (channel_activation_backward): one block per channel, as many as
+     * {@link #launchOver} would start, striding over the channels beyond; each channel is summed by one
+     * block alone, so its sum does not depend on the grid or on the order blocks run in.
+     */
+    private void launchPerChannel(int channels, KernelSpec kernel, Object... arguments) {
+        if (channels <= 0) {
+            return;
+        }
+        runtime.launch(kernel, LaunchGeometry.linear(Math.min(channels, maxBlocks), THREADS_PER_BLOCK), arguments);
     }
 
     /** A 1-D grid-stride launch over {@code work} threads' worth of work; none when there is none. */

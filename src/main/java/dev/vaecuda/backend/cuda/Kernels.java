@@ -14,6 +14,12 @@ public final class Kernels {
     /** (dy, y, rows, cols, activation, dBias) */
     public static final KernelSpec ACTIVATION_BACKWARD = new KernelSpec("activation_backward",
             POINTER, POINTER, INT, INT, INT, POINTER);
+    /** (y, bias, rows, channels, spatial, activation) */
+    public static final KernelSpec CHANNEL_BIAS_ADD = new KernelSpec("channel_bias_add",
+            POINTER, POINTER, INT, INT, INT, INT);
+    /** (dy, y, rows, channels, spatial, activation, dBias) */
+    public static final KernelSpec CHANNEL_ACTIVATION_BACKWARD = new KernelSpec("channel_activation_backward",
+            POINTER, POINTER, INT, INT, INT, INT, POINTER);
     /** (x, out, n) */
     public static final KernelSpec SIGMOID = new KernelSpec("sigmoid", POINTER, POINTER, INT);
     /** (meanLogvar, headBias, eps, z, rows, latent, seed, stream, state) */
@@ -32,7 +38,8 @@ public final class Kernels {
     public static final KernelSpec GATHER_BATCH = new KernelSpec("gather_batch",
             POINTER, POINTER, INT, INT, INT, INT, POINTER, INT, U64, INT, POINTER);
 
-    public static final List<KernelSpec> ALL = List.of(BIAS_ADD, ACTIVATION_BACKWARD, SIGMOID,
+    public static final List<KernelSpec> ALL = List.of(BIAS_ADD, ACTIVATION_BACKWARD, CHANNEL_BIAS_ADD,
+            CHANNEL_ACTIVATION_BACKWARD, SIGMOID,
             REPARAMETERIZE, REPARAMETERIZE_BACKWARD, LOSS_AND_GRADIENTS, ADAM, GATHER_BATCH);
 
     private Kernels() {

@@ -1,9 +1,15 @@
 package dev.vaecuda.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import dev.vaecuda.backend.Activation;
+import dev.vaecuda.backend.ConvShape;
+import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.selftest.BackendPair;
+import dev.vaecuda.selftest.GemmPrecision;
 import dev.vaecuda.selftest.KernelChecks;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -45,6 +51,81 @@ class CudaKernelsTest {
         try (BackendPair pair = EmulatedPair.open()) {
             KernelChecks.activationBackward(pair, rows, cols, Activation.RELU);
             KernelChecks.activationBackward(pair, rows, cols, Activation.TANH);
+        }
+    }
+
+    /**
+     * (rows, channels, spatial) of conv activations: ones everywhere, a channel's elements fewer and
+     * more than a block's threads, more channels than the emulator's grid (16 blocks), odd sizes,
+     * and the conv VAE's 32 maps of 7x7 over a batch.
+     */
+    static Stream<Arguments> channelShapes() {
+        return Stream.of(Arguments.of(1, 1, 1), Arguments.of(1, 3, 1), Arguments.of(300, 2, 1),
+                Arguments.of(5, 1, 49), Arguments.of(7, 33, 5), Arguments.of(2, 17, 257), Arguments.of(64, 32, 49));
+    }
+
+    @ParameterizedTest
+    @MethodSource("channelShapes")
+    void channelBiasAdd(int rows, int channels, int spatial) {
+        try (BackendPair pair = EmulatedPair.open()) {
+            KernelChecks.channelBiasAdd(pair, rows, channels, spatial);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("channelShapes")
+    void channelActivationBackward(int rows, int channels, int spatial) {
+        try (BackendPair pair = EmulatedPair.open()) {
+            for (Activation activation : Activation.values()) {
+                KernelChecks.channelActivationBackward(pair, rows, channels, spatial, activation);
+            }
+        }
+    }
+
+    /**
+     * The bias gradient of each channel is summed in one fixed order: two launches on the same
+     * inputs, whose blocks the emulator runs in two random orders, agree bit for bit.
+     */
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void channelActivationBackwardIsDeterministic(Activation activation) {
+        int rows = 9, channels = 37, spatial = 61, n = rows * channels * spatial;
+        Random random = new Random();
+        float[] dy = new float[n], y = new float[n];
+        for (int i = 0; i < n; i++) {
+            dy[i] = random.nextFloat() * 2 - 1;
+            y[i] = random.nextFloat() * 2 - 1;
+        }
+        try (CudaBackend backend = new CudaBackend(EmulatedRuntime.open())) {
+            DeviceBuffer dyBuffer = backend.allocate(n), yBuffer = backend.allocate(n), dBias = backend.allocate(channels);
+            backend.upload(y, yBuffer);
+            float[][] gradients = new float[2][], sums = new float[2][];
+            for (int run = 0; run < 2; run++) {
+                backend.upload(dy, dyBuffer);
+                backend.channelActivationBackward(dyBuffer, yBuffer, rows, channels, spatial, activation, dBias);
+                gradients[run] = backend.download(dyBuffer);
+                sums[run] = backend.download(dBias);
+            }
+            assertArrayEquals(gradients[0], gradients[1]);
+            assertArrayEquals(sums[0], sums[1]);
+        }
+    }
+
+    /** (shape, rows): a 1x1 image, kernels 1, 3 and 4, strides 1 to 3 (an input under 1 to 4 taps of a window row), padding 0 to 2. */
+    static Stream<Arguments> convolutionShapes() {
+        return Stream.of(Arguments.of(new ConvShape(1, 1, 1, 1, 1, 1, 0), 1), Arguments.of(new ConvShape(3, 5, 7, 5, 3, 1, 1), 2),
+                Arguments.of(new ConvShape(3, 8, 5, 4, 1, 2, 0), 2), Arguments.of(new ConvShape(2, 11, 6, 3, 4, 3, 2), 3),
+                Arguments.of(new ConvShape(32, 14, 14, 64, 4, 2, 1), 2));
+    }
+
+    /** The three convolution calls, with the depths of their dot products that KernelChecks derives. */
+    @ParameterizedTest
+    @MethodSource("convolutionShapes")
+    void convolutions(ConvShape shape, int rows) {
+        try (BackendPair pair = EmulatedPair.open()) {
+            KernelChecks.convForward(pair, GemmPrecision.FP32, shape, rows);
+            KernelChecks.convBackwardData(pair, GemmPrecision.FP32, shape, rows);
+            KernelChecks.convBackwardFilter(pair, GemmPrecision.FP32, shape, rows);
         }
     }
 
