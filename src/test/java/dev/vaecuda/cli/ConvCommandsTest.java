@@ -153,7 +153,7 @@ class ConvCommandsTest {
                 new String[] {"sample", "--checkpoint", model, "--n", "16", "--out", out.toString()},
                 new String[] {"reconstruct", "--checkpoint", model, "--data", images, "--n", "8", "--out", out.toString()},
                 new String[] {"train", "--data", images, "--out", out.resolve("run").toString(), "--arch", "conv",
-                    "--channels", "4,8", "--latent", "4", "--limit", "64", "--epochs", "1"});
+                    "--channels", "4,8", "--latent", "4", "--limit", "64", "--batch-size", "32", "--epochs", "1"});
         for (String[] command : commands) {
             List<String> args = new ArrayList<>(List.of(command));
             args.addAll(List.of("--device", "emulated"));

@@ -18,16 +18,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The CUDA backend: each {@link Backend} method is one kernel launch or one sgemm over a
+ * The CUDA backend: each {@link Backend} method is one kernel launch, one sgemm or one cuDNN convolution over a
  * {@link CudaRuntime}, so it runs unchanged on a GPU ({@link JCudaRuntime}) and on the CPU
  * emulator ({@link EmulatedRuntime}). Sizes are checked against the buffers on the host,
  * because a kernel would not notice. Owns the runtime and every allocation: close frees them.
  */
 public final class CudaBackend implements Backend {
-    /** Why a conv model cannot run here yet: the convolutions wait for cuDNN. */
-    public static final String NO_CONVOLUTIONS = "convolutional models (--arch conv) do not run on the CUDA backend"
-            + " yet (its convolutions come with cuDNN); use --device cpu";
-
     // a power of two: channel_activation_backward's block_sum needs one
     private static final int THREADS_PER_BLOCK = 256;
     // Enough resident blocks per multiprocessor to hide memory latency; grid-stride loops do the rest.
