@@ -5,7 +5,7 @@ public enum GemmPrecision {
     /** FP32 throughout (cuBLAS's default math): rounding of k float products and sums. */
     FP32 {
         @Override
-        Tolerance tolerance(int k) {
+        public Tolerance tolerance(int k) {
             return new Tolerance(1e-6 * k, 1e-5);
         }
     },
@@ -16,11 +16,11 @@ public enum GemmPrecision {
      */
     TF32 {
         @Override
-        Tolerance tolerance(int k) {
+        public Tolerance tolerance(int k) {
             return new Tolerance(4 * Math.sqrt(k) * 0x1p-11, 0x1p-10);
         }
     };
 
     /** The tolerance of an (m, k) x (k, n) product of inputs uniform in [-1, 1). */
-    abstract Tolerance tolerance(int k);
+    public abstract Tolerance tolerance(int k);
 }

@@ -274,6 +274,13 @@ public final class KernelChecks {
         pair.assertClose(what, out, precision.tolerance(depth));
     }
 
+    /** The three convolution calls of {@code shape} over {@code rows} images, each on fresh inputs. */
+    public static void convolutions(BackendPair pair, GemmPrecision precision, ConvShape shape, int rows) {
+        convForward(pair, precision, shape, rows);
+        convBackwardData(pair, precision, shape, rows);
+        convBackwardFilter(pair, precision, shape, rows);
+    }
+
     /** y = x convolved with w over {@code rows} images: each output sums inChannels * kernel^2 products (fewer at a padded border). */
     public static void convForward(BackendPair pair, GemmPrecision precision, ConvShape shape, int rows) {
         convolution(pair, precision, "convForward " + shape + ", " + rows + " images", rows * shape.inputSize(),

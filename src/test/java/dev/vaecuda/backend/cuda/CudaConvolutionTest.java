@@ -9,7 +9,8 @@ import dev.vaecuda.backend.DeviceCounters;
 import dev.vaecuda.backend.Replayable;
 import dev.vaecuda.selftest.BackendPair;
 import dev.vaecuda.selftest.BackendPair.Twin;
-import dev.vaecuda.selftest.Tolerance;
+import dev.vaecuda.selftest.GemmPrecision;
+import dev.vaecuda.selftest.KernelChecks;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,36 +41,11 @@ class CudaConvolutionTest {
                 new Object[] {new ConvShape(2, 11, 6, 3, 4, 3, 2), 2});
     }
 
-    /**
-     * Both sides sum each output's terms (products of values in [-1, 1)) in float, in different
-     * orders: terms * 1e-6 absolute covers the rounding of such sums (as GemmPrecision.FP32's).
-     */
-    private static Tolerance sumOf(int terms) {
-        return new Tolerance(1e-6 * terms, 1e-5);
-    }
-
     @ParameterizedTest
     @MethodSource("cases")
     void eachCallMatchesTheCpuBackend(ConvShape s, int rows) {
         try (BackendPair pair = EmulatedPair.open()) {
-            Twin x = pair.uniform(rows * s.inputSize(), -1, 1), w = pair.uniform(s.weightSize(), -1, 1);
-            Twin dy = pair.uniform(rows * s.outputSize(), -1, 1);
-            Twin y = pair.filled(rows * s.outputSize(), Float.NaN), dx = pair.filled(rows * s.inputSize(), Float.NaN);
-            Twin dw = pair.filled(s.weightSize(), Float.NaN);
-            String what = s + ", " + rows + " rows: ";
-            int taps = s.kernel() * s.kernel();
-
-            pair.device.convForward(s, x.device(), w.device(), y.device(), rows);
-            pair.reference.convForward(s, x.reference(), w.reference(), y.reference(), rows);
-            pair.assertClose(what + "forward", y, sumOf(s.inChannels() * taps));
-
-            pair.device.convBackwardData(s, dy.device(), w.device(), dx.device(), rows);
-            pair.reference.convBackwardData(s, dy.reference(), w.reference(), dx.reference(), rows);
-            pair.assertClose(what + "backward data", dx, sumOf(s.outChannels() * taps));
-
-            pair.device.convBackwardFilter(s, x.device(), dy.device(), dw.device(), rows);
-            pair.reference.convBackwardFilter(s, x.reference(), dy.reference(), dw.reference(), rows);
-            pair.assertClose(what + "backward filter", dw, sumOf(rows * s.outHeight() * s.outWidth()));
+            KernelChecks.convolutions(pair, GemmPrecision.FP32, s, rows);
         }
     }
 
@@ -87,7 +63,7 @@ class CudaConvolutionTest {
             recorded.replay();
             assertEquals(2, device.runtime().counters().since(before).convolutionCalls());
             pair.reference.convForward(s, x.reference(), w.reference(), y.reference(), rows);
-            pair.assertClose("a replayed forward convolution", y, sumOf(s.inChannels() * 9));
+            pair.assertClose("a replayed forward convolution", y, GemmPrecision.FP32.tolerance(s.inChannels() * 9));
             recorded.close();
         }
     }

@@ -11,7 +11,8 @@ import dev.vaecuda.backend.Replayable;
 import dev.vaecuda.backend.cpu.CpuBackend;
 import dev.vaecuda.selftest.BackendPair;
 import dev.vaecuda.selftest.BackendPair.Twin;
-import dev.vaecuda.selftest.Tolerance;
+import dev.vaecuda.selftest.GemmPrecision;
+import dev.vaecuda.selftest.KernelChecks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,14 +46,6 @@ class JCudaConvolutionOnFakeDriverTest {
                 new Object[] {new ConvShape(2, 11, 6, 3, 4, 3, 2), 2});
     }
 
-    /**
-     * cuDNN and the CPU backend sum each output's terms (products of values in [-1, 1)) in float, in
-     * different orders: terms * 1e-6 absolute covers the rounding of such sums (as GemmPrecision.FP32's).
-     */
-    private static Tolerance sumOf(int terms) {
-        return new Tolerance(1e-6 * terms, 1e-5);
-    }
-
     /** The CUDA backend on JCudaRuntime beside the CPU backend, with a fresh seed (named in failures). */
     private static BackendPair pair(JCudaRuntime runtime) {
         return new BackendPair(new CudaBackend(runtime), new CpuBackend(2), new SplittableRandom().nextLong());
@@ -62,37 +55,15 @@ class JCudaConvolutionOnFakeDriverTest {
     @MethodSource("cases")
     void eachCallMatchesTheCpuBackend(ConvShape s, int rows) {
         try (BackendPair pair = pair(JCudaRuntime.open(0, false, false))) {
-            assertAllThreeMatch(pair, s, rows);
+            KernelChecks.convolutions(pair, GemmPrecision.FP32, s, rows);
         }
-    }
-
-    /** The three calls on fresh inputs, each output over NaNs (overwritten, never read), against the CPU backend. */
-    private static void assertAllThreeMatch(BackendPair pair, ConvShape s, int rows) {
-        Twin x = pair.uniform(rows * s.inputSize(), -1, 1), w = pair.uniform(s.weightSize(), -1, 1);
-        Twin dy = pair.uniform(rows * s.outputSize(), -1, 1);
-        Twin y = pair.filled(rows * s.outputSize(), Float.NaN), dx = pair.filled(rows * s.inputSize(), Float.NaN);
-        Twin dw = pair.filled(s.weightSize(), Float.NaN);
-        String what = s + ", " + rows + " rows: ";
-        int taps = s.kernel() * s.kernel();
-
-        pair.device.convForward(s, x.device(), w.device(), y.device(), rows);
-        pair.reference.convForward(s, x.reference(), w.reference(), y.reference(), rows);
-        pair.assertClose(what + "forward", y, sumOf(s.inChannels() * taps));
-
-        pair.device.convBackwardData(s, dy.device(), w.device(), dx.device(), rows);
-        pair.reference.convBackwardData(s, dy.reference(), w.reference(), dx.reference(), rows);
-        pair.assertClose(what + "backward data", dx, sumOf(s.outChannels() * taps));
-
-        pair.device.convBackwardFilter(s, x.device(), dy.device(), dw.device(), rows);
-        pair.reference.convBackwardFilter(s, x.reference(), dy.reference(), dw.reference(), rows);
-        pair.assertClose(what + "backward filter", dw, sumOf(rows * s.outHeight() * s.outWidth()));
     }
 
     /** With --tf32 the descriptors allow CUDNN_DEFAULT_MATH; the fake computes alike, so the same tolerance holds. */
     @Test
     void tf32ConvolutionsMatchTheCpuBackend() {
         try (BackendPair pair = pair(JCudaRuntime.open(0, false, true))) {
-            assertAllThreeMatch(pair, new ConvShape(5, 6, 9, 3, 4, 2, 1), 4);
+            KernelChecks.convolutions(pair, GemmPrecision.FP32, new ConvShape(5, 6, 9, 3, 4, 2, 1), 4);
         }
     }
 
@@ -127,9 +98,9 @@ class JCudaConvolutionOnFakeDriverTest {
             pair.reference.convForward(SMALL, x.reference(), w.reference(), y.reference(), rows);
             pair.reference.convBackwardData(SMALL, dy.reference(), w.reference(), dx.reference(), rows);
             pair.reference.convBackwardFilter(SMALL, x.reference(), dy.reference(), dw.reference(), rows);
-            pair.assertClose("replayed forward", y, sumOf(SMALL.inChannels() * 9));
-            pair.assertClose("replayed backward data", dx, sumOf(SMALL.outChannels() * 9));
-            pair.assertClose("replayed backward filter", dw, sumOf(rows * SMALL.outHeight() * SMALL.outWidth()));
+            pair.assertClose("replayed forward", y, GemmPrecision.FP32.tolerance(SMALL.inChannels() * 9));
+            pair.assertClose("replayed backward data", dx, GemmPrecision.FP32.tolerance(SMALL.outChannels() * 9));
+            pair.assertClose("replayed backward filter", dw, GemmPrecision.FP32.tolerance(rows * SMALL.outHeight() * SMALL.outWidth()));
 
             IllegalStateException refused = assertThrows(IllegalStateException.class, () -> device.record(
                     () -> device.convForward(SMALL, x.device(), w.device(), y.device(), 1)));
