@@ -19,7 +19,7 @@ public final class Backends {
      * How to run the CUDA device.
      *
      * @param syncDebug synchronise after every launch, so an error names its kernel
-     * @param tf32      let cuBLAS use TF32 tensor cores for the GEMMs
+     * @param tf32      let cuBLAS and cuDNN use TF32 tensor cores for the GEMMs and convolutions
      */
     public record CudaOptions(boolean syncDebug, boolean tf32) {
     }

@@ -34,7 +34,8 @@ final class DeviceOptions {
             description = "Run every step's launches directly instead of replaying the step recorded once (a CUDA graph).")
     boolean noGraph;
 
-    @Option(names = "--tf32", description = "CUDA: let cuBLAS use TF32 tensor cores for the GEMMs (faster, about 1e-3 relative error).")
+    @Option(names = "--tf32", description = "CUDA: let cuBLAS and cuDNN use TF32 tensor cores for the GEMMs and"
+            + " convolutions (faster, about 1e-3 relative error).")
     boolean tf32;
 
     /** Whether a step recorded once is replayed (a CUDA graph on a GPU); not with --sync-debug, whose errors name kernels. */

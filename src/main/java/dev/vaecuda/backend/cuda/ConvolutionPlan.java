@@ -145,8 +145,8 @@ final class ConvolutionPlan implements AutoCloseable {
 
     /**
      * The first algorithm of {@code direction} that cuDNN's heuristics suggest with
-     * CUDNN_STATUS_SUCCESS, deterministic, of the handle's math type (or FMA, exact in any) and
-     * within the workspace (as cudnnGet*WorkspaceSize tells).
+     * CUDNN_STATUS_SUCCESS, deterministic, labelled default or FMA math (the descriptor's math type
+     * then decides whether TF32 may run) and within the workspace (as cudnnGet*WorkspaceSize tells).
      */
     private int choose(CudnnLibrary.Direction direction, MemorySegment a, MemorySegment b, MemorySegment out) {
         try (Arena arena = Arena.ofConfined()) {
@@ -159,8 +159,10 @@ final class ConvolutionPlan implements AutoCloseable {
                 MemorySegment perf = perfs.asSlice(i * PERF.byteSize(), PERF);
                 int algorithm = perf.get(JAVA_INT, ALGO), status = perf.get(JAVA_INT, STATUS);
                 int determinism = perf.get(JAVA_INT, DETERMINISM), mathType = perf.get(JAVA_INT, MATH_TYPE);
+                // the descriptor's math type decides what runs (FMA: no tensor cores); a suggestion labelled
+                // default math is the same kernel under it, one labelled tensor-op math is not offered by it
                 if (status == CudnnLibrary.STATUS_SUCCESS && determinism == CudnnLibrary.DETERMINISTIC
-                        && (mathType == cudnn.mathType || mathType == CudnnLibrary.FMA_MATH)) {
+                        && (mathType == CudnnLibrary.DEFAULT_MATH || mathType == CudnnLibrary.FMA_MATH)) {
                     library.call(direction.workspaceSizeCall, () -> (int) direction.workspaceSize.invokeExact(
                             cudnn.handle, a, b, convolution, out, algorithm, bytes));
                     if (bytes.get(JAVA_LONG, 0) <= cudnn.workspaceBytes) {
@@ -172,8 +174,8 @@ final class ConvolutionPlan implements AutoCloseable {
                         + mathType + ", " + perf.get(JAVA_LONG, MEMORY) + " bytes)");
             }
             throw new CudaCallException(direction.algorithmsCall, "for " + description + ", no algorithm cuDNN"
-                    + " suggests is deterministic, " + (cudnn.mathType == CudnnLibrary.FMA_MATH ? "FMA math (no tensor"
-                    + " cores)" : "default or FMA math") + " and within the " + cudnn.workspaceBytes + "-byte workspace: "
+                    + " suggests is deterministic, of default or FMA math and within the " + cudnn.workspaceBytes
+                    + "-byte workspace: "
                     + (passedOver.isEmpty() ? "it suggests none" : String.join(", ", passedOver)));
         }
     }

@@ -125,7 +125,7 @@ class JCudaConvolutionOnFakeDriverTest {
             DeviceBuffer y = backend.allocate(rows * large.outputSize());
             CudaCallException refused = assertThrows(CudaCallException.class, () -> backend.convForward(large, x, w, y, rows));
             assertEquals("cudnnGetConvolutionBackwardDataAlgorithm_v7 failed: for " + large + " over 84 rows, no"
-                    + " algorithm cuDNN suggests is deterministic, FMA math (no tensor cores) and within the 67108864-byte"
+                    + " algorithm cuDNN suggests is deterministic, of default or FMA math and within the 67108864-byte"
                     + " workspace: algo 0 (CUDNN_STATUS_SUCCESS, non-deterministic, math type 3, 0 bytes), algo 1"
                     + " (CUDNN_STATUS_SUCCESS, deterministic, math type 3, 67436544 bytes)", refused.getMessage());
         }
