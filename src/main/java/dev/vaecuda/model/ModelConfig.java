@@ -18,13 +18,13 @@ import java.util.stream.Stream;
  */
 public record ModelConfig(int imageHeight, int imageWidth, List<Integer> hidden, int latent,
                           LossKind loss, float beta, Activation activation, Architecture architecture,
-                          List<Integer> channels) {
+                          List<Integer> channels, int imageChannels) {
     /** The widest layer accepted (pixels of an image, hidden or latent units); counts of such layers fit a long. */
     public static final int MAX_LAYER_WIDTH = 1 << 24;
     /** The convolutions of {@link Architecture#CONV}: kernel 4, stride 2, padding 1 halve an even size. */
     public static final int CONV_KERNEL = 4, CONV_STRIDE = 2, CONV_PADDING = 1;
-    /** The images' channels: grey levels only, for now. */
-    public static final int IMAGE_CHANNELS = 1;
+    /** The images' channels a model takes: grey levels, or red, green and blue. */
+    public static final List<Integer> IMAGE_CHANNELS = List.of(1, 3);
 
     public ModelConfig {
         java.util.Objects.requireNonNull(hidden, "hidden sizes are missing");
@@ -37,6 +37,9 @@ public record ModelConfig(int imageHeight, int imageWidth, List<Integer> hidden,
         }
         hidden = List.copyOf(hidden);
         channels = List.copyOf(channels);
+        if (!IMAGE_CHANNELS.contains(imageChannels)) {
+            throw new IllegalArgumentException("image channels must be 1 (grey) or 3 (colour), got " + imageChannels);
+        }
         if (imageHeight < 1 || imageWidth < 1 || (long) imageHeight * imageWidth > MAX_LAYER_WIDTH) {
             throw new IllegalArgumentException("image size must be positive and at most " + MAX_LAYER_WIDTH
                     + " pixels, got " + imageHeight + "x" + imageWidth);
@@ -59,6 +62,12 @@ public record ModelConfig(int imageHeight, int imageWidth, List<Integer> hidden,
         if (!(beta >= 0f) || Float.isInfinite(beta)) {
             throw new IllegalArgumentException("beta must be a finite number >= 0, got " + beta);
         }
+    }
+
+    /** Of grey images, as every configuration written before colour. */
+    public ModelConfig(int imageHeight, int imageWidth, List<Integer> hidden, int latent, LossKind loss, float beta,
+                       Activation activation, Architecture architecture, List<Integer> channels) {
+        this(imageHeight, imageWidth, hidden, latent, loss, beta, activation, architecture, channels, 1);
     }
 
     /** An MLP. */
@@ -86,14 +95,15 @@ public record ModelConfig(int imageHeight, int imageWidth, List<Integer> hidden,
                 + (1 << Math.min(layers, 30)) + "; " + suggestion);
     }
 
+    /** Floats per image: channels x height x width (NCHW). */
     public int pixels() {
-        return imageHeight * imageWidth;
+        return imageChannels * imageHeight * imageWidth;
     }
 
     /** The convolutions of the encoder, in order (none for an MLP). */
     public List<ConvShape> convolutions() {
         List<ConvShape> shapes = new ArrayList<>();
-        int in = IMAGE_CHANNELS;
+        int in = imageChannels;
         for (int i = 0; i < channels.size(); i++) {
             shapes.add(new ConvShape(in, imageHeight >> i, imageWidth >> i, channels.get(i), CONV_KERNEL, CONV_STRIDE,
                     CONV_PADDING));
