@@ -33,7 +33,8 @@ public final class SyntheticPhotos {
         }
     }
 
-    private static BufferedImage picture(int size, SplittableRandom random) {
+    /** One picture, its colours and blobs drawn from {@code random}. */
+    static BufferedImage picture(int size, SplittableRandom random) {
         double[][] colour = new double[BLOBS + 1][3];
         double[][] blob = new double[BLOBS][3]; // centre y, centre x, radius
         for (int b = 0; b <= BLOBS; b++) {
