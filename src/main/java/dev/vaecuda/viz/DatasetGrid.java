@@ -29,7 +29,7 @@ public final class DatasetGrid {
                 batch, binarize, seed, RngStreams.SHOW_DATA_BINARIZE, backend.allocateStepState());
         float[] values = new float[n * pixels];
         backend.download(batch, values);
-        Tiles tiles = new Tiles(values, n, set.rows(), set.cols());
+        Tiles tiles = new Tiles(values, n, set.channels(), set.rows(), set.cols());
         return new ImageGrid(ImageGrid.PADDING).render(ImageGrid.rowsOf(tiles, ImageGrid.PER_ROW), captions);
     }
 }

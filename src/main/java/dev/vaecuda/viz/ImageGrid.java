@@ -6,15 +6,14 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.awt.image.WritableRaster;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Lays images out in rows, as torchvision's {@code make_grid}: {@code padding} pixels around and
- * between them, rows left-aligned. The result is an 8-bit grayscale image whose cells hold the
- * images' pixels exactly (intensity v becomes round(255 v)). Optional captions go in a strip
- * under each cell.
+ * between them, rows left-aligned. The result is an 8-bit grey or RGB image, as the images'
+ * channels, whose cells hold the images' pixels exactly ({@link TileRaster}). Optional captions go
+ * in a strip under each cell.
  */
 public final class ImageGrid {
     /** make_grid's nrow and padding. */
@@ -43,7 +42,7 @@ public final class ImageGrid {
         return rows;
     }
 
-    /** One row of cells per entry; every image must have the size of the first. */
+    /** One row of cells per entry; every image must have the channels and size of the first. */
     public BufferedImage render(List<Tiles> rows) {
         return render(rows, null);
     }
@@ -54,42 +53,22 @@ public final class ImageGrid {
         int h = first.height(), w = first.width();
         int captionHeight = captions == null ? 0 : CAPTION_HEIGHT;
         int columns = rows.stream().mapToInt(Tiles::count).max().orElseThrow();
-        BufferedImage image = new BufferedImage(padding + columns * (w + padding),
-                padding + rows.size() * (h + captionHeight + padding), BufferedImage.TYPE_BYTE_GRAY);
-        WritableRaster raster = image.getRaster();
-        fill(raster, PAD_GRAY);
+        BufferedImage image = TileRaster.filled(padding + columns * (w + padding),
+                padding + rows.size() * (h + captionHeight + padding), first.channels(), PAD_GRAY);
         int index = 0;
         for (int r = 0; r < rows.size(); r++) {
             Tiles row = rows.get(r);
-            if (row.height() != h || row.width() != w) {
-                throw new IllegalArgumentException("images of " + row.height() + "x" + row.width() + " and " + h + "x" + w);
-            }
+            first.requireShapeOf(row);
             int y0 = padding + r * (h + captionHeight + padding);
             for (int c = 0; c < row.count(); c++, index++) {
                 int x0 = padding + c * (w + padding);
-                drawImage(raster, row, c, x0, y0);
+                TileRaster.draw(image, row, c, x0, y0);
                 if (captions != null) {
                     drawCaption(image, captions.get(index), x0, y0 + h, w, captionHeight);
                 }
             }
         }
         return image;
-    }
-
-    private static void fill(WritableRaster raster, int gray) {
-        int[] line = new int[raster.getWidth()];
-        java.util.Arrays.fill(line, gray);
-        for (int y = 0; y < raster.getHeight(); y++) {
-            raster.setSamples(0, y, line.length, 1, 0, line);
-        }
-    }
-
-    private static void drawImage(WritableRaster raster, Tiles tiles, int index, int x0, int y0) {
-        int w = tiles.width(), base = index * tiles.pixels();
-        for (int i = 0; i < tiles.pixels(); i++) {
-            float v = Math.clamp(tiles.values()[base + i], 0f, 1f);
-            raster.setSample(x0 + i % w, y0 + i / w, 0, Math.round(v * 255f));
-        }
     }
 
     private static void drawCaption(BufferedImage image, String text, int x0, int y0, int width, int height) {

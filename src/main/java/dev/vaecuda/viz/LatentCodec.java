@@ -2,6 +2,7 @@ package dev.vaecuda.viz;
 
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
+import dev.vaecuda.model.ModelConfig;
 import dev.vaecuda.model.Vae;
 import java.util.Arrays;
 
@@ -27,7 +28,14 @@ public final class LatentCodec {
 
     /** The mean of q(z|x) for each image: (count, latent) row-major. */
     public float[] encodeMeans(Tiles images) {
-        int pixels = vae.config().pixels(), latent = latent();
+        ModelConfig config = vae.config();
+        if (images.channels() != config.imageChannels() || images.height() != config.imageHeight()
+                || images.width() != config.imageWidth()) {
+            throw new IllegalArgumentException("images of " + images.channels() + "x" + images.height() + "x"
+                    + images.width() + " for a model of " + config.imageChannels() + "x" + config.imageHeight() + "x"
+                    + config.imageWidth());
+        }
+        int pixels = config.pixels(), latent = latent();
         float[] means = new float[images.count() * latent];
         for (int first = 0; first < images.count(); first += vae.capacity()) {
             int rows = Math.min(vae.capacity(), images.count() - first);
@@ -56,6 +64,7 @@ public final class LatentCodec {
             backend.download(probabilities.slice(0, chunk.length), chunk);
             System.arraycopy(chunk, 0, images, first * pixels, chunk.length);
         }
-        return new Tiles(images, count, vae.config().imageHeight(), vae.config().imageWidth());
+        ModelConfig config = vae.config();
+        return new Tiles(images, count, config.imageChannels(), config.imageHeight(), config.imageWidth());
     }
 }
