@@ -2,7 +2,6 @@ package dev.vaecuda.data;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -10,10 +9,14 @@ import java.util.List;
  * What a data set's four IDX files hold, as read (a .gz and a plain copy agree): their sizes, and
  * a SHA-256 of their contents one after the other in the order train images, train labels, test
  * images, test labels, so it equals {@code cat train-images-idx3-ubyte train-labels-idx1-ubyte
- * t10k-images-idx3-ubyte t10k-labels-idx1-ubyte | sha256sum} on the uncompressed files.
+ * t10k-images-idx3-ubyte t10k-labels-idx1-ubyte | sha256sum} on the uncompressed files. Other sets
+ * (a folder, CIFAR-10) are fingerprinted by their decoded content written as those IDX files would
+ * be: colour images as a 4-dimensional IDX file (count, channels, rows, columns), unlabelled images
+ * with label 0 each.
  */
 public record DataFingerprint(List<Long> idxBytes, String sha256) {
     private static final int IMAGES_MAGIC = 0x0803;
+    private static final int CHANNEL_IMAGES_MAGIC = 0x0804;
     private static final int LABELS_MAGIC = 0x0801;
     private static final int SHORT_HASH = 16;
 
@@ -27,7 +30,7 @@ public record DataFingerprint(List<Long> idxBytes, String sha256) {
 
     /** The fingerprint of the files these two splits were read from (the whole splits, before any --limit). */
     public static DataFingerprint of(ImageSet train, ImageSet test) {
-        MessageDigest sha = sha256Digest();
+        MessageDigest sha = ContentHash.digest();
         long trainImages = hashImages(sha, train), trainLabels = hashLabels(sha, train);
         long testImages = hashImages(sha, test), testLabels = hashLabels(sha, test);
         return new DataFingerprint(List.of(trainImages, trainLabels, testImages, testLabels),
@@ -45,26 +48,20 @@ public record DataFingerprint(List<Long> idxBytes, String sha256) {
                 + idxBytes.get(1) + ", " + idxBytes.get(2) + ", " + idxBytes.get(3) + " bytes";
     }
 
-    /** The images file as IDX: magic, count, rows, columns, pixels; returns its size. */
+    /** The images file as IDX: magic, count, (channels when not 1,) rows, columns, pixels; returns its size. */
     private static long hashImages(MessageDigest sha, ImageSet set) {
-        sha.update(ByteBuffer.allocate(16).putInt(IMAGES_MAGIC).putInt(set.count()).putInt(set.rows())
-                .putInt(set.cols()).array());
+        ByteBuffer header = set.channels() == 1
+                ? ByteBuffer.allocate(16).putInt(IMAGES_MAGIC).putInt(set.count())
+                : ByteBuffer.allocate(20).putInt(CHANNEL_IMAGES_MAGIC).putInt(set.count()).putInt(set.channels());
+        sha.update(header.putInt(set.rows()).putInt(set.cols()).array());
         sha.update(set.pixels());
-        return 16L + set.pixels().length;
+        return header.capacity() + (long) set.pixels().length;
     }
 
     /** The labels file as IDX: magic, count, labels; returns its size. */
     private static long hashLabels(MessageDigest sha, ImageSet set) {
         sha.update(ByteBuffer.allocate(8).putInt(LABELS_MAGIC).putInt(set.count()).array());
-        sha.update(set.labels());
-        return 8L + set.labels().length;
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        sha.update(set.labels() != null ? set.labels() : new byte[set.count()]);
+        return 8L + set.count();
     }
 }

@@ -1,9 +1,13 @@
 package dev.vaecuda.data;
 
+import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /** Loads what a {@link DataRequest} names: the IDX sets, CIFAR-10's binary batches, or a folder of images. */
 public final class DataSources {
+    public static final String FOLDER = "folder";
+    public static final String CIFAR10 = "cifar10";
+
     private DataSources() {
     }
 
@@ -12,8 +16,16 @@ public final class DataSources {
      * prepared. Bad input is a {@link DataException} naming the file and what was expected.
      */
     public static LoadedData load(DataRequest request, Consumer<String> progress) {
+        return switch (request.dataset()) {
+            case FOLDER -> FolderSource.load(request, progress);
+            case CIFAR10 -> Cifar10Source.load(request);
+            default -> idx(request);
+        };
+    }
+
+    private static LoadedData idx(DataRequest request) {
         Dataset dataset = Dataset.fromCliName(request.dataset());
-        java.nio.file.Path directory = request.directory().orElse(dataset.defaultDirectory());
+        Path directory = request.directory().orElse(dataset.defaultDirectory());
         ImageSet train = dataset.load(directory, Split.TRAIN), test = dataset.load(directory, Split.TEST);
         return new LoadedData(train, test, dataset.classNames(), DataFingerprint.of(train, test),
                 dataset.cliName() + ": " + train.count() + " train / " + test.count() + " test images");
