@@ -119,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
     /** A fresh model of the shape options' shape on 28x28 images, or the checkpoint's trained one. */
     private StartingPoint startingPoint() {
         if (checkpoint == null) {
-            return StartingPoint.fresh(shape.config(28, 28, LossKind.BCE, 1f));
+            return StartingPoint.fresh(shape.config(1, 28, 28, LossKind.BCE, 1f));
         }
         for (String option : ModelShapeOptions.NAMES) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {

@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Test-set figures per image, in nats: the loss as training reports it, the negative ELBO, and "
-                + "the importance-weighted estimate of -log p(x) (Burda et al., 2016) with K samples, and the active "
-                + "units (Cov_x(E_q[u]) > 0.01).",
+                + "the importance-weighted estimate of -log p(x) (Burda et al., 2016) with K samples, the last two also "
+                + "in bits per dimension (nats / (C x H x W x ln 2)), and the active units (Cov_x(E_q[u]) > 0.01).",
             "K = 1 gives the negative ELBO. For a model trained with --loss mse, -log p(x|z) is the squared error: "
                 + "a Gaussian decoder of variance 1/2 without its constant (pixels/2) log(pi)."})
 final class EvalCommand implements Callable<Integer> {
@@ -34,7 +34,7 @@ final class EvalCommand implements Callable<Integer> {
     CheckpointOption checkpoint;
 
     @Mixin
-    DataOption data;
+    DataOptions data;
 
     @Option(names = "--iw-samples", defaultValue = "1", paramLabel = "K",
             description = "Importance samples per image (default: ${DEFAULT-VALUE}, the ELBO).")
@@ -61,7 +61,7 @@ final class EvalCommand implements Callable<Integer> {
             Checkpoint trained = model.checkpoint();
             // sample k of an image draws the Philox elements [k * latent, (k + 1) * latent), an int index
             OptionChecks.inRange(spec, "--iw-samples", samples, 1, Integer.MAX_VALUE / trained.config().model().latent());
-            ImageSet test = data.testSet(trained.config());
+            ImageSet test = data.forModel(checkpoint.file, trained.config(), console).test();
             boolean binarized = binarize != null ? binarize : trained.config().training().binarize();
             long drawSeed = seed != null ? seed : trained.config().training().seed();
             long start = System.nanoTime();
@@ -75,9 +75,11 @@ final class EvalCommand implements Callable<Integer> {
                 result = new LikelihoodEvaluation(model.backend(), model.vae()).run(test, samples, binarized, drawSeed,
                         trained.epochsCompleted(), new SampleProgressLines(console, ESTIMATE_SECONDS, PROGRESS_SECONDS));
             }
-            console.printf(Locale.ROOT, "loss (reconstruction + beta * KL)  %.4f%n", result.meanLoss());
-            console.printf(Locale.ROOT, "negative ELBO                      %.4f%n", result.meanNegativeElbo());
-            console.printf(Locale.ROOT, "-log p(x), K = %-6d              %.4f%n", samples, result.meanNegativeLogLikelihood());
+            console.printf(Locale.ROOT, "loss (reconstruction + beta * KL)  %.4f nats%n", result.meanLoss());
+            console.printf(Locale.ROOT, "negative ELBO                      %.4f nats  %.4f bits/dim%n",
+                    result.meanNegativeElbo(), result.bitsPerDimension(result.meanNegativeElbo()));
+            console.printf(Locale.ROOT, "-log p(x), K = %-6d              %.4f nats  %.4f bits/dim%n", samples,
+                    result.meanNegativeLogLikelihood(), result.bitsPerDimension(result.meanNegativeLogLikelihood()));
             console.printf(Locale.ROOT, "active units (Cov_x(E_q[u]) > %s)  %d of %d%n", LikelihoodEvaluation.ACTIVE_UNIT_VARIANCE,
                     result.activeUnits(), result.unitVariances().length);
             console.printf(Locale.ROOT, "evaluated in %.1f s%n", (System.nanoTime() - start) / 1e9);

@@ -26,7 +26,7 @@ final class InterpolateCommand implements Callable<Integer> {
     CheckpointOption checkpoint;
 
     @Mixin
-    DataOption data;
+    DataOptions data;
 
     @Option(names = "--pairs", paramLabel = "N", defaultValue = "8", description = "Number of walks, one per row (default: ${DEFAULT-VALUE}).")
     int pairs;
@@ -45,7 +45,7 @@ final class InterpolateCommand implements Callable<Integer> {
         OptionChecks.atLeast(spec, "--steps", steps, 1);
         Path file = OutputFile.resolve(out, "interpolation.png");
         try (LoadedModel model = checkpoint.open(deviceOptions, console)) {
-            ImageSet test = data.testSet(model.checkpoint().config());
+            ImageSet test = data.forModel(checkpoint.file, model.checkpoint().config(), console).test();
             OptionChecks.atMost(spec, "--pairs", pairs, test.count() / 2, "pairs of test images");
             PngFiles.write(model.figures().interpolations(Tiles.of(test, 0, 2 * pairs), steps), file);
         }

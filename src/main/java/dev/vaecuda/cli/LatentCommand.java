@@ -1,7 +1,7 @@
 package dev.vaecuda.cli;
 
-import dev.vaecuda.data.Dataset;
 import dev.vaecuda.data.ImageSet;
+import dev.vaecuda.data.LoadedData;
 import dev.vaecuda.viz.ModelFigures;
 import dev.vaecuda.viz.PngFiles;
 import dev.vaecuda.viz.Tiles;
@@ -33,7 +33,7 @@ final class LatentCommand implements Callable<Integer> {
     CheckpointOption checkpoint;
 
     @Mixin
-    DataOption data;
+    DataOptions data;
 
     @Option(names = "--n", paramLabel = "N", description = "Number of test images on the map (default: all).")
     Integer n;
@@ -59,12 +59,12 @@ final class LatentCommand implements Callable<Integer> {
         OptionChecks.atLeast(spec, "--grid", grid, 1);
         Path file = OutputFile.resolve(out, "latent.png");
         try (LoadedModel model = checkpoint.open(deviceOptions, console)) {
-            ImageSet test = data.testSet(model.checkpoint().config());
+            LoadedData loaded = data.forModel(checkpoint.file, model.checkpoint().config(), console);
+            ImageSet test = loaded.test();
             int count = n == null ? test.count() : OptionChecks.atMost(spec, "--n", n, test.count(), "test images");
             ModelFigures figures = model.figures();
-            Dataset dataset = Dataset.fromCliName(model.checkpoint().config().dataset());
             PngFiles.write(figures.latentMap(Tiles.of(test, 0, count), Arrays.copyOf(test.labels(), count),
-                    dataset.classNames(), checkedDims(model.vae().config().latent())), file);
+                    loaded.classNames(), checkedDims(model.vae().config().latent())), file);
             console.println("wrote " + file);
             if (model.vae().config().latent() == 2) {
                 Path manifold = OutputFile.withSuffix(file, "_manifold");

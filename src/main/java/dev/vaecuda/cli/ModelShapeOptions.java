@@ -80,12 +80,15 @@ final class ModelShapeOptions {
         return architecture() == Architecture.MLP ? List.of() : channels != null ? channels : CONV_CHANNELS;
     }
 
-    /** The model of these options on images of height x width; a shape the images do not fit is a ParameterException. */
-    ModelConfig config(int imageHeight, int imageWidth, LossKind loss, float beta) {
+    /**
+     * The model of these options on images of channels x height x width; a shape the images do not
+     * fit is a ParameterException.
+     */
+    ModelConfig config(int imageChannels, int imageHeight, int imageWidth, LossKind loss, float beta) {
         validate();
         try {
             return new ModelConfig(imageHeight, imageWidth, hidden(), latent, loss, beta, activation(), architecture(),
-                    channels());
+                    channels(), imageChannels);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -25,7 +25,7 @@ final class ReconstructCommand implements Callable<Integer> {
     CheckpointOption checkpoint;
 
     @Mixin
-    DataOption data;
+    DataOptions data;
 
     @Option(names = "--n", paramLabel = "N", defaultValue = "8", description = "Number of test images (default: ${DEFAULT-VALUE}).")
     int n;
@@ -40,7 +40,7 @@ final class ReconstructCommand implements Callable<Integer> {
         OptionChecks.atLeast(spec, "--n", n, 1);
         Path file = OutputFile.resolve(out, "reconstructions.png");
         try (LoadedModel model = checkpoint.open(deviceOptions, console)) {
-            ImageSet test = data.testSet(model.checkpoint().config());
+            ImageSet test = data.forModel(checkpoint.file, model.checkpoint().config(), console).test();
             OptionChecks.atMost(spec, "--n", n, test.count(), "test images");
             PngFiles.write(model.figures().reconstructions(Tiles.of(test, 0, n)), file);
         }

@@ -2,9 +2,8 @@ package dev.vaecuda.cli;
 
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.cpu.CpuBackend;
-import dev.vaecuda.data.Dataset;
 import dev.vaecuda.data.ImageSet;
-import dev.vaecuda.data.Split;
+import dev.vaecuda.data.LoadedData;
 import dev.vaecuda.viz.DatasetGrid;
 import dev.vaecuda.viz.PngFiles;
 import java.io.PrintWriter;
@@ -26,11 +25,7 @@ final class ShowDataCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    DataOption data;
-
-    @Option(names = "--dataset", defaultValue = "mnist", paramLabel = "NAME",
-            description = "Data set: mnist or fashion-mnist (default: ${DEFAULT-VALUE}).")
-    String dataset;
+    DataOptions data;
 
     @Option(names = "--split", defaultValue = "train", paramLabel = "SPLIT",
             description = "train or test (default: ${DEFAULT-VALUE}).")
@@ -55,17 +50,19 @@ final class ShowDataCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter console = spec.commandLine().getOut();
-        Dataset kind = dataset();
-        Split which = switch (split) {
-            case "train" -> Split.TRAIN;
-            case "test" -> Split.TEST;
-            default -> throw new ParameterException(spec.commandLine(), "--split must be train or test, got '" + split + "'");
-        };
+        if (!split.equals("train") && !split.equals("test")) {
+            throw new ParameterException(spec.commandLine(), "--split must be train or test, got '" + split + "'");
+        }
         OptionChecks.atLeast(spec, "--n", n, 1);
-        ImageSet set = data.load(kind, which);
+        LoadedData loaded = DataOptions.load(data.request(null), console);
+        ImageSet set = split.equals("train") ? loaded.train() : loaded.test();
         OptionChecks.atMost(spec, "--n", n, set.count(), "images of the " + split + " split");
+        if (labels && set.labels() == null) {
+            throw new ParameterException(spec.commandLine(), "--labels: " + loaded.description()
+                    + ", without labels (a folder without subfolders)");
+        }
         List<String> captions = labels ? IntStream.range(0, n)
-                .mapToObj(i -> kind.classNames().get(Byte.toUnsignedInt(set.labels()[i]))).toList() : null;
+                .mapToObj(i -> loaded.classNames().get(Byte.toUnsignedInt(set.labels()[i]))).toList() : null;
         Path file = OutputFile.resolve(out, "grid.png");
         // drawing a grid chooses no device: the CPU backend, quietly (its binarisation is the training's)
         try (Backend backend = new CpuBackend(1)) {
@@ -73,13 +70,5 @@ final class ShowDataCommand implements Callable<Integer> {
         }
         console.println("wrote " + file);
         return 0;
-    }
-
-    private Dataset dataset() {
-        try {
-            return Dataset.fromCliName(dataset);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--dataset must be mnist or fashion-mnist, got '" + dataset + "'");
-        }
     }
 }

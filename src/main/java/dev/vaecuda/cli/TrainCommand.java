@@ -5,13 +5,15 @@ import dev.vaecuda.backend.Activation;
 import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.LossKind;
 import dev.vaecuda.data.DataFingerprint;
-import dev.vaecuda.data.Dataset;
+import dev.vaecuda.data.DataRequest;
 import dev.vaecuda.data.ImageSet;
-import dev.vaecuda.data.Split;
+import dev.vaecuda.data.LoadedData;
 import dev.vaecuda.model.Initialization;
 import dev.vaecuda.model.ModelConfig;
 import dev.vaecuda.train.Checkpoint;
 import dev.vaecuda.train.CheckpointFile;
+import dev.vaecuda.train.FolderOptions;
+import dev.vaecuda.train.ImageShape;
 import dev.vaecuda.train.LearningRateSchedule;
 import dev.vaecuda.train.ResumePoint;
 import dev.vaecuda.train.RunConfig;
@@ -45,13 +47,8 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions deviceOptions;
 
-    @Option(names = "--dataset", defaultValue = "mnist", paramLabel = "NAME",
-            description = "Data set: mnist or fashion-mnist (default: ${DEFAULT-VALUE}).")
-    String dataset;
-
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "Folder with the IDX files, plain or .gz (default: data/mnist or data/fashion-mnist).")
-    Path data;
+    @Mixin
+    DataOptions data;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Output folder (default: " + DEFAULT_OUT + "; with --resume, the checkpoint's own folder).")
@@ -159,26 +156,25 @@ final class TrainCommand implements Callable<Integer> {
             RunFolderGuard.refuseResumeOver(outDir, resumePoint, "resume into another folder with --out DIR, or"
                     + " replace what it holds with: " + withOverwrite());
         }
-        String datasetName = checkpoint == null ? dataset : checkpoint.config().dataset();
-        Dataset kind = Dataset.fromCliName(datasetName);
-        Path dir = data != null ? data : kind.defaultDirectory();
-        ImageSet allTrain = kind.load(dir, Split.TRAIN);
-        ImageSet allTest = kind.load(dir, Split.TEST);
-        RunIdentity identity = identity(resumePoint, DataFingerprint.of(allTrain, allTest), dir, console);
+        DataRequest request = data.request(checkpoint == null ? null : checkpoint.config());
+        LoadedData loaded = DataOptions.load(request, console);
+        String where = DataOptions.where(request);
+        RunIdentity identity = identity(resumePoint, loaded.fingerprint(), where, console);
         int n = checkpoint == null ? limit : checkpoint.config().training().limit();
-        ImageSet trainSet = limited(allTrain, n);
-        ImageSet testSet = limited(allTest, n);
-        RunConfig config = checkpoint == null ? configFromOptions(trainSet.rows(), trainSet.cols())
-                : checkpoint.config().withEpochs(epochs);
+        ImageSet trainSet = limited(loaded.train(), n);
+        ImageSet testSet = limited(loaded.test(), n);
+        RunConfig config = checkpoint == null ? configFromOptions(request, trainSet) : checkpoint.config().withEpochs(epochs);
         if (checkpoint == null) {
             // a batch larger than the whole set is a mistake, not a wish for one short batch an epoch
             OptionChecks.atMost(spec, "--batch-size", batchSize, trainSet.count(), "training images"
-                    + (n > 0 ? " that --limit " + n + " keeps" : " in " + dir));
+                    + (n > 0 ? " that --limit " + n + " keeps" : " in " + where));
         }
+        String used = trainSet.count() == loaded.train().count() && testSet.count() == loaded.test().count() ? ""
+                : " (--limit " + n + ": " + trainSet.count() + " train / " + testSet.count() + " test)";
         StopRequest stop = new StopRequest();
         try (SignalTrap trap = SignalTrap.stoppingTraining(stop, console); Backend backend = device.open(console)) {
-            boolean finished = new TrainingSession(config, identity, outDir, resumePoint, deviceOptions.replaySteps(),
-                    figuresEvery)
+            boolean finished = new TrainingSession(config, identity, loaded.description() + used, outDir, resumePoint,
+                    deviceOptions.replaySteps(), figuresEvery)
                     .run(backend, trainSet, testSet, console, TrainingProgress.forConsole(console, trainSet.count(),
                             config.training().batchSize(), config.training().epochs()), stop);
             if (!finished) {
@@ -204,7 +200,7 @@ final class TrainCommand implements Callable<Integer> {
      * The run's identity: a new one for a new run, the checkpoint's for a resumed run, whose data
      * must be the data it trained on; a checkpoint of format 1 had none, so it gets one here.
      */
-    private RunIdentity identity(ResumePoint resumePoint, DataFingerprint data, Path dir, PrintWriter console) {
+    private RunIdentity identity(ResumePoint resumePoint, DataFingerprint data, String dir, PrintWriter console) {
         RunIdentity saved = resumePoint == null ? null : resumePoint.checkpoint().identity();
         if (resumePoint != null && saved == null) {
             RunIdentity assigned = RunIdentity.start(data);
@@ -227,9 +223,7 @@ final class TrainCommand implements Callable<Integer> {
     private String continueCommand(Path checkpointFile, int total) {
         List<String> args = new ArrayList<>(List.of(spec.name(), "--resume", checkpointFile.toString(),
                 "--epochs", Integer.toString(total)));
-        if (data != null) {
-            args.addAll(List.of("--data", data.toString()));
-        }
+        args.addAll(data.locationArgs());
         if (figuresEvery != 1) {
             args.addAll(List.of("--figures-every", Integer.toString(figuresEvery)));
         }
@@ -247,7 +241,7 @@ final class TrainCommand implements Callable<Integer> {
     private void refuseOptionsThatDisagreeWith(RunConfig saved) {
         ModelConfig model = saved.model();
         TrainingOptions training = saved.training();
-        agree("--dataset", dataset, saved.dataset());
+        agree("--dataset", data.dataset, saved.dataset());
         agree("--arch", shape.arch, model.architecture().optionName());
         agree("--channels", shape.channels, model.channels());
         agree("--hidden", shape.hidden, model.hidden());
@@ -277,11 +271,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void validateOptions() {
-        try {
-            Dataset.fromCliName(dataset);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--dataset must be mnist or fashion-mnist, got '" + dataset + "'");
-        }
+        data.request(null); // checks the data options
         lossKind();
         shape.validate();
         OptionChecks.positiveFinite(spec, "--lr", learningRate);
@@ -305,16 +295,16 @@ final class TrainCommand implements Callable<Integer> {
         return OptionChecks.oneOf(spec, "--init", initialization, Initialization.values());
     }
 
-    /** The model takes the data's image size; its buffers must fit in int-indexed arrays. */
-    private RunConfig configFromOptions(int imageHeight, int imageWidth) {
-        if ((long) imageHeight * imageWidth > ModelConfig.MAX_LAYER_WIDTH) {
-            throw new VaeCudaException(VaeCudaException.FAILURE, "the images are " + imageHeight + "x" + imageWidth
-                    + ", more than the " + ModelConfig.MAX_LAYER_WIDTH + " pixels a model takes");
+    /** The model takes the images' shape; its buffers must fit in int-indexed arrays. */
+    private RunConfig configFromOptions(DataRequest request, ImageSet images) {
+        if ((long) images.pixelsPerImage() > ModelConfig.MAX_LAYER_WIDTH) {
+            throw new VaeCudaException(VaeCudaException.FAILURE, "the images are " + ImageShape.of(images)
+                    + ", more than the " + ModelConfig.MAX_LAYER_WIDTH + " values a model takes");
         }
-        ModelConfig model = shape.config(imageHeight, imageWidth, lossKind(), beta);
+        ModelConfig model = shape.config(images.channels(), images.rows(), images.cols(), lossKind(), beta);
         if (model.parameterCount() > Integer.MAX_VALUE) {
             throw new ParameterException(spec.commandLine(), "--hidden " + model.hidden() + " and --latent " + shape.latent + " on "
-                    + imageHeight + "x" + imageWidth + " images make " + model.parameterCount()
+                    + ImageShape.of(images) + " images make " + model.parameterCount()
                     + " parameters, more than the " + Integer.MAX_VALUE + " a buffer holds");
         }
         if (model.activationFloats(batchSize) > Integer.MAX_VALUE) {
@@ -323,6 +313,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingOptions training = new TrainingOptions(learningRate, batchSize, epochs, seed, limit, binarize,
                 initializationKind(), adamEpsilon, schedule());
-        return new RunConfig(dataset, model, training);
+        return new RunConfig(request.dataset(), model, training, FolderOptions.of(request));
     }
 }

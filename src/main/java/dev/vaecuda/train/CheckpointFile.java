@@ -19,10 +19,10 @@ import java.util.Optional;
 import java.util.zip.CRC32;
 
 /**
- * The checkpoint format, version 4, big-endian:
+ * The checkpoint format, version 5, big-endian:
  * <pre>
  * bytes 0-7   magic "VAECKPT\0"
- * int         format version (4)
+ * int         format version (5)
  * int, bytes  length and UTF-8 text of the run configuration as JSON
  * long        run id ({@link RunIdentity})
  * long[4]     sizes of the data set's IDX files, as read ({@link DataFingerprint})
@@ -34,7 +34,9 @@ import java.util.zip.CRC32;
  * float[P] x3 parameters, Adam first moment, Adam second moment
  * long        CRC32 of every byte before it
  * </pre>
- * P must be the parameter count of the configuration's model. Version 3 is the same with a
+ * P must be the parameter count of the configuration's model. Version 4 is the same with a
+ * configuration from before colour, whose models all take grey images (imageChannels 1), and
+ * without the options of a folder of images. Version 3 is version 4 with a
  * configuration from before --arch, whose models are all MLPs. Version 2 is version 3 with a
  * configuration from before the hidden activation, the initialisation, Adam's eps and the learning
  * rate schedule were options: it is read with the values those runs had (ReLU, PyTorch's
@@ -44,7 +46,9 @@ import java.util.zip.CRC32;
  */
 public final class CheckpointFile {
     static final byte[] MAGIC = "VAECKPT\0".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 4;
+    static final int VERSION = 5;
+    /** The version before the images' channels (all grey) and the options of a folder of images, still read. */
+    static final int VERSION_WITHOUT_IMAGE_CHANNELS = 4;
     /** The version before the architecture (MLP or CONV) and the conv channels, still read. */
     static final int VERSION_WITHOUT_ARCHITECTURE = 3;
     /** The version before the options of the activation, initialisation, Adam's eps and schedule, still read. */

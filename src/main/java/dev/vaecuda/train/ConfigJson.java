@@ -30,9 +30,10 @@ public final class ConfigJson {
     }
 
     /**
-     * A configuration of checkpoint formats 1 to 3, each without some of what came later: formats 1
+     * A configuration of checkpoint formats 1 to 4, each without some of what came later: formats 1
      * and 2 were written before --activation, --init, --adam-eps and --lr-schedule (those runs had
-     * ReLU, PyTorch's initialisation, eps 1e-8 and a constant rate), all three before --arch (MLPs).
+     * ReLU, PyTorch's initialisation, eps 1e-8 and a constant rate), 1 to 3 before --arch (MLPs),
+     * all four before colour (grey images).
      */
     static RunConfig fromJsonWithOldDefaults(String json, String source) {
         JsonElement tree = parse(json, source);
@@ -41,6 +42,9 @@ public final class ConfigJson {
             if (root.get("model") instanceof JsonObject model) {
                 addIfAbsent(model, "activation", Activation.RELU.name());
                 addIfAbsent(model, "architecture", Architecture.MLP.name());
+                if (!model.has("imageChannels")) {
+                    model.addProperty("imageChannels", 1);
+                }
                 if (!model.has("channels")) {
                     model.add("channels", new JsonArray());
                 }

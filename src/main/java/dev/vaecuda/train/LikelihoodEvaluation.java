@@ -43,9 +43,12 @@ public final class LikelihoodEvaluation {
         void samplesDone(long done, long total);
     }
 
-    /** Per-image figures, in nats; index i is test image i. {@code unitVariances}: Cov_x(E_q[u]) per latent unit. */
-    public record Result(int samples, double[] loss, double[] negativeElbo, double[] negativeLogLikelihood,
-                         double[] unitVariances) {
+    /**
+     * Per-image figures, in nats; index i is test image i. {@code dimensions}: an image's C x H x W.
+     * {@code unitVariances}: Cov_x(E_q[u]) per latent unit.
+     */
+    public record Result(int samples, int dimensions, double[] loss, double[] negativeElbo,
+                         double[] negativeLogLikelihood, double[] unitVariances) {
         public double meanLoss() {
             return Arrays.stream(loss).average().orElseThrow();
         }
@@ -56,6 +59,11 @@ public final class LikelihoodEvaluation {
 
         public double meanNegativeLogLikelihood() {
             return Arrays.stream(negativeLogLikelihood).average().orElseThrow();
+        }
+
+        /** {@code nats} of one image in bits per dimension: nats / (C x H x W x ln 2). */
+        public double bitsPerDimension(double nats) {
+            return nats / (dimensions * Math.log(2));
         }
 
         /** Latent units whose posterior mean varies over the test images by more than {@link #ACTIVE_UNIT_VARIANCE}. */
@@ -122,7 +130,7 @@ public final class LikelihoodEvaluation {
         }
         double[] negativeLogLikelihood = samples == 1 ? negativeElbo.clone()
                 : importanceWeighted(x, meanLogvar, n, samples, seed, progress);
-        return new Result(samples, loss, negativeElbo, negativeLogLikelihood, unitVariances(meanLogvar, n, latent));
+        return new Result(samples, pixels, loss, negativeElbo, negativeLogLikelihood, unitVariances(meanLogvar, n, latent));
     }
 
     /** -log (1/K) sum_k w_k per image, from the log-weights as they come. */

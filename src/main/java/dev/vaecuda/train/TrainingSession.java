@@ -5,6 +5,7 @@ import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.data.ImageSet;
 import dev.vaecuda.model.Initialization;
+import dev.vaecuda.model.ModelConfig;
 import dev.vaecuda.model.ModelDescription;
 import dev.vaecuda.model.Vae;
 import java.io.IOException;
@@ -31,6 +32,7 @@ public final class TrainingSession {
 
     private final RunConfig config;
     private final RunIdentity identity;
+    private final String data;
     private final Path outDir;
     private final ResumePoint resumeFrom;
     private final boolean replaySteps;
@@ -40,16 +42,18 @@ public final class TrainingSession {
 
     /**
      * {@code resumeFrom} may be null for a fresh run; {@code config} then sets the model's shape.
+     * {@code data}: what the run trains on, as its "training ..." line says it.
      * {@code replaySteps}: record a full batch's step once and replay it (a CUDA graph on a GPU).
      * {@code figuresEvery}: the epochs between two epochs' pictures (see {@link EpochFigures}).
      */
-    public TrainingSession(RunConfig config, RunIdentity identity, Path outDir, ResumePoint resumeFrom,
+    public TrainingSession(RunConfig config, RunIdentity identity, String data, Path outDir, ResumePoint resumeFrom,
                            boolean replaySteps, int figuresEvery) {
         if (figuresEvery < 1) {
             throw new IllegalArgumentException("figures every " + figuresEvery + " epochs");
         }
         this.config = config;
         this.identity = identity;
+        this.data = data;
         this.outDir = outDir;
         this.resumeFrom = resumeFrom;
         this.replaySteps = replaySteps;
@@ -91,8 +95,7 @@ public final class TrainingSession {
                 trainer.epochsCompleted());
         EpochFigures figures = new EpochFigures(backend, vae, testSet, config.training().seed(), outDir);
         out.println("model: " + ModelDescription.of(config.model()));
-        out.printf(Locale.ROOT, "training %s: %d train / %d test images, %d parameters, batch %d, epochs %d..%d%s%n",
-                config.dataset(), trainSet.count(), testSet.count(), vae.parameterCount(), batchSize,
+        out.printf(Locale.ROOT, "training %s, %d parameters, batch %d, epochs %d..%d%s%n", data, vae.parameterCount(), batchSize,
                 trainer.epochsCompleted() + 1, config.training().epochs(), trainer.batchesIntoEpoch() == 0 ? ""
                         : String.format(Locale.ROOT, ", epoch %d from batch %d of %d", trainer.epochsCompleted() + 1,
                                 trainer.batchesIntoEpoch() + 1, trainer.batchesPerEpoch()));
@@ -147,10 +150,10 @@ public final class TrainingSession {
     }
 
     private void checkImageSize(String split, ImageSet set) {
-        int h = config.model().imageHeight(), w = config.model().imageWidth();
-        if (set.rows() != h || set.cols() != w) {
-            throw new VaeCudaException(VaeCudaException.FAILURE, "the " + split + " images are " + set.rows() + "x"
-                    + set.cols() + ", the model " + (resumeFrom != null ? "of the checkpoint " : "") + "expects " + h + "x" + w);
+        ModelConfig model = config.model();
+        if (!ImageShape.fits(set, model)) {
+            throw new VaeCudaException(VaeCudaException.FAILURE, "the " + split + " images are " + ImageShape.of(set)
+                    + ", the model " + (resumeFrom != null ? "of the checkpoint " : "") + "expects " + ImageShape.of(model));
         }
     }
 

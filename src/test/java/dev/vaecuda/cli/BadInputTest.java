@@ -135,11 +135,11 @@ class BadInputTest {
             damage("images of more pixels than a model takes", d -> {
                 replace(d, TRAIN_IMAGES, idx(IMAGES_MAGIC, new int[] {1, 1, (1 << 24) + 1}, new byte[(1 << 24) + 1]));
                 replace(d, TRAIN_LABELS, labels(new byte[1]));
-            }, "the images are 1x16777217, more than the 16777216 pixels a model takes"),
+            }, "the images are 1x1x16777217, more than the 16777216 values a model takes"),
             damage("test images of another size", d -> {
                 SyntheticDigits.writeIdx(d.resolve("other"), 10, 100, 32, 32);
                 replace(d, TEST_IMAGES, read(d.resolve("other").resolve(TEST_IMAGES)));
-            }, "the test images are 32x32, the model expects 28x28"));
+            }, "the test images are 1x32x32, the model expects 1x28x28"));
         return cases.stream();
     }
 
@@ -181,14 +181,14 @@ class BadInputTest {
         Path old = Files.write(dir.resolve("old.vae"), CheckpointVersion1.from(read(finished.resolve("checkpoint.vae"))));
         CliRunner resumedOld = CliRunner.run("train", "--device", "cpu", "--data", large.toString(), "--out",
                 dir.resolve("resumed").toString(), "--resume", old.toString(), "--epochs", "2");
-        resumedOld.assertOneLineError(1, "the training images are 32x32, the model of the checkpoint expects 28x28");
+        resumedOld.assertOneLineError(1, "the training images are 1x32x32, the model of the checkpoint expects 1x28x28");
     }
 
     /** A damage to the finished run's checkpoint, and what the error line must say. */
     static Stream<Arguments> damagedCheckpoints() {
         return Stream.of(
-            Arguments.of("another format version", (Consumer<byte[]>) b -> ByteBuffer.wrap(b).putInt(8, 5),
-                    "checkpoint format version 5, this program reads versions 1 to 4"),
+            Arguments.of("another format version", (Consumer<byte[]>) b -> ByteBuffer.wrap(b).putInt(8, 6),
+                    "checkpoint format version 6, this program reads versions 1 to 5"),
             Arguments.of("a flipped bit", (Consumer<byte[]>) b -> {
                 int at = 12 + new SplittableRandom().nextInt(b.length - 12);
                 b[at] ^= (byte) (1 << new SplittableRandom().nextInt(8));

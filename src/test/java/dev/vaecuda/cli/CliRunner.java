@@ -36,9 +36,9 @@ record CliRunner(int exitCode, String out, String err) {
         assertTrue(!line.contains("Exception") && !line.contains("\tat "), toString());
     }
 
-    /** The number a line of the output gives for {@code name}: eval's "negative ELBO    105.5799". */
+    /** The number a line of the output gives for {@code name}: eval's "negative ELBO    105.5799 nats  0.1943 bits/dim". */
     double figure(String name) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " +([0-9.]+)$").matcher(out);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " +([0-9.]+)( .*)?$").matcher(out);
         assertTrue(m.find(), name + " in\n" + this);
         return Double.parseDouble(m.group(1));
     }

@@ -60,7 +60,10 @@ class CheckpointFileTest {
     }
 
     private Checkpoint sample(ModelConfig model, TrainingOptions training) {
-        RunConfig config = new RunConfig("fashion-mnist", model, training);
+        return sample(new RunConfig("fashion-mnist", model, training));
+    }
+
+    private Checkpoint sample(RunConfig config) {
         int n = (int) config.model().parameterCount();
         float[][] arrays = new float[3][n];
         for (float[] a : arrays) {
@@ -123,7 +126,7 @@ class CheckpointFileTest {
         assertTrue(failure(flipped).contains("checksum mismatch"), "bit flip at byte " + at);
         byte[] otherVersion = good.clone();
         ByteBuffer.wrap(otherVersion).putInt(CheckpointFile.MAGIC.length, 99);
-        assertTrue(failure(otherVersion).contains("format version 99, this program reads versions 1 to 4"));
+        assertTrue(failure(otherVersion).contains("format version 99, this program reads versions 1 to 5"));
     }
 
     /** A configuration that a program writing another architecture would leave, resealed: its field named, in one line. */
@@ -173,6 +176,30 @@ class CheckpointFileTest {
         assertTrue(failure(damaged).matches(".*\\(CRC32: stored 00000abc, computed [0-9a-f]{8}\\).*"));
         ByteBuffer.wrap(damaged).putLong(damaged.length - 8, 0x1_0000_0abcL);
         assertTrue(failure(damaged).contains("(CRC32: stored a value wider than 32 bits, computed "));
+    }
+
+    /** Format 5: a colour conv model on a folder of images, with the options that prepared them. */
+    @Test
+    void aColourModelOfAFolderRoundTrips() {
+        ModelConfig model = new ModelConfig(8, 8, List.of(), 1 + random.nextInt(10), LossKind.BCE, 1f, Activation.RELU,
+                Architecture.CONV, List.of(2, 3), 3);
+        FolderOptions folder = random.nextBoolean() ? new FolderOptions(8, 3, 0.25) : new FolderOptions(null, null, 0.1);
+        Checkpoint written = sample(new RunConfig("folder", model, new TrainingOptions(1e-3f, 64, 7, 1, 0, false), folder));
+        assertRoundTrips(written);
+        String json = ConfigJson.toJson(written.config());
+        assertTrue(json.contains("\"imageChannels\": 3") && json.contains("\"testFraction\": "), json);
+    }
+
+    @Test
+    void readsFormatVersion4AsGrey() {
+        Checkpoint written = random.nextBoolean() ? sample() : convSample();
+        byte[] v4 = CheckpointVersion4.from(CheckpointFile.encode(written));
+        assertTrue(!new String(v4, StandardCharsets.UTF_8).contains("imageChannels"), "no imageChannels in format 4");
+        Checkpoint read = CheckpointFile.decode(dir.resolve("old.vae"), v4);
+        assertEquals(1, read.config().model().imageChannels());
+        assertEquals(written.config(), read.config());
+        assertEquals(written.identity(), read.identity());
+        assertArrayEquals(written.parameters(), read.parameters());
     }
 
     @Test

@@ -21,7 +21,7 @@ public final class CheckpointVersion3 {
 
     /** The same checkpoint of an MLP in format version 3, with its own CRC32. */
     public static byte[] from(byte[] current) {
-        return rewritten(current, CheckpointFile.VERSION_WITHOUT_ARCHITECTURE, config -> {
+        return rewritten(CheckpointVersion4.from(current), CheckpointFile.VERSION_WITHOUT_ARCHITECTURE, config -> {
             config.getAsJsonObject("model").remove("architecture");
             config.getAsJsonObject("model").remove("channels");
         });

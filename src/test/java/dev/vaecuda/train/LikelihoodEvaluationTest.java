@@ -41,7 +41,7 @@ class LikelihoodEvaluationTest {
         ModelConfig model = new ModelConfig(12, 12, List.of(48), 3, loss, beta);
         RunConfig config = new RunConfig("mnist", model, new TrainingOptions(3e-3f, 32, 3, 7, 0, binarize));
         try (CpuBackend backend = new CpuBackend(2)) {
-            new TrainingSession(config, RunIdentity.start(DataFingerprint.of(TRAIN, TEST)), out, null, true, 1).run(backend, TRAIN, TEST, new PrintWriter(new StringWriter()), (e, b, n) -> { },
+            new TrainingSession(config, RunIdentity.start(DataFingerprint.of(TRAIN, TEST)), "synthetic", out, null, true, 1).run(backend, TRAIN, TEST, new PrintWriter(new StringWriter()), (e, b, n) -> { },
                     new StopRequest());
         }
         return CheckpointFile.read(out.resolve(TrainingSession.CHECKPOINT));
@@ -190,8 +190,18 @@ class LikelihoodEvaluationTest {
     void aUnitIsActiveWhenItsVarianceIsAbove0point01() {
         double[] variances = {0.0101, 0.0099, 0.01, 0.5, 0.0, Math.nextUp(0.01), Math.nextDown(0.01)};
         double[] perImage = {0};
-        LikelihoodEvaluation.Result result = new LikelihoodEvaluation.Result(1, perImage, perImage, perImage, variances);
+        LikelihoodEvaluation.Result result = new LikelihoodEvaluation.Result(1, 784, perImage, perImage, perImage, variances);
         assertEquals(3, result.activeUnits(), "0.0101, 0.5 and the next double above 0.01, of " + Arrays.toString(variances));
+    }
+
+    /** nats / (C x H x W x ln 2): 784 ln 2 nats of a 1x28x28 image are 1 bit per dimension, 3x32x32 scales it. */
+    @Test
+    void bitsPerDimensionDivideNatsByTheDimensionsAndLn2() {
+        double[] none = {0};
+        assertEquals(1.0, new LikelihoodEvaluation.Result(1, 784, none, none, none, none).bitsPerDimension(784 * Math.log(2)),
+                1e-12);
+        assertEquals(2.0, new LikelihoodEvaluation.Result(1, 3 * 32 * 32, none, none, none, none)
+                .bitsPerDimension(2 * 3072 * Math.log(2)), 1e-12);
     }
 
     /** Population variance over the images of each unit's mean, and the units above the 0.01 threshold. */

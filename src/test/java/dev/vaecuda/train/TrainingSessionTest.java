@@ -70,7 +70,7 @@ class TrainingSessionTest {
         StringWriter text = new StringWriter();
         StopRequest stop = new StopRequest();
         try (CpuBackend backend = new CpuBackend(2)) {
-            boolean finished = new TrainingSession(config, resume == null ? RUN : resume.identity(), out,
+            boolean finished = new TrainingSession(config, resume == null ? RUN : resume.identity(), "synthetic", out,
                     resume == null ? null : new ResumePoint(resume, out.resolve(TrainingSession.CHECKPOINT)),
                     true, figuresEvery).run(backend, TRAIN, TEST,
                     new PrintWriter(text), (epoch, batch, batches) -> {
@@ -193,7 +193,7 @@ class TrainingSessionTest {
                     super.gatherBatch(images, order, batchSize, n, x, binarize, seed, stream, state);
                 }
             };
-            new TrainingSession(config(1, false), RUN, dir.resolve("recorded"), null, true, 1).run(recording, TRAIN, TEST,
+            new TrainingSession(config(1, false), RUN, "synthetic", dir.resolve("recorded"), null, true, 1).run(recording, TRAIN, TEST,
                     new PrintWriter(new StringWriter()), (epoch, batch, batches) -> { }, new StopRequest());
         }
         assertEquals(19, rows.size(), rows.toString());

@@ -180,7 +180,7 @@ class JCudaRuntimeOnFakeDriverTest {
                                   boolean replay) throws IOException {
         try (backend) {
             StringWriter printed = new StringWriter();
-            boolean finished = new TrainingSession(config, RunIdentity.start(DataFingerprint.of(train, test)), out, null, replay, 1).run(backend, train, test,
+            boolean finished = new TrainingSession(config, RunIdentity.start(DataFingerprint.of(train, test)), "synthetic", out, null, replay, 1).run(backend, train, test,
                     new PrintWriter(printed), (epoch, batch, batches) -> { }, new StopRequest());
             assertTrue(finished, printed.toString());
         }
