@@ -7,7 +7,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "vae-cuda", mixinStandardHelpOptions = true, version = "vae-cuda 0.1.0",
         description = "Trains Variational Autoencoders on MNIST and Fashion-MNIST, on an NVIDIA GPU or the CPU.",
         subcommands = {TrainCommand.class, EvalCommand.class, SampleCommand.class, ReconstructCommand.class,
-            InterpolateCommand.class, LatentCommand.class, ShowDataCommand.class, GraphCommand.class,
+            InterpolateCommand.class, LatentCommand.class, ShowDataCommand.class, ExportImagesCommand.class, GraphCommand.class,
             SelfTestCommand.class, InfoCommand.class, BenchCommand.class})
 final class VaeCommand implements Runnable {
 
