@@ -94,7 +94,10 @@ class ColourCommandsTest {
                 .assertOneLineError(2, other + " holds other data (data sha256 ");
     }
 
-    /** 16x16 pictures trained at --image-size 8: eval without it prepares them at 8 again, as config.json records. */
+    /**
+     * 16x16 unlabelled pictures trained at --image-size 8: eval and latent without it prepare them at 8
+     * again, as config.json records.
+     */
     @Test
     void aFoldersPreparationIsRecordedAndReusedByLaterCommands() throws IOException {
         Path photos = out.resolve("photos");
@@ -107,6 +110,9 @@ class ColourCommandsTest {
         String json = Files.readString(folderRun.resolve("config.json")).replaceAll("\\s+", "");
         assertTrue(json.contains("\"folder\":{\"imageSize\":8,\"testFraction\":0.25}"), json);
         ok("eval", "--checkpoint", folderRun.resolve("checkpoint.vae").toString(), "--data", photos.toString());
+        ok("latent", "--checkpoint", folderRun.resolve("checkpoint.vae").toString(), "--data", photos.toString(),
+                "--out", out.toString());
+        assertTrue(Files.isRegularFile(out.resolve("latent.png")), "an unlabelled set's latent map");
         CliRunner.run("eval", "--device", "cpu", "--checkpoint", folderRun.resolve("checkpoint.vae").toString(), "--data",
                 photos.toString(), "--image-size", "16").assertOneLineError(1, "are 3x16x16 (channels x height x width)");
     }
