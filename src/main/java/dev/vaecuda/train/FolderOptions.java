@@ -11,7 +11,9 @@ public record FolderOptions(Integer imageSize, Integer imageChannels, double tes
 
     /** The options of {@code request} when it asks for a folder; null for the other data sets. */
     public static FolderOptions of(DataRequest request) {
-        return !DataSources.FOLDER.equals(request.dataset()) ? null : new FolderOptions(request.imageSize().orElse(null), request.channels().orElse(null),
-                request.testFraction());
+        if (!DataSources.FOLDER.equals(request.dataset())) {
+            return null;
+        }
+        return new FolderOptions(request.imageSize().orElse(null), request.channels().orElse(null), request.testFraction());
     }
 }
