@@ -49,17 +49,18 @@ final class FolderDecoder {
         entries.addAll(listing.test());
         Probe[] probes = new Probe[entries.size()];
         IntStream.range(0, probes.length).parallel().forEach(i -> probes[i] = probe(entries.get(i)));
-        Skips skips = new Skips();
+        String[] failures = new String[entries.size()];
         for (int i = 0; i < probes.length; i++) {
-            if (probes[i].failure() != null) {
-                skips.add(entries.get(i), probes[i].failure());
+            failures[i] = probes[i].failure();
+            if (failures[i] != null && request.strict()) {
+                throw strictFailure(entries.get(i), failures[i]);
             }
         }
         List<PictureFile.Header> readable = Arrays.stream(probes).filter(p -> p.header() != null)
                 .map(Probe::header).toList();
         if (readable.isEmpty()) {
-            throw new DataException(listing.root(), "no readable image among " + entries.size() + " files: "
-                    + String.join("; ", skips.notes));
+            throw new DataException(listing.root(), "no readable image among " + entries.size() + " files ("
+                    + entries.getFirst().name() + ": " + failures[0] + (entries.size() > 1 ? "; ..." : "") + ")");
         }
         int channels = request.channels().orElse(readable.stream().anyMatch(PictureFile.Header::colour) ? 3 : 1);
         int rows, cols;
@@ -79,7 +80,6 @@ final class FolderDecoder {
         byte[] trainPixels = new byte[trainCount * perImage];
         byte[] testPixels = new byte[listing.test().size() * perImage];
         boolean[] decoded = new boolean[entries.size()];
-        String[] failures = new String[entries.size()];
         IntStream.range(0, entries.size()).parallel().forEach(i -> {
             if (probes[i].header() != null) {
                 boolean inTrain = i < trainCount;
@@ -89,31 +89,26 @@ final class FolderDecoder {
             }
             progress.advance();
         });
+        int skipped = 0;
+        List<String> skipNotes = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             if (failures[i] != null) {
-                skips.add(entries.get(i), failures[i]);
+                if (request.strict()) {
+                    throw strictFailure(entries.get(i), failures[i]);
+                }
+                if (skipped++ < PreparedFolder.NAMED_SKIPS) {
+                    skipNotes.add(entries.get(i).name() + ": " + failures[i]);
+                }
             }
         }
         ImageSet train = keep(listing.train(), "train", trainPixels, decoded, 0, channels, rows, cols);
         ImageSet test = keep(listing.test(), "test", testPixels, decoded, trainCount, channels, rows, cols);
         return new PreparedFolder(PreparedFolder.Settings.of(request), source, train, test, listing.classNames(),
-                skips.count, skips.notes);
+                skipped, skipNotes);
     }
 
-    /** The files skipped so far: counted, the first few named; under --strict the first is an error. */
-    private final class Skips {
-        int count;
-        final List<String> notes = new ArrayList<>();
-
-        void add(FolderListing.Entry entry, String failure) {
-            if (request.strict()) {
-                throw new DataException(entry.path(), "unreadable image (--strict): " + failure);
-            }
-            count++;
-            if (notes.size() < PreparedFolder.NAMED_SKIPS) {
-                notes.add(entry.name() + ": " + failure);
-            }
-        }
+    private static DataException strictFailure(FolderListing.Entry entry, String failure) {
+        return new DataException(entry.path(), "unreadable image (--strict): " + failure);
     }
 
     private static Probe probe(FolderListing.Entry entry) {

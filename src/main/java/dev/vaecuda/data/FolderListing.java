@@ -75,6 +75,11 @@ record FolderListing(Path root, List<Entry> train, List<Entry> test, List<String
         return listing(root, walk, trainEntries, testEntries, classes);
     }
 
+    /** The number of image files listed, train and test. */
+    int size() {
+        return train.size() + test.size();
+    }
+
     /** Where the hash of a relative path (Unicode NFC, so a folder copied from macOS splits alike) falls in [0, 1). */
     static double splitPoint(String name) {
         byte[] key = Normalizer.normalize(name, Normalizer.Form.NFC).getBytes(StandardCharsets.UTF_8);
