@@ -1,13 +1,10 @@
 package dev.vaecuda.cli;
 
-import dev.vaecuda.data.DataRequest;
-import dev.vaecuda.data.DataSources;
 import dev.vaecuda.data.ImageFolderWriter;
 import dev.vaecuda.data.LoadedData;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,11 +22,7 @@ final class ExportImagesCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    DataOption data;
-
-    @Option(names = "--dataset", defaultValue = "mnist", paramLabel = "NAME",
-            description = "Data set: mnist or fashion-mnist (default: ${DEFAULT-VALUE}).")
-    String dataset;
+    DataOptions data;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "A new or empty folder.")
     Path out;
@@ -37,10 +30,7 @@ final class ExportImagesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter console = spec.commandLine().getOut();
-        LoadedData loaded = DataSources.load(DataRequest.idx(dataset, Optional.ofNullable(data.folder)), line -> {
-            console.println(line);
-            console.flush();
-        });
+        LoadedData loaded = DataOptions.load(data.request(null), console);
         long start = System.nanoTime();
         long[] lastLine = {start};
         ImageFolderWriter.write(loaded, out, (done, total) -> {
