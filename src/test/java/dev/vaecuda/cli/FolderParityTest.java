@@ -48,12 +48,13 @@ class FolderParityTest {
     }
 
     /** The first images of the real MNIST, or synthetic digits, as IDX files in {@code folder}. */
-    private static Path writeSubset(Path folder) {
+    private static Path writeSubset(Path folder) throws IOException {
         Path mnist = Dataset.MNIST.defaultDirectory();
         if (!Files.isDirectory(mnist)) {
             SyntheticDigits.writeIdx(folder, TRAIN, TEST, 28, 28);
             return folder;
         }
+        Files.createDirectories(folder);
         writeIdx(folder, "train", Dataset.MNIST.load(mnist, Split.TRAIN).first(TRAIN));
         writeIdx(folder, "t10k", Dataset.MNIST.load(mnist, Split.TEST).first(TEST));
         return folder;
