@@ -21,12 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
  * jar and trains the model the others use), each in a fresh bash with an empty environment but HOME
  * and the default PATH, whose java may be older than 25, in a copy of the checkout (with MNIST, as
  * ci/test.sh leaves it, so that the quick start's fetch only verifies it). Left out: the blocks that
- * need a GPU or Docker (checked by bench/gpu/test-fake.sh and ReadmeDockerCommandsTest) and the one
- * that runs these tests.
+ * need a GPU or Docker (checked by bench/gpu/test-fake.sh and ReadmeDockerCommandsTest), the one
+ * on a user's own photos (~/photos; FolderParityTest and ColourFolderTrainingTest train on folders)
+ * and the one that runs these tests.
  */
 class ReadmeCommandsIT {
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    private static final List<String> NOT_HERE = List.of("docker ", "--device cuda", ".gpu/", "ci/test.sh");
+    private static final List<String> NOT_HERE = List.of("docker ", "--device cuda", ".gpu/", "ci/test.sh", "~/photos");
 
     /** The README's ```bash blocks, in order. */
     static List<String> bashBlocks(List<String> readme) {
