@@ -20,4 +20,9 @@ public record DataRequest(String dataset, Optional<Path> directory, Optional<Int
     /** The data set names --dataset takes. */
     public static final List<String> DATASETS = List.of(Dataset.MNIST.cliName(), Dataset.FASHION_MNIST.cliName(),
             DataSources.CIFAR10, DataSources.FOLDER);
+
+    /** One of the IDX sets ({@code mnist}, {@code fashion-mnist}) from {@code directory} or its default folder. */
+    public static DataRequest idx(String dataset, Optional<Path> directory) {
+        return new DataRequest(dataset, directory, Optional.empty(), Optional.empty(), Optional.empty(), 0.1, false);
+    }
 }
