@@ -113,6 +113,8 @@ class ColourCommandsTest {
         ok("latent", "--checkpoint", folderRun.resolve("checkpoint.vae").toString(), "--data", photos.toString(),
                 "--out", out.toString());
         assertTrue(Files.isRegularFile(out.resolve("latent.png")), "an unlabelled set's latent map");
+        CliRunner.run("show-data", "--dataset", "folder", "--data", photos.toString(), "--labels", "--n", "8", "--out",
+                out.toString()).assertOneLineError(2, ", without labels (a folder without subfolders)");
         CliRunner.run("eval", "--device", "cpu", "--checkpoint", folderRun.resolve("checkpoint.vae").toString(), "--data",
                 photos.toString(), "--image-size", "16").assertOneLineError(1, "are 3x16x16 (channels x height x width)");
     }
