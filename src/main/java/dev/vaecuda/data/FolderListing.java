@@ -69,7 +69,7 @@ record FolderListing(Path root, List<Entry> train, List<Entry> test, List<String
         trainEntries = new ArrayList<>();
         testEntries = new ArrayList<>();
         for (Entry entry : all) {
-            (heldOut(entry.name(), testFraction) ? testEntries : trainEntries).add(entry);
+            (splitPoint(entry.name()) < testFraction ? testEntries : trainEntries).add(entry);
         }
         balance(root, all, trainEntries, testEntries);
         return listing(root, walk, trainEntries, testEntries, classes);
@@ -85,10 +85,6 @@ record FolderListing(Path root, List<Entry> train, List<Entry> test, List<String
         byte[] key = Normalizer.normalize(name, Normalizer.Form.NFC).getBytes(StandardCharsets.UTF_8);
         long bits = java.nio.ByteBuffer.wrap(ContentHash.sha256(key)).getLong();
         return (bits >>> 11) * 0x1.0p-53;
-    }
-
-    private static boolean heldOut(String name, double testFraction) {
-        return splitPoint(name) < testFraction;
     }
 
     /** A split the hash left empty gets the image whose hash came nearest to the other side. */
