@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -17,8 +18,8 @@ import java.util.stream.IntStream;
  * known before any pixel is decoded; then the pixels. Unreadable files are skipped and counted.
  */
 final class FolderDecoder {
-    /** Bytes a decoded picture may take per pixel in the JDK (16-bit RGBA), for the memory estimate. */
-    private static final int DECODED_BYTES_PER_PIXEL = 8;
+    /** Bytes a decoded picture takes per pixel in the JDK (8-bit RGB or RGBA), for the memory estimate. */
+    private static final int DECODED_BYTES_PER_PIXEL = 4;
     private static final long MIB = 1 << 20;
 
     private final FolderListing listing;
@@ -167,7 +168,9 @@ final class FolderDecoder {
     private void checkMemory(int images, Shape shape, long largestPixels) {
         long perImage = (long) shape.channels() * shape.rows() * shape.cols();
         long setBytes = images * perImage;
-        long decodingBytes = (long) Runtime.getRuntime().availableProcessors() * largestPixels * DECODED_BYTES_PER_PIXEL;
+        // the parallel streams run on the common pool's threads and the caller's
+        long decoders = Math.min(ForkJoinPool.getCommonPoolParallelism() + 1, images);
+        long decodingBytes = decoders * largestPixels * DECODED_BYTES_PER_PIXEL;
         String what = images + " images of " + shape;
         if (Math.max(listing.train().size(), listing.test().size()) * perImage > Integer.MAX_VALUE - 8) {
             throw new DataException(listing.root(), what + " make a split of more than the 2 GiB a Java array holds;"
