@@ -1,6 +1,7 @@
 package dev.vaecuda.data;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,6 +17,9 @@ import java.util.Optional;
  */
 public record DataRequest(String dataset, Optional<Path> directory, Optional<Integer> imageSize,
                           Optional<Integer> channels, Optional<Path> cache, double testFraction, boolean strict) {
+    /** The data set names --dataset takes. */
+    public static final List<String> DATASETS = List.of(Dataset.MNIST.cliName(), Dataset.FASHION_MNIST.cliName(),
+            DataSources.CIFAR10, DataSources.FOLDER);
 
     /** One of the IDX sets ({@code mnist}, {@code fashion-mnist}) from {@code directory} or its default folder. */
     public static DataRequest idx(String dataset, Optional<Path> directory) {
