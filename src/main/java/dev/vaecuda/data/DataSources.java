@@ -16,6 +16,10 @@ public final class DataSources {
      * prepared. Bad input is a {@link DataException} naming the file and what was expected.
      */
     public static LoadedData load(DataRequest request, Consumer<String> progress) {
+        if (!DataRequest.DATASETS.contains(request.dataset())) {
+            throw new IllegalArgumentException("unknown data set '" + request.dataset() + "': expected one of "
+                    + String.join(", ", DataRequest.DATASETS));
+        }
         return switch (request.dataset()) {
             case FOLDER -> FolderSource.load(request, progress);
             case CIFAR10 -> Cifar10Source.load(request);

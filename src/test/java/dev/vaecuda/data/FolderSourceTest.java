@@ -190,6 +190,9 @@ class FolderSourceTest {
     @Test
     void theOneLineErrors() throws Exception {
         Path cache = tmp.resolve("cache");
+        assertEquals("unknown data set 'cifar': expected one of mnist, fashion-mnist, cifar10, folder",
+                assertThrows(IllegalArgumentException.class, () -> load(new DataRequest("cifar", Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty(), 0.1, false))).getMessage());
         assertEquals(tmp.resolve("none") + ": data folder not found", failure(folder(tmp.resolve("none"), cache))
                 .getMessage());
         Path empty = Files.createDirectories(tmp.resolve("empty"));
@@ -240,11 +243,13 @@ class FolderSourceTest {
         write(dir.resolve("chiens/ä ö.png"), grey(2, 2, (x, y) -> 2));
         write(dir.resolve("chiens/b.png"), grey(2, 2, (x, y) -> 3));
         Files.createSymbolicLink(dir.resolve("chiens/again"), dir);
+        Files.createSymbolicLink(dir.resolve("chiens/gone.png"), dir.resolve("nowhere.png"));
 
         LoadedData data = load(folder(dir, tmp.resolve("cache")));
 
         assertEquals(List.of("chats noirs", "chiens"), data.classNames());
         assertEquals(3, data.train().count() + data.test().count());
         assertTrue(lines.contains("symbolic link loop at chiens/again skipped"), lines.toString());
+        assertTrue(lines.contains("broken symbolic link chiens/gone.png skipped"), lines.toString());
     }
 }

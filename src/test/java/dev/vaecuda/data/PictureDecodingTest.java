@@ -11,12 +11,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import javax.imageio.IIOException;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,6 +118,28 @@ class PictureDecodingTest {
         assertTrue(cut.getMessage().contains("Truncated File"), cut.getMessage());
         IIOException other = assertThrows(IIOException.class, () -> PictureFile.header(new byte[] {1, 2, 3}));
         assertEquals("not an image ImageIO reads", other.getMessage());
+    }
+
+    @Test
+    void aCmykJpegIsReadAsColour() throws IOException {
+        // four-channel JPEG samples, inverted as Adobe writes them: 255 no ink, 0 full ink
+        WritableRaster cmyk = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 8, 8, 4, null);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                cmyk.setPixel(x, y, new int[] {x < 4 ? 255 : 0, 255, 255, 255});
+            }
+        }
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        Path file = tmp.resolve("cmyk.jpg");
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(cmyk, null, null), null);
+        }
+        assertTrue(header(file).colour());
+        int[] rgb = decoded(file, 3);
+        // white on the left, cyan on the right, give or take JPEG's rounding
+        assertTrue(rgb[0] > 250 && rgb[64] > 250 && rgb[128] > 250, Arrays.toString(rgb));
+        assertTrue(rgb[7] < 5 && rgb[64 + 7] > 250 && rgb[128 + 7] > 250, Arrays.toString(rgb));
     }
 
     @Test
