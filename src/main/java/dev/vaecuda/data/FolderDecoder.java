@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -17,8 +18,8 @@ import java.util.stream.IntStream;
  * known before any pixel is decoded; then the pixels. Unreadable files are skipped and counted.
  */
 final class FolderDecoder {
-    /** Bytes a decoded picture may take per pixel in the JDK (16-bit RGBA), for the memory estimate. */
-    private static final int DECODED_BYTES_PER_PIXEL = 8;
+    /** Bytes a decoded picture takes per pixel in the JDK (8-bit RGB or RGBA), for the memory estimate. */
+    private static final int DECODED_BYTES_PER_PIXEL = 4;
     private static final long MIB = 1 << 20;
 
     private final FolderListing listing;
@@ -49,37 +50,29 @@ final class FolderDecoder {
         entries.addAll(listing.test());
         Probe[] probes = new Probe[entries.size()];
         IntStream.range(0, probes.length).parallel().forEach(i -> probes[i] = probe(entries.get(i)));
-        Skips skips = new Skips();
+        String[] failures = new String[entries.size()];
         for (int i = 0; i < probes.length; i++) {
-            if (probes[i].failure() != null) {
-                skips.add(entries.get(i), probes[i].failure());
+            failures[i] = probes[i].failure();
+            if (failures[i] != null && request.strict()) {
+                throw strictFailure(entries.get(i), failures[i]);
             }
         }
         List<PictureFile.Header> readable = Arrays.stream(probes).filter(p -> p.header() != null)
                 .map(Probe::header).toList();
         if (readable.isEmpty()) {
-            throw new DataException(listing.root(), "no readable image among " + entries.size() + " files: "
-                    + String.join("; ", skips.notes));
+            throw new DataException(listing.root(), "no readable image among " + entries.size() + " files ("
+                    + entries.getFirst().name() + ": " + failures[0] + (entries.size() > 1 ? "; ..." : "") + ")");
         }
-        int channels = request.channels().orElse(readable.stream().anyMatch(PictureFile.Header::colour) ? 3 : 1);
-        int rows, cols;
-        if (request.imageSize().isPresent()) {
-            rows = cols = request.imageSize().get();
-        } else {
-            PictureFile.Header first = readable.getFirst();
-            checkOneSize(readable);
-            rows = first.height();
-            cols = first.width();
-        }
+        Shape shape = shape(readable);
+        int channels = shape.channels(), rows = shape.rows(), cols = shape.cols();
         long largest = readable.stream().mapToLong(PictureFile.Header::pixels).max().orElseThrow();
-        checkMemory(readable.size(), channels, rows, cols, largest);
+        checkMemory(entries.size(), shape, largest);
 
         int trainCount = listing.train().size();
         int perImage = channels * rows * cols;
         byte[] trainPixels = new byte[trainCount * perImage];
         byte[] testPixels = new byte[listing.test().size() * perImage];
         boolean[] decoded = new boolean[entries.size()];
-        String[] failures = new String[entries.size()];
         IntStream.range(0, entries.size()).parallel().forEach(i -> {
             if (probes[i].header() != null) {
                 boolean inTrain = i < trainCount;
@@ -89,31 +82,43 @@ final class FolderDecoder {
             }
             progress.advance();
         });
+        int skipped = 0;
+        List<String> skipNotes = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             if (failures[i] != null) {
-                skips.add(entries.get(i), failures[i]);
+                if (request.strict()) {
+                    throw strictFailure(entries.get(i), failures[i]);
+                }
+                if (skipped++ < PreparedFolder.NAMED_SKIPS) {
+                    skipNotes.add(entries.get(i).name() + ": " + failures[i]);
+                }
             }
         }
         ImageSet train = keep(listing.train(), "train", trainPixels, decoded, 0, channels, rows, cols);
         ImageSet test = keep(listing.test(), "test", testPixels, decoded, trainCount, channels, rows, cols);
         return new PreparedFolder(PreparedFolder.Settings.of(request), source, train, test, listing.classNames(),
-                skips.count, skips.notes);
+                skipped, skipNotes);
     }
 
-    /** The files skipped so far: counted, the first few named; under --strict the first is an error. */
-    private final class Skips {
-        int count;
-        final List<String> notes = new ArrayList<>();
-
-        void add(FolderListing.Entry entry, String failure) {
-            if (request.strict()) {
-                throw new DataException(entry.path(), "unreadable image (--strict): " + failure);
-            }
-            count++;
-            if (notes.size() < PreparedFolder.NAMED_SKIPS) {
-                notes.add(entry.name() + ": " + failure);
-            }
+    /** The size and channels of the set: as requested, else as the images' headers say. */
+    private record Shape(int channels, int rows, int cols) {
+        @Override
+        public String toString() {
+            return channels + "x" + rows + "x" + cols;
         }
+    }
+
+    private Shape shape(List<PictureFile.Header> readable) {
+        int channels = request.channels().orElse(readable.stream().anyMatch(PictureFile.Header::colour) ? 3 : 1);
+        if (request.imageSize().isPresent()) {
+            return new Shape(channels, request.imageSize().get(), request.imageSize().get());
+        }
+        checkOneSize(readable);
+        return new Shape(channels, readable.getFirst().height(), readable.getFirst().width());
+    }
+
+    private static DataException strictFailure(FolderListing.Entry entry, String failure) {
+        return new DataException(entry.path(), "unreadable image (--strict): " + failure);
     }
 
     private static Probe probe(FolderListing.Entry entry) {
@@ -160,12 +165,14 @@ final class FolderDecoder {
         }
     }
 
-    private void checkMemory(int images, int channels, int rows, int cols, long largestPixels) {
-        long setBytes = (long) images * channels * rows * cols;
-        long decodingBytes = (long) Runtime.getRuntime().availableProcessors() * largestPixels * DECODED_BYTES_PER_PIXEL;
-        String what = images + " images of " + channels + "x" + rows + "x" + cols;
-        if (Math.max(listing.train().size(), listing.test().size()) * (long) channels * rows * cols
-                > Integer.MAX_VALUE - 8) {
+    private void checkMemory(int images, Shape shape, long largestPixels) {
+        long perImage = (long) shape.channels() * shape.rows() * shape.cols();
+        long setBytes = images * perImage;
+        // the parallel streams run on the common pool's threads and the caller's
+        long decoders = Math.min(ForkJoinPool.getCommonPoolParallelism() + 1, images);
+        long decodingBytes = decoders * largestPixels * DECODED_BYTES_PER_PIXEL;
+        String what = images + " images of " + shape;
+        if (Math.max(listing.train().size(), listing.test().size()) * perImage > Integer.MAX_VALUE - 8) {
             throw new DataException(listing.root(), what + " make a split of more than the 2 GiB a Java array holds;"
                     + " pass a smaller --image-size");
         }

@@ -28,7 +28,7 @@ import javax.imageio.ImageIO;
  * The image files of a folder, as torchvision's ImageFolder sees them: found recursively (symbolic
  * links followed, a loop skipped and reported), each labelled by the first folder under the split's
  * root (class names sorted; a folder of images only at its top level is unlabelled). {@code train/}
- * and {@code test/} are the splits when both exist; otherwise each file goes to the test split when a
+ * and {@code test/} are the splits when both exist (and nothing else is read); otherwise each file goes to the test split when a
  * hash of its relative path falls below the test fraction, so adding a file moves no other. Within a
  * split, files are ordered by name, digits by value (2.png before 10.png), then by relative path: a
  * set exported as {@code train/<label>/<index>.png} keeps its order. Names starting with "." (the
@@ -53,26 +53,27 @@ record FolderListing(Path root, List<Entry> train, List<Entry> test, List<String
         }
         Path train = root.resolve("train"), test = root.resolve("test");
         Walk walk = new Walk(root);
-        List<Entry> trainEntries, testEntries;
         if (Files.isDirectory(train) && Files.isDirectory(test)) {
             List<Found> trainFound = walk.images(train), testFound = walk.images(test);
-            List<String> classes = classNames(root, trainFound, testFound);
-            trainEntries = entries(trainFound, classes);
-            testEntries = entries(testFound, classes);
             walk.checkSome(trainFound.size() + testFound.size());
-            return listing(root, walk, trainEntries, testEntries, classes);
+            List<String> classes = classNames(root, trainFound, testFound);
+            return listing(root, walk, entries(trainFound, classes), entries(testFound, classes), classes);
         }
         List<Found> found = walk.images(root);
         walk.checkSome(found.size());
         List<String> classes = classNames(root, found);
         List<Entry> all = entries(found, classes);
-        trainEntries = new ArrayList<>();
-        testEntries = new ArrayList<>();
+        List<Entry> trainEntries = new ArrayList<>(), testEntries = new ArrayList<>();
         for (Entry entry : all) {
-            (heldOut(entry.name(), testFraction) ? testEntries : trainEntries).add(entry);
+            (splitPoint(entry.name()) < testFraction ? testEntries : trainEntries).add(entry);
         }
         balance(root, all, trainEntries, testEntries);
         return listing(root, walk, trainEntries, testEntries, classes);
+    }
+
+    /** The number of image files listed, train and test. */
+    int size() {
+        return train.size() + test.size();
     }
 
     /** Where the hash of a relative path (Unicode NFC, so a folder copied from macOS splits alike) falls in [0, 1). */
@@ -80,10 +81,6 @@ record FolderListing(Path root, List<Entry> train, List<Entry> test, List<String
         byte[] key = Normalizer.normalize(name, Normalizer.Form.NFC).getBytes(StandardCharsets.UTF_8);
         long bits = java.nio.ByteBuffer.wrap(ContentHash.sha256(key)).getLong();
         return (bits >>> 11) * 0x1.0p-53;
-    }
-
-    private static boolean heldOut(String name, double testFraction) {
-        return splitPoint(name) < testFraction;
     }
 
     /** A split the hash left empty gets the image whose hash came nearest to the other side. */

@@ -36,7 +36,10 @@ final class FolderSource {
         listing.notes().forEach(progress);
         Path cache = cacheFile(request, root);
         long checkStart = System.nanoTime();
-        SourceFiles source = SourceFiles.of(listing);
+        SourceFiles source;
+        try (PreparationProgress bar = PreparationProgress.forConsole("hashing", listing.size(), progress)) {
+            source = SourceFiles.of(listing, bar);
+        }
         double checkSeconds = (System.nanoTime() - checkStart) / 1e9;
         PreparedFolder prepared = cached(cache, request, source, progress, checkSeconds);
         if (prepared == null) {
@@ -94,7 +97,7 @@ final class FolderSource {
             throw new DataException(cache.getParent(), "cannot create the cache folder (" + e
                     + "); pass --cache DIR, a folder this user may write");
         }
-        int total = listing.train().size() + listing.test().size();
+        int total = listing.size();
         progress.accept("preparing " + total + " images of " + listing.root() + " into " + cache);
         long start = System.nanoTime();
         PreparedFolder prepared;

@@ -10,14 +10,14 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 
 /**
- * Progress while a folder is decoded, as training shows its epochs: on a terminal a bar redrawn in
+ * Progress while a folder is hashed or decoded, as training shows its epochs: on a terminal a bar redrawn in
  * place (images/s, ETA) that clears itself when done; otherwise a line now and then, so logs stay
  * readable. Called from several decoding threads at once.
  */
 interface PreparationProgress extends AutoCloseable {
     Duration LINE_INTERVAL = Duration.ofSeconds(5);
 
-    /** One more image done (decoded or skipped). */
+    /** One more image done (hashed, decoded or skipped). */
     void advance();
 
     @Override

@@ -34,6 +34,7 @@ import java.util.zip.CheckedOutputStream;
  */
 final class PreparedCacheFile {
     private static final byte[] MAGIC = "VAEPREP\0".getBytes(StandardCharsets.US_ASCII);
+    // bump it when what decoding makes of a file changes (filter, alpha, grey weights): old caches are prepared again
     private static final int VERSION = 1;
     private static final int BUFFER_BYTES = 1 << 16;
 

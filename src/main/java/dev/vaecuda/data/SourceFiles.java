@@ -22,7 +22,7 @@ record SourceFiles(List<File> files) {
     }
 
     /** Reads and hashes every file of the listing, several at once; a file that cannot be read hashes as empty. */
-    static SourceFiles of(FolderListing listing) {
+    static SourceFiles of(FolderListing listing, PreparationProgress progress) {
         List<FolderListing.Entry> entries = new ArrayList<>(listing.train());
         entries.addAll(listing.test());
         File[] files = new File[entries.size()];
@@ -36,6 +36,7 @@ record SourceFiles(List<File> files) {
                 bytes = new byte[0];
             }
             files[i] = new File(entry.name(), bytes.length, ContentHash.sha256(bytes));
+            progress.advance();
         });
         return new SourceFiles(List.of(files));
     }

@@ -222,7 +222,8 @@ class FetchMnistScriptTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
-    private static boolean onPath(String command) {
+    /** Whether {@code command} is an executable file in a folder of PATH. */
+    static boolean onPath(String command) {
         return Stream.of(System.getenv("PATH").split(":")).anyMatch(folder -> Files.isExecutable(Path.of(folder, command)));
     }
 }

@@ -171,26 +171,28 @@ class FolderSourceTest {
         for (int i = 0; i < 4; i++) {
             write(dir.resolve(i + ".png"), grey(4, 4, (x, y) -> 9));
         }
-        Path jpeg = write(dir.resolve("cut.jpg"), rgb(64, 64, 0x336699));
+        Path jpeg = write(dir.resolve("cut.jpg"), PictureDecodingTest.noise(128, 128));
         byte[] whole = Files.readAllBytes(jpeg);
         Files.write(jpeg, java.util.Arrays.copyOf(whole, whole.length / 2));
         Files.writeString(dir.resolve("text.png"), "not a picture");
 
-        LoadedData data = load(folder(dir, tmp.resolve("cache"), null, null, false));
+        LoadedData data = load(folder(dir, tmp.resolve("cache"), 4, 1, false));
 
         assertEquals(4, data.train().count() + data.test().count());
         assertTrue(data.description().contains("; 2 unreadable files skipped (cut.jpg: "), data.description());
         assertTrue(data.description().contains("text.png: not an image ImageIO reads"), data.description());
-        assertEquals(1, data.train().channels(), "the skipped colour JPEG does not count");
 
-        DataException strict = failure(folder(dir, tmp.resolve("cache"), null, null, true));
-        assertTrue(strict.getMessage().startsWith(dir.resolve("cut.jpg") + ": unreadable image (--strict): "),
+        DataException strict = failure(folder(dir, tmp.resolve("cache"), 4, 1, true));
+        assertEquals(dir.resolve("text.png") + ": unreadable image (--strict): not an image ImageIO reads",
                 strict.getMessage());
     }
 
     @Test
     void theOneLineErrors() throws Exception {
         Path cache = tmp.resolve("cache");
+        assertEquals("unknown data set 'cifar': expected one of mnist, fashion-mnist, cifar10, folder",
+                assertThrows(IllegalArgumentException.class, () -> load(new DataRequest("cifar", Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty(), 0.1, false))).getMessage());
         assertEquals(tmp.resolve("none") + ": data folder not found", failure(folder(tmp.resolve("none"), cache))
                 .getMessage());
         Path empty = Files.createDirectories(tmp.resolve("empty"));
@@ -241,11 +243,13 @@ class FolderSourceTest {
         write(dir.resolve("chiens/ä ö.png"), grey(2, 2, (x, y) -> 2));
         write(dir.resolve("chiens/b.png"), grey(2, 2, (x, y) -> 3));
         Files.createSymbolicLink(dir.resolve("chiens/again"), dir);
+        Files.createSymbolicLink(dir.resolve("chiens/gone.png"), dir.resolve("nowhere.png"));
 
         LoadedData data = load(folder(dir, tmp.resolve("cache")));
 
         assertEquals(List.of("chats noirs", "chiens"), data.classNames());
         assertEquals(3, data.train().count() + data.test().count());
         assertTrue(lines.contains("symbolic link loop at chiens/again skipped"), lines.toString());
+        assertTrue(lines.contains("broken symbolic link chiens/gone.png skipped"), lines.toString());
     }
 }
