@@ -5,6 +5,7 @@ import dev.vaecuda.VaeCudaException;
 import dev.vaecuda.data.DataRequest;
 import dev.vaecuda.data.DataSources;
 import dev.vaecuda.data.LoadedData;
+import dev.vaecuda.model.ModelConfig;
 import dev.vaecuda.train.FolderOptions;
 import dev.vaecuda.train.ImageShape;
 import dev.vaecuda.train.RunConfig;
@@ -62,15 +63,14 @@ final class DataOptions {
     @Option(names = "--strict", description = "An unreadable image is an error, not skipped and counted.")
     boolean strict;
 
-    /** The data a checkpoint's model works on: its run's, except where an option says otherwise; the model must take its images. */
+    /** The data a checkpoint's model works on: its run's, except where an option says otherwise; the model must take it. */
     LoadedData forModel(Path checkpointFile, RunConfig run, PrintWriter console) {
         DataRequest request = request(run);
         LoadedData data = load(request, console);
         if (!ImageShape.fits(data.test(), run.model())) {
             throw new VaeCudaException(VaeCudaException.FAILURE, "the images of " + where(request) + " are "
-                    + ImageShape.of(data.test())
-                    + " (channels x height x width), the model of " + checkpointFile + " takes "
-                    + ImageShape.of(run.model()) + ": give the data it trained on with --dataset and --data");
+                    + ImageShape.of(data.test()) + " (channels x height x width), the model of " + checkpointFile
+                    + " takes " + ImageShape.of(run.model()) + ": give the data it trained on with --dataset and --data");
         }
         return data;
     }
@@ -89,7 +89,7 @@ final class DataOptions {
         if (size != null) {
             OptionChecks.atLeast(spec, "--image-size", size, 1);
         }
-        if (channels != null && channels != 1 && channels != 3) {
+        if (channels != null && !ModelConfig.IMAGE_CHANNELS.contains(channels)) {
             throw new ParameterException(spec.commandLine(), "--image-channels must be 1 or 3, got " + channels);
         }
         if (!(fraction > 0 && fraction < 1)) {

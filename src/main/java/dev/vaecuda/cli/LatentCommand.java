@@ -63,8 +63,11 @@ final class LatentCommand implements Callable<Integer> {
             ImageSet test = loaded.test();
             int count = n == null ? test.count() : OptionChecks.atMost(spec, "--n", n, test.count(), "test images");
             ModelFigures figures = model.figures();
-            PngFiles.write(figures.latentMap(Tiles.of(test, 0, count), Arrays.copyOf(test.labels(), count),
-                    loaded.classNames(), checkedDims(model.vae().config().latent())), file);
+            // unlabelled images (a folder without subfolders) are one class, drawn in one colour
+            byte[] labels = test.labels() == null ? new byte[count] : Arrays.copyOf(test.labels(), count);
+            List<String> classNames = test.labels() == null ? List.of("unlabelled") : loaded.classNames();
+            PngFiles.write(figures.latentMap(Tiles.of(test, 0, count), labels, classNames,
+                    checkedDims(model.vae().config().latent())), file);
             console.println("wrote " + file);
             if (model.vae().config().latent() == 2) {
                 Path manifold = OutputFile.withSuffix(file, "_manifold");

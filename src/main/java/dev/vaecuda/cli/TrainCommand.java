@@ -297,7 +297,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The model takes the images' shape; its buffers must fit in int-indexed arrays. */
     private RunConfig configFromOptions(DataRequest request, ImageSet images) {
-        if ((long) images.pixelsPerImage() > ModelConfig.MAX_LAYER_WIDTH) {
+        if (images.pixelsPerImage() > ModelConfig.MAX_LAYER_WIDTH) {
             throw new VaeCudaException(VaeCudaException.FAILURE, "the images are " + ImageShape.of(images)
                     + ", more than the " + ModelConfig.MAX_LAYER_WIDTH + " values a model takes");
         }

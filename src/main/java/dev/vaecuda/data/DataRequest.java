@@ -18,9 +18,8 @@ import java.util.Optional;
 public record DataRequest(String dataset, Optional<Path> directory, Optional<Integer> imageSize,
                           Optional<Integer> channels, Optional<Path> cache, double testFraction, boolean strict) {
     /** The data set names --dataset takes. */
-    public static final List<String> DATASETS = List.of("mnist", "fashion-mnist", "cifar10", "folder");
-    /** The name of a folder of the user's images, whose preparation a run records. */
-    public static final String FOLDER = "folder";
+    public static final List<String> DATASETS = List.of(Dataset.MNIST.cliName(), Dataset.FASHION_MNIST.cliName(),
+            DataSources.CIFAR10, DataSources.FOLDER);
 
     /** One of the IDX sets ({@code mnist}, {@code fashion-mnist}) from {@code directory} or its default folder. */
     public static DataRequest idx(String dataset, Optional<Path> directory) {

@@ -1,6 +1,7 @@
 package dev.vaecuda.train;
 
 import dev.vaecuda.data.DataRequest;
+import dev.vaecuda.data.DataSources;
 
 /**
  * What a run on a folder of images asked of it: --image-size and --image-channels (null where not
@@ -10,7 +11,9 @@ public record FolderOptions(Integer imageSize, Integer imageChannels, double tes
 
     /** The options of {@code request} when it asks for a folder; null for the other data sets. */
     public static FolderOptions of(DataRequest request) {
-        return !DataRequest.FOLDER.equals(request.dataset()) ? null : new FolderOptions(request.imageSize().orElse(null), request.channels().orElse(null),
-                request.testFraction());
+        if (!DataSources.FOLDER.equals(request.dataset())) {
+            return null;
+        }
+        return new FolderOptions(request.imageSize().orElse(null), request.channels().orElse(null), request.testFraction());
     }
 }

@@ -1,6 +1,7 @@
 package dev.vaecuda.train;
 
 import dev.vaecuda.data.DataRequest;
+import dev.vaecuda.data.DataSources;
 import dev.vaecuda.model.ModelConfig;
 
 /**
@@ -18,7 +19,7 @@ public record RunConfig(String dataset, ModelConfig model, TrainingOptions train
             throw new IllegalArgumentException("unknown data set '" + dataset + "': expected one of "
                     + String.join(", ", DataRequest.DATASETS));
         }
-        if (DataRequest.FOLDER.equals(dataset) != (folder != null)) {
+        if (DataSources.FOLDER.equals(dataset) != (folder != null)) {
             throw new IllegalArgumentException("folder options go with the data set folder only, got " + folder
                     + " for " + dataset);
         }

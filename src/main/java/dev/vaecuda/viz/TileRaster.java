@@ -30,7 +30,7 @@ final class TileRaster {
         return image;
     }
 
-    /** Image {@code index} of {@code tiles} with its top left corner at (x0, y0) of an image {@link #filled} for their channels. */
+    /** Image {@code index} of {@code tiles}, its top left corner at (x0, y0) of an image {@link #filled} for them. */
     static void draw(BufferedImage image, Tiles tiles, int index, int x0, int y0) {
         WritableRaster raster = image.getRaster();
         int w = tiles.width(), plane = tiles.height() * w, base = index * tiles.pixels();

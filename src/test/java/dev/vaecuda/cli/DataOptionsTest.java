@@ -50,7 +50,7 @@ class DataOptionsTest {
     /** {@code command} with its required options and {@code extra}. */
     private List<String> args(String command, String... extra) {
         List<String> args = new ArrayList<>(List.of(command));
-        if (!command.equals("show-data") && !command.equals("train")) {
+        if (List.of("eval", "reconstruct", "interpolate", "latent").contains(command)) {
             args.addAll(List.of("--checkpoint", checkpoint.toString(), "--device", "cpu", "--threads", "2"));
         }
         args.addAll(List.of("--out", out.resolve(command).toString()));
@@ -59,7 +59,7 @@ class DataOptionsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"show-data", "train", "eval", "reconstruct", "interpolate", "latent"})
+    @ValueSource(strings = {"show-data", "export-images", "train", "eval", "reconstruct", "interpolate", "latent"})
     void everyCommandThatReadsDataTakesTheDataOptions(String command) {
         CliRunner help = CliRunner.run(command, "--help");
         assertEquals(0, help.exitCode(), help.toString());

@@ -190,6 +190,20 @@ class CheckpointFileTest {
         assertTrue(json.contains("\"imageChannels\": 3") && json.contains("\"testFraction\": "), json);
     }
 
+    /** A folder's run without its options, or another data set's with them, is one line naming the field. */
+    @Test
+    void folderOptionsGoWithAFolderOnly() throws IOException {
+        Checkpoint folder = sample(new RunConfig("folder", ModelConfig.pytorchExample(),
+                new TrainingOptions(1e-3f, 64, 7, 1, 0, false), new FolderOptions(28, 1, 0.1)));
+        byte[] without = CheckpointVersion3.rewritten(CheckpointFile.encode(folder), CheckpointFile.VERSION,
+                config -> config.remove("folder"));
+        assertTrue(failure(without).endsWith(": bad configuration: folder options go with the data set folder only, got null"
+                + " for folder"), failure(without));
+        byte[] cifar = CheckpointVersion3.rewritten(CheckpointFile.encode(folder), CheckpointFile.VERSION,
+                config -> config.addProperty("dataset", "cifar10"));
+        assertTrue(failure(cifar).contains("folder options go with the data set folder only, got FolderOptions["), failure(cifar));
+    }
+
     @Test
     void readsFormatVersion4AsGrey() {
         Checkpoint written = random.nextBoolean() ? sample() : convSample();
