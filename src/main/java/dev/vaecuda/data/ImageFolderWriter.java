@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -39,7 +40,7 @@ public final class ImageFolderWriter {
         String name = "%0" + String.valueOf(set.count() - 1).length() + "d.png";
         for (int i = 0; i < set.count(); i++) {
             Path dir = set.labels() == null ? split : split.resolve(labelFolders.get(Byte.toUnsignedInt(set.labels()[i])));
-            Path file = dir.resolve(String.format(name, i));
+            Path file = dir.resolve(String.format(Locale.ROOT, name, i));
             try {
                 Files.createDirectories(dir);
                 if (!ImageIO.write(image(set, i), "png", file.toFile())) {
@@ -82,7 +83,7 @@ public final class ImageFolderWriter {
             return names;
         }
         String prefix = "%0" + String.valueOf(names.size() - 1).length() + "d ";
-        return Stream.iterate(0, i -> i < names.size(), i -> i + 1).map(i -> String.format(prefix, i) + names.get(i)).toList();
+        return Stream.iterate(0, i -> i < names.size(), i -> i + 1).map(i -> String.format(Locale.ROOT, prefix, i) + names.get(i)).toList();
     }
 
     /** Refuses a {@code folder} that holds anything, in one line: checked before the data set is loaded, and by {@link #write}. */
