@@ -41,8 +41,8 @@ final class Cifar10Source {
     static LoadedData load(DataRequest request) {
         if (request.imageSize().filter(s -> s != SIDE).isPresent() || request.channels().filter(c -> c != CHANNELS)
                 .isPresent()) {
-            throw new DataException("cifar10 is 3x32x32: --image-size and --channels other than 32 and 3 are for"
-                    + " --dataset folder");
+            throw new DataException("cifar10 is 3x32x32: --image-size and --image-channels other than 32 and 3"
+                    + " are for --dataset folder");
         }
         Path directory = request.directory().orElse(Path.of("data", DataSources.CIFAR10));
         if (!Files.isDirectory(directory)) {

@@ -1,18 +1,12 @@
 package dev.vaecuda.data;
 
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /** Loads what a {@link DataRequest} names: the IDX sets, CIFAR-10's binary batches, or a folder of images. */
 public final class DataSources {
     public static final String FOLDER = "folder";
     public static final String CIFAR10 = "cifar10";
-    /** Every name {@link #load} takes, for the command line's help and completion. */
-    public static final List<String> NAMES = Stream.concat(Arrays.stream(Dataset.values()).map(Dataset::cliName),
-            Stream.of(CIFAR10, FOLDER)).toList();
 
     private DataSources() {
     }
@@ -22,9 +16,9 @@ public final class DataSources {
      * prepared. Bad input is a {@link DataException} naming the file and what was expected.
      */
     public static LoadedData load(DataRequest request, Consumer<String> progress) {
-        if (!NAMES.contains(request.dataset())) {
+        if (!DataRequest.DATASETS.contains(request.dataset())) {
             throw new IllegalArgumentException("unknown data set '" + request.dataset() + "': expected one of "
-                    + String.join(", ", NAMES));
+                    + String.join(", ", DataRequest.DATASETS));
         }
         return switch (request.dataset()) {
             case FOLDER -> FolderSource.load(request, progress);

@@ -97,6 +97,10 @@ class Cifar10SourceTest {
         Files.delete(dir.resolve("data_batch_5.bin"));
         assertTrue(assertThrows(DataException.class, () -> load(dir)).getMessage().startsWith(
                 dir.resolve("data_batch_5.bin") + ": file not found"));
+        assertEquals("cifar10 is 3x32x32: --image-size and --image-channels other than 32 and 3 are for --dataset"
+                + " folder", assertThrows(DataException.class, () -> DataSources.load(new DataRequest(
+                DataSources.CIFAR10, Optional.of(dir), Optional.empty(), Optional.of(1), Optional.empty(), 0.1, false),
+                line -> { })).getMessage());
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         assertEquals(empty + ": no CIFAR-10 here: expected test_batch.bin and data_batch_1..5.bin (or in"
                 + " cifar-10-batches-bin/), or cifar-10-binary.tar.gz; run data/fetch-cifar10.sh",
