@@ -16,8 +16,6 @@ import picocli.CommandLine.Spec;
         description = "Write a data set as a folder of PNGs, OUT/train/<label>/<index>.png and OUT/test/<label>/<index>.png,"
                 + " which --dataset folder reads back as the same images in the same order.")
 final class ExportImagesCommand implements Callable<Integer> {
-    private static final long PROGRESS_NANOS = 2_000_000_000L;
-
     @Spec
     CommandSpec spec;
 
@@ -30,16 +28,12 @@ final class ExportImagesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter console = spec.commandLine().getOut();
+        ImageFolderWriter.requireNewOrEmpty(out);
         LoadedData loaded = DataOptions.load(data.request(null), console);
         long start = System.nanoTime();
-        long[] lastLine = {start};
-        ImageFolderWriter.write(loaded, out, (done, total) -> {
-            long now = System.nanoTime();
-            if (now - lastLine[0] >= PROGRESS_NANOS && done < total) {
-                console.printf(Locale.ROOT, "exported %d/%d images, %.0f images/s%n", done, total, done / ((now - start) / 1e9));
-                console.flush();
-                lastLine[0] = now;
-            }
+        ImageFolderWriter.write(loaded, out, line -> {
+            console.println(line);
+            console.flush();
         });
         int total = loaded.train().count() + loaded.test().count();
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
@@ -17,30 +19,28 @@ import javax.imageio.ImageIO;
  * for one channel, RGB for three.
  */
 public final class ImageFolderWriter {
-    /** Told after every image written. */
-    @FunctionalInterface
-    public interface Progress {
-        void imagesWritten(int done, int total);
-    }
-
     private ImageFolderWriter() {
     }
 
-    /** Writes both splits into {@code folder}, which must be new or empty. */
-    public static void write(LoadedData data, Path folder, Progress progress) {
-        refuseNonEmpty(folder);
+    /**
+     * Writes both splits into {@code folder}, which must be new or empty; {@code progress} gets a
+     * line now and then (a bar on a terminal instead), as a folder's preparation shows.
+     */
+    public static void write(LoadedData data, Path folder, Consumer<String> progress) {
+        requireNewOrEmpty(folder);
         List<String> labelFolders = labelFolders(data.classNames());
-        int total = data.train().count() + data.test().count();
-        write(data.train(), labelFolders, folder.resolve("train"), 0, total, progress);
-        write(data.test(), labelFolders, folder.resolve("test"), data.train().count(), total, progress);
+        try (PreparationProgress bar = PreparationProgress.forConsole("exporting", data.train().count()
+                + data.test().count(), progress)) {
+            write(data.train(), labelFolders, folder.resolve("train"), bar);
+            write(data.test(), labelFolders, folder.resolve("test"), bar);
+        }
     }
 
-    private static void write(ImageSet set, List<String> labelFolders, Path split, int doneBefore, int total,
-                              Progress progress) {
+    private static void write(ImageSet set, List<String> labelFolders, Path split, PreparationProgress progress) {
         String name = "%0" + String.valueOf(set.count() - 1).length() + "d.png";
         for (int i = 0; i < set.count(); i++) {
             Path dir = set.labels() == null ? split : split.resolve(labelFolders.get(Byte.toUnsignedInt(set.labels()[i])));
-            Path file = dir.resolve(String.format(name, i));
+            Path file = dir.resolve(String.format(Locale.ROOT, name, i));
             try {
                 Files.createDirectories(dir);
                 if (!ImageIO.write(image(set, i), "png", file.toFile())) {
@@ -49,7 +49,7 @@ public final class ImageFolderWriter {
             } catch (IOException e) {
                 throw VaeCudaException.io(file, "write PNG", e);
             }
-            progress.imagesWritten(doneBefore + i + 1, total);
+            progress.advance();
         }
     }
 
@@ -83,10 +83,11 @@ public final class ImageFolderWriter {
             return names;
         }
         String prefix = "%0" + String.valueOf(names.size() - 1).length() + "d ";
-        return Stream.iterate(0, i -> i < names.size(), i -> i + 1).map(i -> String.format(prefix, i) + names.get(i)).toList();
+        return Stream.iterate(0, i -> i < names.size(), i -> i + 1).map(i -> String.format(Locale.ROOT, prefix, i) + names.get(i)).toList();
     }
 
-    private static void refuseNonEmpty(Path folder) {
+    /** Refuses a {@code folder} that holds anything, in one line: checked before the data set is loaded, and by {@link #write}. */
+    public static void requireNewOrEmpty(Path folder) {
         if (!Files.exists(folder)) {
             return;
         }

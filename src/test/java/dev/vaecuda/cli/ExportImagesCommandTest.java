@@ -30,13 +30,13 @@ class ExportImagesCommandTest {
         assertTrue(Files.exists(out.resolve("train/" + firstLabel + "/000.png")));
     }
 
+    /** Before it reads any data: here there is none. */
     @Test
     void refusesAFolderThatIsNotEmpty() throws IOException {
-        Path data = dir.resolve("idx"), out = Files.createDirectories(dir.resolve("png"));
-        SyntheticDigits.writeIdx(data, 10, 10, 28, 28);
+        Path out = Files.createDirectories(dir.resolve("png"));
         Files.writeString(out.resolve("keep.txt"), "mine");
 
-        CliRunner.run("export-images", "--data", data.toString(), "--out", out.toString())
+        CliRunner.run("export-images", "--data", dir.resolve("missing").toString(), "--out", out.toString())
                 .assertOneLineError(2, out + " is not empty: export-images writes into a new or empty folder");
     }
 

@@ -18,7 +18,7 @@ class ImageFolderWriterTest {
         ImageSet set = new ImageSet(new byte[] {10, 40, 20, 50, 30, 60}, 1, 1, 2, null, 3);
         LoadedData data = new LoadedData(set, set, List.of(), new DataFingerprint(List.of(0L, 0L, 0L, 0L), "0".repeat(64)), "two pixels");
 
-        ImageFolderWriter.write(data, dir, (done, total) -> { });
+        ImageFolderWriter.write(data, dir, line -> { });
 
         BufferedImage read = ImageIO.read(dir.resolve("train/0.png").toFile());
         assertEquals(0x0A141E, read.getRGB(0, 0) & 0xFFFFFF);
@@ -30,7 +30,7 @@ class ImageFolderWriterTest {
         ImageSet set = new ImageSet(new byte[] {0, 1, (byte) 128, (byte) 255}, 1, 2, 2, new byte[] {0});
         LoadedData data = new LoadedData(set, set, List.of("zero"), DataFingerprint.of(set, set), "four pixels");
 
-        ImageFolderWriter.write(data, dir, (done, total) -> { });
+        ImageFolderWriter.write(data, dir, line -> { });
 
         BufferedImage read = ImageIO.read(dir.resolve("test/zero/0.png").toFile());
         assertEquals(BufferedImage.TYPE_BYTE_GRAY, read.getType());

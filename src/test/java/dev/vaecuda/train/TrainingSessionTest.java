@@ -13,6 +13,7 @@ import dev.vaecuda.backend.Backend;
 import dev.vaecuda.backend.DeviceBuffer;
 import dev.vaecuda.backend.DeviceImages;
 import dev.vaecuda.backend.DeviceIndices;
+import dev.vaecuda.backend.DeviceLossSum;
 import dev.vaecuda.backend.DeviceStepState;
 import dev.vaecuda.backend.ForwardingBackend;
 import dev.vaecuda.backend.LossKind;
@@ -339,6 +340,31 @@ class TrainingSessionTest {
                 + " \\(epoch 2\\); the checkpoint it resumed from keeps the last good state \\(step 22, epoch 2 after"
                 + " batch 3\\); a lower --lr may help"), e.getMessage());
         assertArrayEquals(good, Files.readAllBytes(out.resolve(TrainingSession.CHECKPOINT)));
+        assertEquals(1, metrics(out).size());
+    }
+
+    /** A fresh run whose loss reads NaN from epoch 2 on: epoch 1's checkpoint and metrics row stay, and the line names them. */
+    @Test
+    void aRunThatDivergesAfterItsFirstEpochKeepsThatEpochsCheckpoint(@TempDir Path out) throws IOException {
+        boolean[] poisoned = {false};
+        VaeCudaException e;
+        try (CpuBackend cpu = new CpuBackend(2)) {
+            Backend poisoning = new ForwardingBackend(cpu) {
+                @Override
+                public double readLossSum(DeviceLossSum lossSum) {
+                    return poisoned[0] ? Double.NaN : super.readLossSum(lossSum);
+                }
+            };
+            e = assertThrows(VaeCudaException.class, () -> new TrainingSession(config(3, false), RUN, "synthetic", out,
+                    null, true, 1).run(poisoning, TRAIN, TEST, new PrintWriter(new StringWriter()),
+                    (epoch, batch, batches) -> poisoned[0] = epoch == 2, new StopRequest()));
+        }
+
+        // 600 images in batches of 32: 19 steps an epoch
+        assertEquals("training diverged: the training loss is NaN at a step in 20..38 (epoch 2); "
+                + out.resolve(TrainingSession.CHECKPOINT) + " keeps the last good state (step 19, end of epoch 1);"
+                + " a lower --lr may help", e.getMessage());
+        assertEquals(1, saved(out).epochsCompleted());
         assertEquals(1, metrics(out).size());
     }
 
