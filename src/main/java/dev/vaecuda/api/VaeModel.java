@@ -24,10 +24,12 @@ import java.util.function.Supplier;
  * <p>Images are rows of {@link ModelShape#pixels()} intensities, NCHW: channel planes (grey, or
  * red, green, blue), each row-major, values in [0, 1] as a data set's bytes divided by 255
  * ({@link #pixels(BufferedImage, ModelShape)} makes one from a picture). Every method takes any
- * number of rows and computes them in batches of the checkpoint's batch size; each result equals
- * what the command line computes on the same checkpoint: {@link #score} the figures of {@code eval
- * --no-binarize --out}, {@link #sample} and {@link #reconstruct} the images of {@code sample} and
- * {@code reconstruct}.
+ * number of rows, none included, and computes them in batches of the checkpoint's batch size; each
+ * result equals what the command line computes on the same checkpoint: {@link #score} the figures
+ * of {@code eval --no-binarize --out}, {@link #sample} and {@link #reconstruct} the images of
+ * {@code sample} and {@code reconstruct}. A row's result does not depend on the rows passed with
+ * it, up to float rounding: a matrix product over another number of rows may round a row
+ * differently, by about 1e-7 relatively.
  *
  * <p>Thread safety: a model may be shared by threads. Its calls are serialised on its device, one
  * at a time, so concurrent calls give the numbers they give one after another.
