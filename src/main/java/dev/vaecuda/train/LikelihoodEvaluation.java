@@ -75,6 +75,9 @@ public final class LikelihoodEvaluation {
     private final Backend backend;
     private final Vae vae;
     private final int rowsPerPass;
+    private final DeviceStepState state;
+    /** The model again for passes of up to {@code rowsPerPass} importance samples, made when first needed. */
+    private Vae wide;
 
     public LikelihoodEvaluation(Backend backend, Vae vae) {
         this(backend, vae, DEFAULT_ROWS_PER_PASS);
@@ -87,6 +90,7 @@ public final class LikelihoodEvaluation {
         this.backend = backend;
         this.vae = vae;
         this.rowsPerPass = rowsPerPass;
+        this.state = backend.allocateStepState();
     }
 
     public Result run(ImageSet test, int samples, boolean binarize, long seed, int epoch) {
@@ -94,16 +98,38 @@ public final class LikelihoodEvaluation {
     }
 
     public Result run(ImageSet test, int samples, boolean binarize, long seed, int epoch, Progress progress) {
+        int n = test.count();
+        DeviceImages images = backend.uploadImages(test.pixels(), n, vae.config().pixels());
+        DeviceIndices order = backend.allocateIndices(n);
+        backend.upload(IntStream.range(0, n).toArray(), order);
+        return run(n, samples, seed, epoch, progress, (first, rows) -> backend.gatherBatch(images, order,
+                vae.capacity(), rows, vae.input(), binarize, seed, RngStreams.EVAL_BINARIZE, state));
+    }
+
+    /**
+     * As {@link #run(ImageSet, int, boolean, long, int)} on the {@code n} images of {@code x}, (n,
+     * pixels) row-major intensities, as they are: the figures of a test set of their bytes / 255
+     * without binarisation.
+     */
+    public Result run(float[] x, int n, int samples, long seed, int epoch) {
+        int pixels = vae.config().pixels();
+        return run(n, samples, seed, epoch, (done, total) -> { }, (first, rows) -> backend.upload(
+                Arrays.copyOfRange(x, first * pixels, (first + rows) * pixels), vae.input().slice(0, rows * pixels)));
+    }
+
+    /** Puts images [first, first + rows) of the evaluated set into the model's input, after the batch's step state is set. */
+    @FunctionalInterface
+    private interface BatchInput {
+        void load(int first, int rows);
+    }
+
+    private Result run(int n, int samples, long seed, int epoch, Progress progress, BatchInput input) {
         ModelConfig config = vae.config();
         if (samples < 1 || samples > Integer.MAX_VALUE / config.latent()) {
             throw new IllegalArgumentException("samples must be 1.." + Integer.MAX_VALUE / config.latent()
                     + " (Philox element indices of k * latent), got " + samples);
         }
-        int n = test.count(), pixels = config.pixels(), latent = config.latent(), capacity = vae.capacity();
-        DeviceImages images = backend.uploadImages(test.pixels(), n, pixels);
-        DeviceIndices order = backend.allocateIndices(n);
-        backend.upload(IntStream.range(0, n).toArray(), order);
-        DeviceStepState state = backend.allocateStepState();
+        int pixels = config.pixels(), latent = config.latent(), capacity = vae.capacity();
         double[] loss = new double[n], negativeElbo = new double[n];
         // every test image as the model saw it, and its (mu, logvar): the importance samples reuse them
         float[] x = new float[n * pixels], meanLogvar = new float[n * 2 * latent];
@@ -113,7 +139,7 @@ public final class LikelihoodEvaluation {
             long counter = RngStreams.evalCounter(epoch, batch);
             // the batch position and counter of Trainer.evaluate's batch, so that K = 1 repeats its test loss
             backend.setStepState(state, counter - 1, batch);
-            backend.gatherBatch(images, order, capacity, rows, vae.input(), binarize, seed, RngStreams.EVAL_BINARIZE, state);
+            input.load(first, rows);
             download(vae.input(), x, base * pixels, rows * pixels);
             vae.encode(rows);
             download(vae.meanLogvar(), meanLogvar, base * 2 * latent, rows * 2 * latent);
@@ -138,9 +164,12 @@ public final class LikelihoodEvaluation {
         ModelConfig config = vae.config();
         int pixels = config.pixels(), latent = config.latent();
         int rows = (int) Math.min(rowsPerPass, (long) n * samples);
+        if (wide == null || wide.capacity() < rows) {
+            // grown at least twofold, so that a backend which frees buffers only at close holds a few at most
+            wide = new Vae(backend, config, Math.min(rowsPerPass, Math.max(rows, wide == null ? 0 : 2 * wide.capacity())));
+        }
         float[] params = new float[vae.parameterCount()];
         backend.download(vae.parameters(), params);
-        Vae wide = new Vae(backend, config, rows);
         backend.upload(params, wide.parameters());
         float[] z = new float[rows * latent], eps = new float[rows * latent], logits = new float[rows * pixels];
         int[] image = new int[rows], sample = new int[rows];
@@ -165,7 +194,7 @@ public final class LikelihoodEvaluation {
                     z[r * latent + j] = mu + (float) Math.exp(0.5f * logvar) * eps[r * latent + j];
                 }
             });
-            backend.upload(z, wide.latent());
+            backend.upload(z, wide.latent().slice(0, z.length));
             wide.decode(filled);
             download(wide.logits(), logits, 0, filled * pixels);
             IntStream.range(0, filled).parallel().forEach(r -> {

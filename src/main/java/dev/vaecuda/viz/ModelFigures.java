@@ -1,7 +1,5 @@
 package dev.vaecuda.viz;
 
-import dev.vaecuda.backend.Philox;
-import dev.vaecuda.model.RngStreams;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,26 +12,15 @@ public final class ModelFigures {
         this.codec = codec;
     }
 
-    /**
-     * The first {@code n} of a fixed set of z ~ N(0, I), drawn from Philox with (seed,
-     * {@link RngStreams#SAMPLE_Z}, 0) and element index r*latent + j: (n, latent) row-major.
-     * The first rows do not depend on n, so the same seed gives the same z every epoch.
-     */
-    private static float[] fixedLatents(long seed, int n, int latent) {
-        float[] z = new float[n * latent];
-        Philox.normals(seed, RngStreams.SAMPLE_Z, 0, 0, z.length, z, 0, new Philox.Blocks());
-        return z;
-    }
-
-    /** Decodings of {@link #fixedLatents}, in rows of 8. */
+    /** {@link LatentCodec#samples}, in rows of 8. */
     public BufferedImage samples(long seed, int n) {
-        Tiles decoded = codec.decode(fixedLatents(seed, n, codec.latent()), n);
+        Tiles decoded = codec.samples(seed, n);
         return new ImageGrid(ImageGrid.PADDING).render(ImageGrid.rowsOf(decoded, ImageGrid.PER_ROW));
     }
 
     /** Rows of up to 8 originals, each over a row of their reconstructions (the decoded posterior means). */
     public BufferedImage reconstructions(Tiles originals) {
-        Tiles decoded = codec.decode(codec.encodeMeans(originals), originals.count());
+        Tiles decoded = codec.reconstruct(originals);
         List<Tiles> originalRows = ImageGrid.rowsOf(originals, ImageGrid.PER_ROW);
         List<Tiles> decodedRows = ImageGrid.rowsOf(decoded, ImageGrid.PER_ROW);
         List<Tiles> rows = new ArrayList<>();

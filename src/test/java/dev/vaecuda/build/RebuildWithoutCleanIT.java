@@ -1,6 +1,7 @@
 package dev.vaecuda.build;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -8,15 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A second `mvn package` without `clean` is as quiet as the first: the jar plugin builds
- * target/vae-cuda.jar from the classes again instead of keeping the uber jar that shade left
- * there, which shade would merge with the dependencies once more (a warning per overlapping jar).
- * Runs the project's pom on a copy of target/classes, the jar and shade goals only, twice.
+ * A second `mvn package` without `clean` is as quiet as the first, and leaves the two jars apart: the
+ * library jar (what `mvn install` installs) holds the project's classes only, the uber jar
+ * target/vae-cuda.jar holds its dependencies too. Runs the project's pom on a copy of
+ * target/classes, the jar and shade goals only, twice.
  */
 class RebuildWithoutCleanIT {
     private static final Path MAVEN = Path.of(System.getProperty("maven.home"), "bin", "mvn");
@@ -31,8 +34,22 @@ class RebuildWithoutCleanIT {
         String first = jarAndShade();
         assertEquals(List.of(), warnings(first), first);
         String second = jarAndShade();
-        assertTrue(second.contains("Replacing original artifact with shaded artifact"), second);
         assertEquals(List.of(), warnings(second), second);
+        String picocli = "picocli/CommandLine.class";
+        assertTrue(entries(project.resolve("target/vae-cuda.jar")).contains(picocli), "the uber jar carries picocli");
+        List<String> library;
+        try (Stream<Path> jars = Files.list(project.resolve("target"))) {
+            library = entries(jars.filter(jar -> jar.getFileName().toString().matches("vae-cuda-[0-9].*\\.jar"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no library jar in target/")));
+        }
+        assertTrue(library.contains("dev/vaecuda/api/VaeModel.class"), "the library jar holds the API");
+        assertFalse(library.contains(picocli), "the library jar holds no dependency");
+    }
+
+    private static List<String> entries(Path jar) throws IOException {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            return file.stream().map(JarEntry::getName).toList();
+        }
     }
 
     private String jarAndShade() throws Exception {
