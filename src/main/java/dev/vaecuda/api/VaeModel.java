@@ -264,6 +264,7 @@ public final class VaeModel implements AutoCloseable {
         synchronized (lock) {
             if (!closed) {
                 closed = true;
+                backend.bindToCallingThread();
                 backend.close();
             }
         }
@@ -284,6 +285,7 @@ public final class VaeModel implements AutoCloseable {
                 throw new VaeModelException("the model is closed");
             }
             try {
+                backend.bindToCallingThread();
                 return body.get();
             } catch (VaeCudaException e) {
                 throw new VaeModelException(VaeCudaException.firstLine(e), e);

@@ -186,6 +186,14 @@ public interface Backend extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Makes the calling thread able to compute on this backend, before its first call from a thread
+     * other than the one that opened it: a GPU context is current per thread. Nothing on the CPU.
+     * The backend is still for one thread at a time.
+     */
+    default void bindToCallingThread() {
+    }
+
     @Override
     void close();
 }

@@ -14,6 +14,11 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
+    public void bindToCallingThread() {
+        delegate.bindToCallingThread();
+    }
+
+    @Override
     public DeviceBuffer allocate(int length) {
         return delegate.allocate(length);
     }

@@ -52,6 +52,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void bindToCallingThread() {
+        runtime.bindToCallingThread();
+    }
+
+    @Override
     public DeviceBuffer allocate(int length) {
         return new CudaBuffer(allocateZeroed((long) Float.BYTES * length), length);
     }

@@ -16,6 +16,10 @@ public interface CudaRuntime extends AutoCloseable {
     /** "cuda" or "emulated", for logs. */
     String name();
 
+    /** Makes this runtime's context current on the calling thread (see {@link dev.vaecuda.backend.Backend#bindToCallingThread}). */
+    default void bindToCallingThread() {
+    }
+
     /** The device's multiprocessor count, which sizes grid-stride launches. */
     int multiprocessorCount();
 

@@ -184,6 +184,11 @@ public final class JCudaRuntime implements CudaRuntime {
         return info;
     }
 
+    @Override
+    public void bindToCallingThread() {
+        makeContextCurrent();
+    }
+
     /** The context is current per thread: any other thread (a shutdown hook, say) must make it current. */
     private void makeContextCurrent() {
         call("cuCtxSetCurrent", () -> JCudaDriver.cuCtxSetCurrent(context));
