@@ -3,10 +3,10 @@ package dev.vaecuda.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vaecuda.ReadmeBlocks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,23 +27,6 @@ import org.w3c.dom.NodeList;
  */
 class ReadmeSnippetTest {
 
-    /** The lines between each ```LANGUAGE fence and the next ``` of the README. */
-    static List<String> blocks(List<String> readme, String language) {
-        List<String> blocks = new ArrayList<>();
-        StringBuilder block = null;
-        for (String line : readme) {
-            if (block == null && line.equals("```" + language)) {
-                block = new StringBuilder();
-            } else if (block != null && line.equals("```")) {
-                blocks.add(block.toString());
-                block = null;
-            } else if (block != null) {
-                block.append(line).append('\n');
-            }
-        }
-        return blocks;
-    }
-
     /** The snippet as a compilation unit: its imports, then the rest inside a method that may throw. */
     static String asClass(String snippet) {
         StringBuilder imports = new StringBuilder();
@@ -56,7 +39,7 @@ class ReadmeSnippetTest {
 
     @Test
     void theJavaBlockCompilesAgainstTheApi(@TempDir Path dir) throws IOException {
-        List<String> java = blocks(Files.readAllLines(Path.of("README.md")), "java");
+        List<String> java = ReadmeBlocks.of(Files.readAllLines(Path.of("README.md")), "java");
         assertEquals(1, java.size(), "one ```java block in README.md");
         String unit = asClass(java.getFirst());
         Path source = Files.writeString(dir.resolve("ReadmeSnippet.java"), unit);
@@ -73,7 +56,7 @@ class ReadmeSnippetTest {
     @Test
     void theDependencySnippetAndTheExampleNameThisVersion() throws Exception {
         String version = projectVersion();
-        List<String> xml = blocks(Files.readAllLines(Path.of("README.md")), "xml");
+        List<String> xml = ReadmeBlocks.of(Files.readAllLines(Path.of("README.md")), "xml");
         assertEquals(1, xml.size(), "one ```xml block in README.md");
         assertTrue(xml.getFirst().contains("<version>" + version + "</version>"), xml.getFirst());
         Matcher example = Pattern.compile("<vae-cuda.version>(.*)</vae-cuda.version>")

@@ -17,6 +17,15 @@ record CliRunner(int exitCode, String out, String err) {
         return run(new StringWriter(), args);
     }
 
+    /** The command on the CPU backend with 2 threads ({@code --device cpu --threads 2} appended), which must exit 0. */
+    static CliRunner okOnCpu(String... args) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 4);
+        System.arraycopy(new String[] {"--device", "cpu", "--threads", "2"}, 0, all, args.length, 4);
+        CliRunner result = run(all);
+        assertEquals(0, result.exitCode(), result.toString());
+        return result;
+    }
+
     /** As {@link #run(String...)}, the standard output going to {@code out} as it is printed. */
     static CliRunner run(Writer out, String... args) {
         CommandLine cli = VaeCli.create();

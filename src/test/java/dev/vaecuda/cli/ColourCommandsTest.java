@@ -1,5 +1,6 @@
 package dev.vaecuda.cli;
 
+import static dev.vaecuda.cli.CliRunner.okOnCpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,6 @@ import dev.vaecuda.data.SyntheticPhotos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,16 +38,8 @@ class ColourCommandsTest {
         cifar = shared.resolve("cifar");
         SyntheticCifar.write(cifar, 160, 32);
         run = shared.resolve("run");
-        trained = ok("train", "--dataset", "cifar10", "--data", cifar.toString(), "--out", run.toString(), "--arch", "conv",
+        trained = okOnCpu("train", "--dataset", "cifar10", "--data", cifar.toString(), "--out", run.toString(), "--arch", "conv",
                 "--channels", "4,8", "--latent", "4", "--batch-size", "32", "--epochs", "2", "--lr", "3e-3");
-    }
-
-    private static CliRunner ok(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--device", "cpu", "--threads", "2"));
-        CliRunner result = CliRunner.run(all.toArray(String[]::new));
-        assertEquals(0, result.exitCode(), result.toString());
-        return result;
     }
 
     @Test
@@ -66,13 +58,13 @@ class ColourCommandsTest {
     @Test
     void evalReadsTheRunsDataSetAndCountsEveryChannel() throws IOException {
         Path checkpoint = run.resolve("checkpoint.vae");
-        CliRunner eval = ok("eval", "--checkpoint", checkpoint.toString(), "--data", cifar.toString());
+        CliRunner eval = okOnCpu("eval", "--checkpoint", checkpoint.toString(), "--data", cifar.toString());
         double reported = Double.parseDouble(Files.readAllLines(run.resolve("metrics.csv")).getLast().split(",")[2]);
         assertEquals(reported, eval.figure("loss (reconstruction + beta * KL)"), 1e-4 * reported, eval.toString());
         double nats = eval.figure("negative ELBO");
         assertTrue(eval.out().contains(String.format(java.util.Locale.ROOT, "%.4f nats  %.4f bits/dim", nats,
                 nats / (3 * 32 * 32 * Math.log(2)))), eval.toString());
-        ok("reconstruct", "--checkpoint", checkpoint.toString(), "--data", cifar.toString(), "--out", out.toString());
+        okOnCpu("reconstruct", "--checkpoint", checkpoint.toString(), "--data", cifar.toString(), "--out", out.toString());
     }
 
     @Test
@@ -103,14 +95,14 @@ class ColourCommandsTest {
         Path photos = out.resolve("photos");
         SyntheticPhotos.write(photos, 40, 16, "png", 1);
         Path folderRun = out.resolve("folder-run");
-        CliRunner train = ok("train", "--dataset", "folder", "--data", photos.toString(), "--image-size", "8",
+        CliRunner train = okOnCpu("train", "--dataset", "folder", "--data", photos.toString(), "--image-size", "8",
                 "--test-fraction", "0.25", "--hidden", "16", "--latent", "2", "--batch-size", "8", "--epochs", "1",
                 "--out", folderRun.toString());
         assertTrue(train.out().contains("model: mlp 192-16-2 (relu)"), train.toString());
         String json = Files.readString(folderRun.resolve("config.json")).replaceAll("\\s+", "");
         assertTrue(json.contains("\"folder\":{\"imageSize\":8,\"testFraction\":0.25}"), json);
-        ok("eval", "--checkpoint", folderRun.resolve("checkpoint.vae").toString(), "--data", photos.toString());
-        ok("latent", "--checkpoint", folderRun.resolve("checkpoint.vae").toString(), "--data", photos.toString(),
+        okOnCpu("eval", "--checkpoint", folderRun.resolve("checkpoint.vae").toString(), "--data", photos.toString());
+        okOnCpu("latent", "--checkpoint", folderRun.resolve("checkpoint.vae").toString(), "--data", photos.toString(),
                 "--out", out.toString());
         assertTrue(Files.isRegularFile(out.resolve("latent.png")), "an unlabelled set's latent map");
         CliRunner.run("show-data", "--dataset", "folder", "--data", photos.toString(), "--labels", "--n", "8", "--out",

@@ -1,5 +1,6 @@
 package dev.vaecuda.cli;
 
+import static dev.vaecuda.cli.CliRunner.okOnCpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,14 +56,6 @@ class ConvCommandsTest {
         return args.toArray(String[]::new);
     }
 
-    private static CliRunner ok(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--device", "cpu", "--threads", "2"));
-        CliRunner result = CliRunner.run(all.toArray(String[]::new));
-        assertEquals(0, result.exitCode(), result.toString());
-        return result;
-    }
-
     @Test
     void theCheckpointAndConfigJsonRecordTheArchitecture() throws IOException {
         Checkpoint saved = CheckpointFile.read(checkpoint);
@@ -102,13 +95,13 @@ class ConvCommandsTest {
     @Test
     void evalReproducesTrainsTestLossAndCountsActiveUnits() throws IOException {
         double reported = Double.parseDouble(Files.readAllLines(checkpoint.resolveSibling("metrics.csv")).getLast().split(",")[2]);
-        CliRunner elbo = ok("eval", "--checkpoint", checkpoint.toString(), "--data", data.toString());
+        CliRunner elbo = okOnCpu("eval", "--checkpoint", checkpoint.toString(), "--data", data.toString());
         assertTrue(elbo.out().contains(MODEL + "\nevaluating " + checkpoint + " (end of epoch 2) on 64 test images"),
                 elbo.toString());
         assertEquals(reported, elbo.figure("loss (reconstruction + beta * KL)"), 1e-4 * reported, elbo.toString());
         assertTrue(elbo.out().matches("(?s).*\nactive units \\(Cov_x\\(E_q\\[u]\\) > 0\\.01\\)  [0-4] of 4\n.*"),
                 elbo.toString());
-        CliRunner weighted = ok("eval", "--checkpoint", checkpoint.toString(), "--data", data.toString(),
+        CliRunner weighted = okOnCpu("eval", "--checkpoint", checkpoint.toString(), "--data", data.toString(),
                 "--iw-samples", "8");
         double k8 = weighted.figure("-log p(x), K = 8"), negativeElbo = elbo.figure("negative ELBO");
         assertTrue(k8 <= negativeElbo * 1.002, "K = 8: " + k8 + " against the negative ELBO " + negativeElbo);
@@ -116,16 +109,16 @@ class ConvCommandsTest {
 
     @Test
     void theSamePicturesAsOfAnMlp() {
-        CliRunner sampled = ok("sample", "--checkpoint", checkpoint.toString(), "--n", "16", "--out", out.toString());
+        CliRunner sampled = okOnCpu("sample", "--checkpoint", checkpoint.toString(), "--n", "16", "--out", out.toString());
         assertTrue(sampled.out().contains(MODEL), sampled.toString());
         PngChecks.readDigitGrid(out.resolve("samples.png"), 8, 2);
-        ok("reconstruct", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--n", "8",
+        okOnCpu("reconstruct", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--n", "8",
                 "--out", out.toString());
         PngChecks.readDigitGrid(out.resolve("reconstructions.png"), 8, 2);
-        ok("interpolate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--pairs", "2", "--steps", "4",
+        okOnCpu("interpolate", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--pairs", "2", "--steps", "4",
                 "--out", out.toString());
         PngChecks.readDigitGrid(out.resolve("interpolation.png"), 4 + 2, 2);
-        ok("latent", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--out", out.toString());
+        okOnCpu("latent", "--checkpoint", checkpoint.toString(), "--data", data.toString(), "--out", out.toString());
         PngChecks.readNotBlank(out.resolve("latent.png"), 800, 700);
     }
 
@@ -143,7 +136,7 @@ class ConvCommandsTest {
     @Test
     void theEmulatedCudaBackendRunsAConvModel() {
         String model = checkpoint.toString(), images = data.toString();
-        CliRunner cpu = ok("eval", "--checkpoint", model, "--data", images);
+        CliRunner cpu = okOnCpu("eval", "--checkpoint", model, "--data", images);
         CliRunner emulated = CliRunner.run("eval", "--checkpoint", model, "--data", images, "--device", "emulated");
         assertEquals(0, emulated.exitCode(), emulated.toString());
         assertTrue(emulated.out().startsWith("device: emulated") && emulated.out().contains(MODEL), emulated.toString());

@@ -3,12 +3,12 @@ package dev.vaecuda.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vaecuda.ReadmeBlocks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -29,26 +29,9 @@ class ReadmeCommandsIT {
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final List<String> NOT_HERE = List.of("docker ", "--device cuda", ".gpu/", "ci/test.sh", "~/photos");
 
-    /** The README's ```bash blocks, in order. */
-    static List<String> bashBlocks(List<String> readme) {
-        List<String> blocks = new ArrayList<>();
-        StringBuilder block = null;
-        for (String line : readme) {
-            if (block == null && line.equals("```bash")) {
-                block = new StringBuilder();
-            } else if (block != null && line.equals("```")) {
-                blocks.add(block.toString());
-                block = null;
-            } else if (block != null) {
-                block.append(line).append('\n');
-            }
-        }
-        return blocks;
-    }
-
     @TestFactory
     Stream<DynamicTest> everyCommandBlockRunsAsPrintedInAFreshShell(@TempDir Path copy) throws Exception {
-        List<String> blocks = bashBlocks(Files.readAllLines(Path.of("README.md")));
+        List<String> blocks = ReadmeBlocks.of(Files.readAllLines(Path.of("README.md")), "bash");
         assertTrue(blocks.getFirst().contains("train --epochs 10 --out runs/mnist"), "the quick start comes first");
         copyCheckout(copy);
         return blocks.stream().filter(block -> NOT_HERE.stream().noneMatch(block::contains))
