@@ -76,6 +76,23 @@ FakeConfig read_config() {
     if (const char* log = std::getenv("FAKE_CUDA_CALL_LOG"); log != nullptr) {
         config.call_log = log;
     }
+    if (const char* engine = std::getenv("FAKE_CUDA_ENGINE"); engine != nullptr && *engine != '\0') {
+        if (std::string(engine) == "emulator" || std::string(engine) == "ptx") {
+            config.ptx_engine = std::string(engine) == "ptx";
+        } else {
+            std::fprintf(stderr, "fake libcuda: ignoring FAKE_CUDA_ENGINE=%s (not ptx or emulator)\n", engine);
+        }
+    }
+    if (const char* approx = std::getenv("FAKE_CUDA_APPROX"); approx != nullptr && *approx != '\0') {
+        std::string mode = approx;
+        if (mode == "exact" || mode == "worst" || mode == "worst-down") {
+            config.approximation = mode == "exact"   ? ptx::Approximation::exact
+                                   : mode == "worst" ? ptx::Approximation::worst_up
+                                                     : ptx::Approximation::worst_down;
+        } else {
+            std::fprintf(stderr, "fake libcuda: ignoring FAKE_CUDA_APPROX=%s (not exact, worst or worst-down)\n", approx);
+        }
+    }
     return config;
 }
 

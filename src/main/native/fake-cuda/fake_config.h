@@ -11,10 +11,16 @@
 //   FAKE_CUDA_SHUFFLE_SEED         the seed of that order (default 1)
 //   FAKE_CUDA_CALL_LOG             a file that gets, at exit, "entry_point count" per driver and cuBLAS
 //                                  entry point called
+//   FAKE_CUDA_ENGINE               what runs a launched kernel: ptx (default: the interpreter executes the
+//                                  loaded PTX itself, ptx_executor.h) or emulator (the kernels' C++ twins)
+//   FAKE_CUDA_APPROX               how the PTX engine rounds .approx instructions: exact (default), worst
+//                                  (moved by the PTX ISA's maximum error, magnitudes up) or worst-down
 #pragma once
 
 #include <cstddef>
 #include <string>
+
+#include "ptx_executor.h"
 
 namespace fake_cuda {
 
@@ -29,6 +35,8 @@ struct FakeConfig {
     bool shuffle_blocks = true;
     unsigned long long shuffle_seed = 1;
     std::string call_log;  // empty: none
+    bool ptx_engine = true;
+    ptx::Approximation approximation = ptx::Approximation::exact;
 };
 
 // The configuration the environment gives now; an unparsable value is reported on stderr and
