@@ -32,7 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * on the shipped PTX, with the .approx instructions exact or off by their documented maximum
  * error either way, and fail on each mutant. The device of each check is a CPU backend whose
  * sigmoid and biasAdd run the kernel of the given PTX on the fake driver (cuModuleLoadData,
- * cuLaunchKernel with CudaBackend's grid: 256 threads a block, a block per 256 elements).
+ * cuLaunchKernel with 256 threads a block, as CudaBackend, and a block per 256 elements: one element
+ * a thread).
  * <ul>
  * <li>{@code expf-range-reduction-unfused}: in {@code sigmoid}, libdevice's expf computes x log2(e)
  * - j with one fma.rn.f32 (exact product, one rounding); made a mul.rn.f32 and an add.rn.f32, the
@@ -136,28 +137,28 @@ class PtxKernelMutantsTest {
         }
     }
 
-    private static final Consumer<BackendPair> SIGMOID = pair -> KernelChecks.sigmoid(pair, 10_007);
-    private static final Consumer<BackendPair> BIAS_ADD = pair -> KernelChecks.biasAdd(pair, 67, 400);
+    private static final Consumer<BackendPair> SIGMOID_CHECK = pair -> KernelChecks.sigmoid(pair, 10_007);
+    private static final Consumer<BackendPair> BIAS_ADD_CHECK = pair -> KernelChecks.biasAdd(pair, 67, 400);
 
     @ParameterizedTest
     @ValueSource(strings = {"exact", "worst", "worst-down"})
     void shippedPtxPassesTheChecks(String approx) {
         MemorySegment module = load(SHIPPED, approx);
-        check(module, SIGMOID);
-        check(module, BIAS_ADD);
+        check(module, SIGMOID_CHECK);
+        check(module, BIAS_ADD_CHECK);
     }
 
     @Test
     void expfRangeReductionUnfusedFailsTheSigmoidCheck() {
         String mutant = expfRangeReductionUnfused(SHIPPED);
-        MismatchException caught = assertThrows(MismatchException.class, () -> check(load(mutant, "exact"), SIGMOID));
+        MismatchException caught = assertThrows(MismatchException.class, () -> check(load(mutant, "exact"), SIGMOID_CHECK));
         assertTrue(caught.getMessage().startsWith("sigmoid"), caught.getMessage());
     }
 
     @Test
     void activationBranchInvertedFailsTheBiasAddCheck() {
         String mutant = activationBranchInverted(SHIPPED);
-        MismatchException caught = assertThrows(MismatchException.class, () -> check(load(mutant, "exact"), BIAS_ADD));
+        MismatchException caught = assertThrows(MismatchException.class, () -> check(load(mutant, "exact"), BIAS_ADD_CHECK));
         assertTrue(caught.getMessage().startsWith("biasAdd"), caught.getMessage());
     }
 
