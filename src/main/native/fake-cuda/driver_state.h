@@ -1,7 +1,7 @@
 // The fake driver's state, shared by its entry points (fake_driver.cpp: initialisation,
 // devices, contexts, memory, modules, launches; fake_streams.cpp: streams, capture, graphs).
 // One lock guards it all: every entry point holds it for its whole run, work included, as
-// work runs synchronously on the emulator. Handle objects are never deleted, so a stale handle
+// work runs synchronously (on the PTX interpreter or the emulator). Handle objects are never deleted, so a stale handle
 // (a released context, an unloaded module, a destroyed stream) is recognised, never reused.
 #pragma once
 
