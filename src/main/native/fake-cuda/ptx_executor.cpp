@@ -674,6 +674,7 @@ void barrier(Machine& m, const Instruction&) { m.stop = Stop::barrier; }
 void nothing(Machine&, const Instruction&) {}
 
 // ---- handler selection: the one place that says what is implemented --------------------------
+// (on the opcode and modifiers alone: the parser asks before it reads operands, and checks their count)
 
 template <class T> struct Tag { using type = T; };
 
@@ -832,7 +833,7 @@ template <class Op> Handler select_add_sub(const Instruction& in) {
 
 Handler select_min_max(const Instruction& in, bool max) {
     if (is_float(in.type)) {
-        if (!plain_modifiers(in, false) || in.rounding != Rounding::none || in.operand_count != 3) return nullptr;
+        if (!plain_modifiers(in, false) || in.rounding != Rounding::none) return nullptr;
         return by_float(in.type, [max](auto tag) -> Handler {
             using T = typename decltype(tag)::type;
             return max ? &float_min_max<T, true> : &float_min_max<T, false>;
@@ -906,7 +907,7 @@ Handler select_convert(const Instruction& in) {
 }
 
 Handler select_setp(const Instruction& in) {
-    if (in.operand_count != 3 || in.sat || in.approx || (in.ftz && in.type != Type::f32)) return nullptr;
+    if (in.sat || in.approx || (in.ftz && in.type != Type::f32)) return nullptr;
     const bool float_type = is_float(in.type);
     const bool float_compare = in.compare >= Compare::equ;
     const bool unsigned_compare = in.compare >= Compare::lo && in.compare <= Compare::hs;
@@ -1011,7 +1012,7 @@ Handler select_handler(const Instruction& in) {
         case Opcode::mov: return by_value(in.type, [](auto tag) -> Handler { return &move<typename decltype(tag)::type>; });
         case Opcode::ld: case Opcode::st: return select_memory(in);
         case Opcode::atom: case Opcode::red: return select_atomic(in);
-        case Opcode::bar: return in.operand_count <= 1 ? &barrier : nullptr;
+        case Opcode::bar: return &barrier;
         case Opcode::membar: return &nothing;
         case Opcode::bra: return &branch;
         case Opcode::ret: case Opcode::exit: return &finish;
