@@ -48,6 +48,11 @@ using Pred = bool;  // a .pred register's value (its slot holds 0 or 1)
 
 enum class Stop : std::uint8_t { none, barrier, exited, fault };
 
+// [begin, end) of global memory already checked (kernels stream through a few buffers at once).
+struct GlobalRange {
+    std::uint64_t begin = 0, end = 0;
+};
+
 struct Machine;
 using Handler = void (*)(Machine&, const Instruction&);
 
@@ -62,7 +67,8 @@ struct Machine {
     const unsigned char* parameters;
     Approximation approximation;
     DeviceMemoryCheck is_device_memory;
-    std::uint64_t global_begin = 0, global_end = 0;  // the last range of global memory that passed
+    std::array<GlobalRange, 8> global_ranges{};      // the last ranges of global memory that passed
+    std::uint32_t next_global_range = 0;             // the one the next new range replaces
     std::vector<unsigned char> shared;               // the block's window
     std::uint64_t* regs = nullptr;                   // the running thread's slots
     unsigned char* local = nullptr;                  // and its local memory
@@ -74,7 +80,9 @@ struct Machine {
 
 // ---- operands -------------------------------------------------------------------------------
 
-inline std::uint64_t raw(const Machine& m, const Operand& operand) {
+#define FAKE_CUDA_HOT [[gnu::always_inline]] inline  // the interpreter's per-operand helpers
+
+FAKE_CUDA_HOT std::uint64_t raw(const Machine& m, const Operand& operand) {
     switch (operand.kind) {
         case Operand::Kind::reg: return m.regs[operand.reg];
         case Operand::Kind::special: return m.special[operand.bits];
@@ -83,7 +91,7 @@ inline std::uint64_t raw(const Machine& m, const Operand& operand) {
 }
 
 // The value of type T in the low bytes of a slot or immediate.
-template <class T> T from_bits(std::uint64_t bits) {
+template <class T> FAKE_CUDA_HOT T from_bits(std::uint64_t bits) {
     if constexpr (std::is_same_v<T, Pred>) {
         return bits != 0;
     } else {
@@ -94,7 +102,7 @@ template <class T> T from_bits(std::uint64_t bits) {
 }
 
 // A slot holding the value: integers extended by their signedness, floats' bits zero-extended.
-template <class T> std::uint64_t to_bits(T value) {
+template <class T> FAKE_CUDA_HOT std::uint64_t to_bits(T value) {
     if constexpr (std::is_same_v<T, Pred>) {
         return value ? 1 : 0;
     } else if constexpr (std::is_floating_point_v<T>) {
@@ -108,11 +116,11 @@ template <class T> std::uint64_t to_bits(T value) {
     }
 }
 
-template <class T> T get(const Machine& m, const Instruction& in, int index) {
+template <class T> FAKE_CUDA_HOT T get(const Machine& m, const Instruction& in, int index) {
     return from_bits<T>(raw(m, in.operands[index]));
 }
 
-template <class T> void put(Machine& m, const Instruction& in, T value) {
+template <class T> FAKE_CUDA_HOT void put(Machine& m, const Instruction& in, T value) {
     m.regs[in.operands[0].reg] = to_bits(value);
 }
 
@@ -139,28 +147,47 @@ std::string hex(std::uint64_t value) {
 
 // ---- memory ---------------------------------------------------------------------------------
 
-// Whether [address, address + bytes) is global memory, caching the range that passed: a 64 KiB
-// aligned window around it when all of it is device memory, else the access itself.
+FAKE_CUDA_HOT bool in_range(const GlobalRange& range, std::uint64_t address, std::size_t bytes) {
+    return address >= range.begin && address - range.begin + bytes <= range.end - range.begin;
+}
+
+void remember(Machine& m, std::uint64_t begin, std::uint64_t end) {
+    m.global_ranges[m.next_global_range] = GlobalRange{begin, end};
+    m.next_global_range = (m.next_global_range + 1) % m.global_ranges.size();
+}
+
+// Whether [address, address + bytes) is global memory, remembering the range that passed: the
+// variable, or the largest aligned power-of-two window (64 KiB at least) around it that is all
+// device memory, else the access itself.
 bool admit_global(Machine& m, std::uint64_t address, std::size_t bytes) {
     for (const GlobalVariable& variable : m.program.globals) {
         const auto begin = reinterpret_cast<std::uintptr_t>(variable.storage.get());
-        if (address >= begin && bytes <= variable.bytes && address - begin <= variable.bytes - bytes) {
-            m.global_begin = begin;
-            m.global_end = begin + variable.bytes;
+        if (in_range(GlobalRange{begin, begin + variable.bytes}, address, bytes)) {
+            remember(m, begin, begin + variable.bytes);
             return true;
         }
     }
     if (m.is_device_memory == nullptr || !m.is_device_memory(address, bytes)) return false;
-    constexpr std::uint64_t window = 64 * 1024;
-    const std::uint64_t window_begin = address & ~(window - 1);
-    if (address + bytes <= window_begin + window && m.is_device_memory(window_begin, window)) {
-        m.global_begin = window_begin;
-        m.global_end = window_begin + window;
-    } else {
-        m.global_begin = address;
-        m.global_end = address + bytes;
+    const auto device_window = [&](std::uint64_t size) {
+        const std::uint64_t begin = address & ~(size - 1);
+        return address + bytes <= begin + size && m.is_device_memory(begin, size);
+    };
+    std::uint64_t size = 64 * 1024;
+    if (!device_window(size)) {
+        remember(m, address, address + bytes);
+        return true;
     }
+    while (size < (std::uint64_t(1) << 40) && device_window(2 * size)) size *= 2;
+    const std::uint64_t begin = address & ~(size - 1);
+    remember(m, begin, begin + size);
     return true;
+}
+
+FAKE_CUDA_HOT bool remembered(const Machine& m, std::uint64_t address, std::size_t bytes) {
+    for (const GlobalRange& range : m.global_ranges) {
+        if (in_range(range, address, bytes)) return true;
+    }
+    return false;
 }
 
 bool inside(std::uint64_t offset, std::size_t bytes, std::size_t size) {
@@ -176,12 +203,11 @@ const char* window_name(Space space) {
 }
 
 // The host bytes an access of `bytes` at the address operand touches, or nullptr after a fault.
-template <Space S> unsigned char* resolve(Machine& m, const Instruction& in, const Operand& operand, std::size_t bytes) {
+template <Space S> FAKE_CUDA_HOT unsigned char* resolve(Machine& m, const Instruction& in, const Operand& operand, std::size_t bytes) {
     const std::uint64_t address = (operand.has_base ? m.regs[operand.reg] : 0) + operand.bits;
     unsigned char* pointer;
     if constexpr (S == Space::global) {
-        const bool cached = address >= m.global_begin && address - m.global_begin + bytes <= m.global_end - m.global_begin;
-        if (!cached && !admit_global(m, address, bytes)) {
+        if (!remembered(m, address, bytes) && !admit_global(m, address, bytes)) {
             fail(m, in, CUDA_ERROR_ILLEGAL_ADDRESS,
                  "address " + hex(address) + " (" + std::to_string(bytes) + " bytes) is outside every live allocation");
             return nullptr;
@@ -234,9 +260,10 @@ template <class T, Space S> void store(Machine& m, const Instruction& in) {
 // ---- floating point helpers -----------------------------------------------------------------
 
 // .ftz: a subnormal f32 becomes a zero of its sign.
-template <class T> T flush(T value, bool ftz) {
+template <class T> FAKE_CUDA_HOT T flush(T value, bool ftz) {
     if constexpr (std::is_same_v<T, float>) {
-        if (ftz && std::fpclassify(value) == FP_SUBNORMAL) return std::copysign(0.0f, value);
+        const auto bits = from_bits<std::uint32_t>(to_bits(value));
+        if (ftz && (bits & 0x7F800000u) == 0) return from_bits<float>(bits & 0x80000000u);  // zero exponent: 0 or subnormal
     }
     return value;
 }
@@ -247,7 +274,7 @@ template <class T> T saturate(T value) {
     return value > T(1) ? T(1) : value;
 }
 
-int fe_mode(Rounding rounding) {
+FAKE_CUDA_HOT int fe_mode(Rounding rounding) {
     switch (rounding) {
         case Rounding::rz: case Rounding::rzi: return FE_TOWARDZERO;
         case Rounding::rm: case Rounding::rmi: return FE_DOWNWARD;
@@ -256,7 +283,7 @@ int fe_mode(Rounding rounding) {
     }
 }
 
-bool directed(Rounding rounding) { return fe_mode(rounding) != FE_TONEAREST; }
+FAKE_CUDA_HOT bool directed(Rounding rounding) { return fe_mode(rounding) != FE_TONEAREST; }
 
 // Op::apply(a, b, c) evaluated under the rounding mode. The volatile operands and result pin the
 // arithmetic between the two fesetround calls (no folding or moving it out of the window).
