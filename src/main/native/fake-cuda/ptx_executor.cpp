@@ -420,12 +420,14 @@ float worst(double exact_value, float nearest, Bound bound, bool up) {
 }
 
 // The instruction's result: the exact value rounded to nearest, or moved by its error bound. Zero,
-// infinite and NaN results and the doc's special inputs (zeros, infinities, NaN) stay exact.
+// infinite and NaN results and the doc's special inputs (zeros, infinities, NaN; tanh's subnormal
+// inputs, which it passes through) stay exact.
 template <Function F> void approximate(Machine& m, const Instruction& in) {
     const float input = flush(get<float>(m, in, 1), in.ftz);
     const double exact_value = exact(F, static_cast<double>(input));
     float result = static_cast<float>(exact_value);
-    const bool special = input == 0.0f || !std::isfinite(input) || result == 0.0f || !std::isfinite(result);
+    const bool passed_through = F == Function::tanh && std::fpclassify(input) == FP_SUBNORMAL;
+    const bool special = input == 0.0f || !std::isfinite(input) || result == 0.0f || !std::isfinite(result) || passed_through;
     const Bound bound = error_bound(F, input);
     if (m.approximation != Approximation::exact && !special && bound.kind != Bound::Kind::none) {
         result = worst(exact_value, result, bound, m.approximation == Approximation::worst_up);
