@@ -12,7 +12,12 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <numbers>
+#include <optional>
+#include <string>
+#include <tuple>
 #include <type_traits>
+#include <vector>
 
 namespace fake_cuda::ptx {
 
@@ -366,7 +371,7 @@ Bound error_bound(Function function, float input) {
             return {input > 0.5f && input < 2.0f ? Bound::Kind::absolute : Bound::Kind::relative, std::exp2(-22.0)};
         case Function::rsqrt: return {Bound::Kind::relative, std::exp2(-22.9)};
         case Function::sin: case Function::cos:  // stated over [-100 pi, 100 pi] only
-            return std::fabs(input) <= 100 * M_PI ? Bound{Bound::Kind::absolute, std::exp2(-20.5)} : Bound{Bound::Kind::none, 0};
+            return std::fabs(input) <= 100 * std::numbers::pi ? Bound{Bound::Kind::absolute, std::exp2(-20.5)} : Bound{Bound::Kind::none, 0};
         case Function::tanh: return {Bound::Kind::relative, std::exp2(-11.0)};
     }
     return {Bound::Kind::none, 0};
