@@ -65,7 +65,7 @@ public final class KernelChecks {
      * for x below about -16, where sigmoid(x) < 1e-7: an fma of libdevice's expf made a multiply and an
      * add loses 2^-19 of x log2(e) at |x| near 30, 22 u relative; PtxKernelMutantsTest.)
      */
-    public static final Tolerance SIGMOID = new Tolerance(2 * (EXPF.maxUlps + 2) * 0x1p-149,
+    private static final Tolerance SIGMOID = new Tolerance(2 * (EXPF.maxUlps + 2) * 0x1p-149,
             2 * (EXPF.relativeError() + 4 * UNIT_ROUNDOFF));
 
     /**
