@@ -583,6 +583,18 @@ class FakePtxInterpreterRulesTest {
         assertSetp(comparison, true);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"num", "nan"})
+    void setpNumIsTrueWhenNeitherOperandIsNaNAndSetpNanWhenEitherIs(String comparison) {
+        float[][] ab = comparisonPairs();
+        int[] result = run32("setp." + comparison + ".f32 %p1, %f1, %f2;\nselp.u32 %r9, 1, 0, %p1;", Out.B32,
+                bits(ab[0]), bits(ab[1]));
+        for (int i = 0; i < N; i++) {
+            boolean eitherNaN = Float.isNaN(ab[0][i]) || Float.isNaN(ab[1][i]);
+            assertEquals(eitherNaN == comparison.equals("nan") ? 1 : 0, result[i], "setp." + comparison + " " + at(i, ab[0][i], ab[1][i]));
+        }
+    }
+
     @Test
     void aGuardedInstructionRunsOnlyWhenItsPredicateSaysSo() {
         int[] a = wideInts(), b = wideInts();
