@@ -317,6 +317,7 @@ class FakePtxInterpreterRulesTest {
         }
     }
 
+    /** The PTX ISA's example; 2^subnormal rounds to 1 without .ftz too, so the rcp test below is the one that tells .ftz apart. */
     @Test
     void ex2ApproxFtzOfASubnormalInputIsOne() {
         float[] s = subnormals();
