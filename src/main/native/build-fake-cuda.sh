@@ -31,7 +31,8 @@ flags=(-std=c++20 -O2 -fPIC -shared -pthread -Wall -Wextra -Werror -ffp-contract
 fake="$here/fake-cuda"
 g++ "${flags[@]}" -Wl,-soname,libcuda.so.1 -Wl,--version-script="$fake/libcuda.map" -o "$out/libcuda.so.1.tmp" \
   "$here/emulator.cpp" "$here/emulated_kernels.cpp" \
-  "$fake/fake_driver.cpp" "$fake/fake_streams.cpp" "$fake/ptx_module.cpp" "$fake/fake_config.cpp" "$fake/call_log.cpp"
+  "$fake/fake_driver.cpp" "$fake/fake_streams.cpp" "$fake/ptx_module.cpp" "$fake/fake_config.cpp" "$fake/call_log.cpp" \
+  "$fake/ptx_parser.cpp" "$fake/ptx_executor.cpp" "$fake/ptx_engine.cpp"
 mv "$out/libcuda.so.1.tmp" "$out/libcuda.so.1"
 # libcublas and libcudnn reach the driver's streams through libcuda.so.1's hooks, found beside
 # them ($ORIGIN).

@@ -1,7 +1,7 @@
 // The fake driver's state, shared by its entry points (fake_driver.cpp: initialisation,
 // devices, contexts, memory, modules, launches; fake_streams.cpp: streams, capture, graphs).
 // One lock guards it all: every entry point holds it for its whole run, work included, as
-// work runs synchronously on the emulator. Handle objects are never deleted, so a stale handle
+// work runs synchronously (on the PTX interpreter or the emulator). Handle objects are never deleted, so a stale handle
 // (a released context, an unloaded module, a destroyed stream) is recognised, never reused.
 #pragma once
 
@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <set>
 #include <thread>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "cuda_driver_abi.h"
 #include "fake_config.h"
 #include "ptx_module.h"
+#include "ptx_program.h"
 
 // One piece of work on a stream: a kernel, a copy, a memset, a GEMM. It runs when enqueued,
 // or later (when recorded by a capture) on each launch of the graph.
@@ -46,6 +48,7 @@ struct CUstream_st {
 struct CUmod_st {
     CUcontext context;
     fake_cuda::PtxModule ptx;
+    std::shared_ptr<const fake_cuda::ptx::Program> program;  // the PTX engine's, null on the emulator's
     bool live = true;
 };
 
@@ -80,6 +83,7 @@ struct DriverState {
     std::map<CUdeviceptr, Allocation> allocations;   // cuMemAlloc's live ones, by address
     std::set<void*> host_allocations;                // cuMemAllocHost's live ones
     long long failing_kernel_launches = 0;           // launches of config.failing_kernel so far
+    std::mt19937_64 block_shuffler;                  // the PTX engine's block order (the emulator has its own)
     // Every handle ever given out (see the header comment).
     std::vector<std::unique_ptr<CUctx_st>> contexts;
     std::vector<std::unique_ptr<CUstream_st>> streams;
@@ -104,6 +108,10 @@ CUresult require_context(CUcontext* context);
 
 // The fault of a kernel or a copy: sticky on the context, as on a GPU, said on stderr.
 CUresult fault(CUcontext context, CUresult code, const std::string& what);
+
+// CUDA_ERROR_LAUNCH_FAILED, sticky, when this launch of the kernel is the one FAKE_CUDA_FAIL_KERNEL
+// names; else CUDA_SUCCESS.
+CUresult inject_launch_failure(CUcontext context, const std::string& kernel);
 
 // True when [address, address + bytes) lies inside one live cuMemAlloc allocation.
 bool is_device_range(CUdeviceptr address, std::size_t bytes);

@@ -1,6 +1,7 @@
 // The fake CUDA driver's entry points for initialisation, devices, primary contexts, memory,
 // modules and kernel launches, under their real names (cuMemAlloc_v2 ...) and with the real
-// error codes; kernels run on the CPU emulator. See fake_config.h for its configuration.
+// error codes; kernels run on the PTX interpreter (ptx_engine.h) or the CPU emulator. See
+// fake_config.h for its configuration.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -9,6 +10,8 @@
 #include "../emulator_api.h"
 #include "driver_state.h"
 #include "jit_logs.h"
+#include "ptx_engine.h"
+#include "ptx_parser.h"
 
 using namespace fake_cuda;
 
@@ -49,6 +52,14 @@ CUresult fault(CUcontext context, CUresult code, const std::string& what) {
         context->sticky = code;
     }
     return context->sticky;
+}
+
+CUresult inject_launch_failure(CUcontext context, const std::string& kernel) {
+    DriverState& state = driver();
+    if (kernel == state.config.failing_kernel && state.failing_kernel_launches++ == state.config.launches_before_failure) {
+        return fault(context, CUDA_ERROR_LAUNCH_FAILED, kernel + ": injected launch failure (FAKE_CUDA_FAIL_KERNEL)");
+    }
+    return CUDA_SUCCESS;
 }
 
 bool is_device_range(CUdeviceptr address, std::size_t bytes) {
@@ -117,9 +128,9 @@ std::string emulation_mismatch(const CUfunc_st& function) {
     return "";
 }
 
-// The launch's work: parameter values copied now, as the driver does; run as a GPU would run
-// it, faulting on a pointer parameter outside every live allocation.
-Work kernel_work(CUcontext context, CUfunction function, Extent grid, Extent block, void** kernel_params) {
+// The launch's work on the emulator's engine: parameter values copied now, as the driver does;
+// run by the kernel's C++ twin, faulting on a pointer parameter outside every live allocation.
+Work emulated_kernel_work(CUcontext context, CUfunction function, Extent grid, Extent block, void** kernel_params) {
     std::vector<std::vector<unsigned char>> values;
     for (std::size_t i = 0; i < function->entry->parameters.size(); i++) {
         auto* bytes = static_cast<const unsigned char*>(kernel_params[i]);
@@ -143,9 +154,8 @@ Work kernel_work(CUcontext context, CUfunction function, Extent grid, Extent blo
             }
             args.push_back(values[i].data());
         }
-        DriverState& state = driver();
-        if (name == state.config.failing_kernel && state.failing_kernel_launches++ == state.config.launches_before_failure) {
-            return fault(context, CUDA_ERROR_LAUNCH_FAILED, name + ": injected launch failure (FAKE_CUDA_FAIL_KERNEL)");
+        if (CUresult injected = inject_launch_failure(context, name); injected != CUDA_SUCCESS) {
+            return injected;
         }
         if (emu_launch(function->kernel, grid.x, grid.y, grid.z, block.x, block.y, block.z, args.data()) != EMU_OK) {
             return fault(context, CUDA_ERROR_ILLEGAL_ADDRESS, emu_last_error());
@@ -181,8 +191,12 @@ CUresult jit_ptx(const char* text, CUcontext context, CUmodule* module, std::str
                 + "fatal   : SM version specified by .target is higher than default SM version assumed";
         return CUDA_ERROR_INVALID_PTX;
     }
+    std::shared_ptr<const ptx::Program> program;
+    if (config.ptx_engine) {
+        RETURN_IF_FAILED(compile_for_interpreter(text, &program, log));
+    }
     auto& modules = driver().modules;
-    modules.push_back(std::make_unique<CUmod_st>(CUmod_st{context, std::move(*ptx)}));
+    modules.push_back(std::make_unique<CUmod_st>(CUmod_st{context, std::move(*ptx), std::move(program)}));
     *module = modules.back().get();
     return CUDA_SUCCESS;
 }
@@ -241,6 +255,7 @@ CUresult cuInit(unsigned int flags) {
     }
     emu_set_memory_limit(state.config.memory_bytes);
     emu_shuffle_blocks(state.config.shuffle_blocks ? 1 : 0, state.config.shuffle_seed);
+    state.block_shuffler.seed(state.config.shuffle_seed);
     state.failing_kernel_launches = 0;
     state.initialized = true;
     return CUDA_SUCCESS;
@@ -586,12 +601,16 @@ CUresult cuLaunchKernel(CUfunction function, unsigned int grid_x, unsigned int g
     if (kernel_params == nullptr && !function->entry->parameters.empty()) {
         return CUDA_ERROR_INVALID_VALUE;
     }
+    if (function->module->program != nullptr) {
+        ptx::LaunchShape shape{{grid_x, grid_y, grid_z}, {block_x, block_y, block_z}, shared_memory_bytes};
+        return enqueue(stream, interpreted_kernel_work(context, function, shape, kernel_params));
+    }
     if (std::string mismatch = emulation_mismatch(*function); !mismatch.empty()) {
         std::fprintf(stderr, "fake libcuda: cuLaunchKernel: cannot emulate %s\n", mismatch.c_str());
         return CUDA_ERROR_NOT_SUPPORTED;
     }
-    return enqueue(stream, kernel_work(context, function, Extent{grid_x, grid_y, grid_z},
-                                       Extent{block_x, block_y, block_z}, kernel_params));
+    return enqueue(stream, emulated_kernel_work(context, function, Extent{grid_x, grid_y, grid_z},
+                                                Extent{block_x, block_y, block_z}, kernel_params));
 }
 
 CUresult cuGetErrorName(CUresult error, const char** name) {
@@ -687,6 +706,13 @@ long long fake_cuda_call_count(const char* name) {
 // For the fake cuBLAS: counts its entry points in the same call log.
 void fake_cuda_count_call(const char* name) {
     count_call(name);
+}
+
+// Test hook: 1 when the PTX interpreter decodes and implements the opcode as written
+// ("fma.rn.f32", "ld.global.nc.u32"), else 0.
+int fake_cuda_ptx_implements(const char* opcode) {
+    std::optional<ptx::Instruction> instruction = ptx::decode_opcode(opcode == nullptr ? "" : opcode);
+    return instruction && ptx::implemented(*instruction) ? 1 : 0;
 }
 
 }  // extern "C"

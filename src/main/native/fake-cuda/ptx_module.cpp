@@ -1,5 +1,5 @@
-// A line-level PTX reader: enough of the grammar for the directives the fake driver checks;
-// instructions are skipped (the emulator runs the kernels' C++ twins, not the PTX).
+// A line-level PTX reader: enough of the grammar for the directives the fake driver checks as the
+// JIT does (the PTX engine's full parse is ptx_parser.cpp's).
 #include "ptx_module.h"
 
 #include <algorithm>

@@ -11,8 +11,9 @@
 namespace fake_cuda::ptx {
 
 // The program of the text, or nothing with *why set ("line N: ...") when the text holds
-// something the parser does not read or an instruction the executor does not implement.
-std::optional<Program> parse_program(const std::string& text, std::string* why);
+// something the parser cannot read, or (*unsupported set) well-formed PTX the interpreter does
+// not implement: an instruction the executor does not, a directive or register it does not read.
+std::optional<Program> parse_program(const std::string& text, std::string* why, bool* unsupported);
 
 // The instruction an opcode as written ("fma.rn.f32", "ld.global.nc.u32") decodes to, operands
 // left empty; nothing when the parser does not know it.
