@@ -55,9 +55,6 @@ FakeConfig read_config() {
         config.cc_major = 9;
         config.cc_minor = 0;
     }
-    if (const char* name = std::getenv("FAKE_CUDA_DEVICE_NAME"); name != nullptr && *name != '\0') {
-        config.device_name = name;
-    }
     unsigned long long bytes = 0;
     read("FAKE_CUDA_MEMORY_BYTES", &bytes, parse_unsigned);
     config.memory_bytes = static_cast<std::size_t>(bytes);
@@ -93,6 +90,10 @@ FakeConfig read_config() {
             std::fprintf(stderr, "fake libcuda: ignoring FAKE_CUDA_APPROX=%s (not exact, worst or worst-down)\n", approx);
         }
     }
+    const char* name = std::getenv("FAKE_CUDA_DEVICE_NAME");
+    config.device_name = name != nullptr && *name != '\0' ? name
+                         : config.ptx_engine                ? "vae-cuda fake GPU (PTX interpreter)"
+                                                            : "vae-cuda fake GPU (CPU emulator)";
     return config;
 }
 

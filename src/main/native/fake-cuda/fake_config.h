@@ -3,7 +3,8 @@
 //   FAKE_CUDA_DRIVER_VERSION       what cuDriverGetVersion says, 1000 major + 10 minor (default 13000);
 //                                  PTX of an ISA newer than it supports fails to load
 //   FAKE_CUDA_COMPUTE_CAPABILITY   major.minor (default 9.0); PTX for a newer .target fails to load
-//   FAKE_CUDA_DEVICE_NAME          what cuDeviceGetName says (default "vae-cuda fake GPU (CPU emulator)")
+//   FAKE_CUDA_DEVICE_NAME          what cuDeviceGetName says (default "vae-cuda fake GPU (PTX interpreter)",
+//                                  or "(CPU emulator)" with FAKE_CUDA_ENGINE=emulator)
 //   FAKE_CUDA_MEMORY_BYTES         device memory (default: the host's physical memory)
 //   FAKE_CUDA_FAIL_KERNEL          NAME or NAME:N: the launch of kernel NAME after N (default 0)
 //                                  successful ones faults, a sticky CUDA_ERROR_LAUNCH_FAILED
@@ -28,7 +29,7 @@ struct FakeConfig {
     int device_count = 1;
     int driver_version = 13000;
     int cc_major = 9, cc_minor = 0;
-    std::string device_name = "vae-cuda fake GPU (CPU emulator)";
+    std::string device_name;  // read_config gives the default of the engine
     std::size_t memory_bytes = 0;  // 0: the emulator's default, the host's physical memory
     std::string failing_kernel;    // empty: none
     long long launches_before_failure = 0;

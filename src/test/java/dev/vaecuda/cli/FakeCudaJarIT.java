@@ -35,7 +35,7 @@ class FakeCudaJarIT {
     @Test
     void infoShowsTheFakeGpuCublas13AndCudnn9(@TempDir Path dir) throws Exception {
         String cuda = infoCudaLine(dir, ON_FAKE);
-        assertTrue(cuda.contains("vae-cuda fake GPU (CPU emulator)") && cuda.contains(FAKE_CUDA + "/libcublas.so.13), cuDNN 9.")
+        assertTrue(cuda.contains("vae-cuda fake GPU (PTX interpreter)") && cuda.contains(FAKE_CUDA + "/libcublas.so.13), cuDNN 9.")
                 && cuda.endsWith(FAKE_CUDA + "/libcudnn.so.9)"), cuda);
     }
 

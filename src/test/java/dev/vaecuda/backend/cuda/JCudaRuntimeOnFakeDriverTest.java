@@ -54,7 +54,7 @@ class JCudaRuntimeOnFakeDriverTest {
     @Test
     void infoNamesTheGpuTheDriverAndTheCublasAndCudnnFiles() {
         String status = Backends.cudaStatus();
-        assertTrue(status.startsWith("vae-cuda fake GPU (CPU emulator), compute capability 9.0"), status);
+        assertTrue(status.startsWith("vae-cuda fake GPU (PTX interpreter), compute capability 9.0"), status);
         assertTrue(status.contains("driver CUDA 13.0, cuBLAS 13."), status);
         assertTrue(status.contains("fake-cuda/libcublas.so.13), cuDNN 9."), status);
         assertTrue(status.endsWith("fake-cuda/libcudnn.so.9)"), status);

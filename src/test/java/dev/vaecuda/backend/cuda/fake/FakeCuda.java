@@ -44,6 +44,7 @@ final class FakeCuda {
     static final int CUDA_ERROR_ILLEGAL_STATE = 401;
     static final int CUDA_ERROR_NOT_FOUND = 500;
     static final int CUDA_ERROR_ILLEGAL_ADDRESS = 700;
+    static final int CUDA_ERROR_MISALIGNED_ADDRESS = 716;
     static final int CUDA_ERROR_LAUNCH_FAILED = 719;
     static final int CUDA_ERROR_NOT_SUPPORTED = 801;
     static final int CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED = 900;
@@ -67,7 +68,8 @@ final class FakeCuda {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final List<String> SETTINGS = List.of("FAKE_CUDA_DEVICE_COUNT", "FAKE_CUDA_DRIVER_VERSION",
             "FAKE_CUDA_COMPUTE_CAPABILITY", "FAKE_CUDA_DEVICE_NAME", "FAKE_CUDA_MEMORY_BYTES", "FAKE_CUDA_FAIL_KERNEL",
-            "FAKE_CUDA_BLOCK_ORDER", "FAKE_CUDA_SHUFFLE_SEED", "FAKE_CUDA_CALL_LOG");
+            "FAKE_CUDA_BLOCK_ORDER", "FAKE_CUDA_SHUFFLE_SEED", "FAKE_CUDA_CALL_LOG", "FAKE_CUDA_ENGINE",
+            "FAKE_CUDA_APPROX");
 
     final Arena arena = Arena.ofShared();
     private final SymbolLookup driver;
@@ -188,6 +190,78 @@ final class FakeCuda {
         MemorySegment host = arena.allocate(JAVA_FLOAT, count);
         assertEquals(CUDA_SUCCESS, call("cuMemcpyDtoH_v2", host, device, host.byteSize()));
         return host.toArray(JAVA_FLOAT);
+    }
+
+    /** A fresh allocation holding values. */
+    long uploadInts(int... values) {
+        long device = alloc(4L * Math.max(1, values.length));
+        MemorySegment host = arena.allocateFrom(JAVA_INT, values);
+        assertEquals(CUDA_SUCCESS, call("cuMemcpyHtoD_v2", device, host, host.byteSize()));
+        return device;
+    }
+
+    /** A fresh allocation holding the values' bits. */
+    long uploadFloats(float... values) {
+        long device = alloc(4L * Math.max(1, values.length));
+        upload(device, values);
+        return device;
+    }
+
+    int[] downloadInts(long device, int count) {
+        MemorySegment host = arena.allocate(JAVA_INT, count);
+        assertEquals(CUDA_SUCCESS, call("cuMemcpyDtoH_v2", host, device, host.byteSize()));
+        return host.toArray(JAVA_INT);
+    }
+
+    long[] downloadLongs(long device, int count) {
+        MemorySegment host = arena.allocate(JAVA_LONG, count);
+        assertEquals(CUDA_SUCCESS, call("cuMemcpyDtoH_v2", host, device, host.byteSize()));
+        return host.toArray(JAVA_LONG);
+    }
+
+    /** PTX text of ISA 8.0 for sm_75, 64-bit addresses: the header, then body (entries, module variables). */
+    static String ptxModule(String body) {
+        return ".version 8.0\n.target sm_75\n.address_size 64\n\n" + body;
+    }
+
+    /** The fake driver's fake_cuda_ptx_implements: whether its PTX interpreter implements the opcode as written. */
+    boolean ptxImplements(String opcode) {
+        return call("fake_cuda_ptx_implements", arena.allocateFrom(opcode)) != 0;
+    }
+
+    /** What the native code wrote to file descriptor 2 while work ran (the driver's messages go there, not to System.err). */
+    String nativeStderrOf(Runnable work) {
+        try {
+            Path file = Files.createTempFile("fake-cuda-stderr", ".txt");
+            try {
+                SymbolLookup libc = LINKER.defaultLookup();
+                MethodHandle dup = LINKER.downcallHandle(libc.findOrThrow("dup"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+                MethodHandle dup2 = LINKER.downcallHandle(libc.findOrThrow("dup2"),
+                        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+                MethodHandle close = LINKER.downcallHandle(libc.findOrThrow("close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+                MethodHandle creat = LINKER.downcallHandle(libc.findOrThrow("creat"),
+                        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+                int capture = (int) creat.invoke(arena.allocateFrom(file.toString()), 0600);
+                int saved = (int) dup.invoke(2);
+                if (capture < 0 || saved < 0 || (int) dup2.invoke(capture, 2) < 0) {
+                    throw new IllegalStateException("cannot redirect file descriptor 2");
+                }
+                try {
+                    work.run();
+                } finally {
+                    dup2.invoke(saved, 2);
+                    close.invoke(saved);
+                    close.invoke(capture);
+                }
+                return Files.readString(file);
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new AssertionError("capturing stderr failed", e);
+        }
     }
 
     MemorySegment stream() {

@@ -142,8 +142,13 @@ class FakeCudaDriverRulesTest {
         assertEquals(CUDA_ERROR_INVALID_HANDLE, cuda.call("cuModuleUnload", module));
     }
 
+    /**
+     * The emulator engine checks each pointer parameter of a kernel's C++ twin at launch; a GPU, and
+     * the PTX engine, fault only where the kernel accesses the pointer (the next test).
+     */
     @Test
-    void pointerParameterOutsideAllocationsIsAStickyIllegalAddress() {
+    void onTheEmulatorEngineAPointerParameterOutsideAllocationsIsAStickyIllegalAddress() {
+        cuda.setenv("FAKE_CUDA_ENGINE", "emulator");
         cuda.initWithContext();
         MemorySegment sigmoid = cuda.function(cuda.loadShippedPtx(), "sigmoid");
         long x = cuda.alloc(64);
@@ -154,8 +159,10 @@ class FakeCudaDriverRulesTest {
         assertEquals(CUDA_ERROR_ILLEGAL_ADDRESS, cuda.call("cuCtxSynchronize"));
     }
 
+    /** The emulator engine runs the kernel's C++ twin, whose parameters the PTX entry's must match. */
     @Test
-    void argumentsThatDisagreeWithTheKernelFailLoudly() {
+    void onTheEmulatorEngineArgumentsThatDisagreeWithTheKernelsTwinFailLoudly() {
+        cuda.setenv("FAKE_CUDA_ENGINE", "emulator");
         cuda.initWithContext();
         // sigmoid(const float*, float*, int) declared with a float third parameter
         String ptx = ".version 8.0\n.target sm_75\n.address_size 64\n"
@@ -163,6 +170,50 @@ class FakeCudaDriverRulesTest {
         MemorySegment sigmoid = cuda.function(cuda.loadModule(ptx, CUDA_SUCCESS), "sigmoid");
         long x = cuda.alloc(64);
         assertEquals(CUDA_ERROR_NOT_SUPPORTED, cuda.launch(sigmoid, 1, 16, MemorySegment.NULL, x, x, 16f));
+    }
+
+    @Test
+    void onThePtxEngineAFreedPointerParameterFaultsOnlyWhenTheKernelAccessesIt() {
+        cuda.initWithContext();
+        MemorySegment sigmoid = cuda.function(cuda.loadShippedPtx(), "sigmoid");
+        long x = cuda.alloc(64);
+        cuda.call("cuMemFree_v2", x);
+        // n = 0: sigmoid touches neither pointer, so nothing faults, as on a GPU
+        assertEquals(CUDA_SUCCESS, cuda.launch(sigmoid, 1, 16, MemorySegment.NULL, x, x, 0));
+        assertEquals(CUDA_SUCCESS, cuda.call("cuCtxSynchronize"));
+        // the launch is accepted; the load from freed memory faults, reported by the calls after it
+        assertEquals(CUDA_SUCCESS, cuda.launch(sigmoid, 1, 16, MemorySegment.NULL, x, x, 16));
+        assertEquals(CUDA_ERROR_ILLEGAL_ADDRESS, cuda.call("cuMemAlloc_v2", cuda.out(), 16L));
+        assertEquals(CUDA_ERROR_ILLEGAL_ADDRESS, cuda.call("cuCtxSynchronize"));
+    }
+
+    /** The PTX engine reads the parameters as the entry declares them: there is no twin to disagree with. */
+    @Test
+    void onThePtxEngineAnEntryNamedLikeAShippedKernelRunsWithItsOwnParameters() {
+        cuda.initWithContext();
+        // sigmoid(const float*, float*, int) declared with a float third parameter, which it stores
+        String ptx = FakeCuda.ptxModule("""
+                .visible .entry sigmoid(
+                    .param .u64 sigmoid_param_0,
+                    .param .u64 sigmoid_param_1,
+                    .param .f32 sigmoid_param_2
+                )
+                {
+                    .reg .f32 %f<2>;
+                    .reg .b64 %rd<3>;
+
+                    ld.param.u64 %rd1, [sigmoid_param_1];
+                    cvta.to.global.u64 %rd2, %rd1;
+                    ld.param.f32 %f1, [sigmoid_param_2];
+                    st.global.f32 [%rd2], %f1;
+                    ret;
+                }
+                """);
+        MemorySegment sigmoid = cuda.function(cuda.loadModule(ptx, CUDA_SUCCESS), "sigmoid");
+        long x = cuda.alloc(64);
+        assertEquals(CUDA_SUCCESS, cuda.launch(sigmoid, 1, 16, MemorySegment.NULL, x, x, 16.5f));
+        assertEquals(CUDA_SUCCESS, cuda.call("cuCtxSynchronize"));
+        assertEquals(16.5f, cuda.download(x, 1)[0]);
     }
 
     @Test
