@@ -27,7 +27,8 @@
 #    5e-9, the last printed digit; worst: 7e-8 for the MLP, 9e-8 for the conv model), a margin of
 #    100 to the bound; a kernel computing a wrong value (a dropped term, an inverted branch) moves
 #    the loss by 1e-3 and more. That the PTX engine ran at all shows in the worst run: its loss must
-#    differ from the exact run's (by about 1e-7 relative, 30 times the 6 decimals printed).
+#    differ from the exact run's (by about 1e-7 relative, 30 times the 6 decimals printed), and each
+#    run's device line names its engine.
 # Prints a table of the runs (test loss, relative difference, seconds); exits 1 with one line
 # naming what failed or disagreed.
 set -euo pipefail
@@ -51,14 +52,20 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 
 # on_fake ENGINE APPROX LOG COMMAND...: the jar's COMMAND over the fake driver, output in LOG;
-# prints the seconds it took; fails as the command does
+# prints the seconds it took; fails as the command does. The device's default name says which
+# engine ran (the driver names it at cuInit); a log without it stops the script.
 on_fake() {
-  local engine="$1" approx="$2" log="$3" start status=0
+  local engine="$1" approx="$2" log="$3" start status=0 name
   shift 3
   start=$(date +%s.%N)
-  env LD_LIBRARY_PATH="$FAKE" FAKE_CUDA_ENGINE="$engine" FAKE_CUDA_APPROX="$approx" \
+  env -u FAKE_CUDA_DEVICE_NAME LD_LIBRARY_PATH="$FAKE" FAKE_CUDA_ENGINE="$engine" FAKE_CUDA_APPROX="$approx" \
     java -jar "$JAR" "$@" > "$log" 2>&1 || status=$?
   awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }'
+  if [[ "$engine" == ptx ]]; then name="vae-cuda fake GPU (PTX interpreter)"; else name="vae-cuda fake GPU (CPU emulator)"; fi
+  if [[ $status -eq 0 ]] && ! grep -qF "device: cuda, $name" "$log"; then
+    echo "ptx-engine.sh: $log does not say 'device: cuda, $name': FAKE_CUDA_ENGINE=$engine did not take (an older target/fake-cuda?)" >&2
+    return 1
+  fi
   return "$status"
 }
 
