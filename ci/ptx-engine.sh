@@ -52,21 +52,24 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 
 # on_fake ENGINE APPROX LOG COMMAND...: the jar's COMMAND over the fake driver, output in LOG;
-# prints the seconds it took; fails as the command does. The device's default name says which
-# engine ran (the driver names it at cuInit); a log without it stops the script.
+# prints the seconds it took; fails as the command does
 on_fake() {
-  local engine="$1" approx="$2" log="$3" start status=0 name
+  local engine="$1" approx="$2" log="$3" start status=0
   shift 3
   start=$(date +%s.%N)
   env -u FAKE_CUDA_DEVICE_NAME LD_LIBRARY_PATH="$FAKE" FAKE_CUDA_ENGINE="$engine" FAKE_CUDA_APPROX="$approx" \
     java -jar "$JAR" "$@" > "$log" 2>&1 || status=$?
   awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }'
-  if [[ "$engine" == ptx ]]; then name="vae-cuda fake GPU (PTX interpreter)"; else name="vae-cuda fake GPU (CPU emulator)"; fi
-  if [[ $status -eq 0 ]] && ! grep -qF "device: cuda, $name" "$log"; then
-    echo "ptx-engine.sh: $log does not say 'device: cuda, $name': FAKE_CUDA_ENGINE=$engine did not take (an older target/fake-cuda?)" >&2
-    return 1
-  fi
   return "$status"
+}
+
+# ran_on ENGINE LOG: the device line in LOG names ENGINE (the driver's default device name says
+# which engine cuInit found), else the script stops
+ran_on() {
+  local name="vae-cuda fake GPU (CPU emulator)"
+  [[ "$1" == ptx ]] && name="vae-cuda fake GPU (PTX interpreter)"
+  grep -qF "device: cuda, $name" "$2" \
+    || die "$2 does not say 'device: cuda, $name': FAKE_CUDA_ENGINE=$1 did not take (an older target/fake-cuda?)"
 }
 
 # ---- 1. selftest on the PTX engine ----
@@ -75,6 +78,7 @@ for approx in exact worst worst-down; do
   log="$OUT/selftest-ptx-$approx.log"
   seconds[selftest-$approx]=$(on_fake ptx "$approx" "$log" selftest --device cuda) \
     || die "selftest --device cuda failed on the PTX engine with FAKE_CUDA_APPROX=$approx: $(grep -m1 -iE 'fail|^error' "$log" || tail -n1 "$log") ($log)"
+  ran_on ptx "$log"
   grep -qE '^[0-9]+ passed, 0 failed$' "$log" || die "selftest on the PTX engine ($approx) did not end with 'N passed, 0 failed' ($log)"
 done
 
@@ -105,6 +109,7 @@ train_on() {
   else
     seconds[$run]=$(on_fake "$engine" "${approx:-exact}" "$OUT/$run.log" "${options[@]}") \
       || die "train ($run) failed: $(grep -m1 '^error' "$OUT/$run.log" || tail -n1 "$OUT/$run.log") ($OUT/$run.log)"
+    ran_on "$engine" "$OUT/$run.log"
   fi
 }
 
