@@ -370,8 +370,10 @@ Bound error_bound(Function function, float input) {
         case Function::lg2:  // absolute inside (0.5, 2), relative outside
             return {input > 0.5f && input < 2.0f ? Bound::Kind::absolute : Bound::Kind::relative, std::exp2(-22.0)};
         case Function::rsqrt: return {Bound::Kind::relative, std::exp2(-22.9)};
-        case Function::sin: case Function::cos:  // stated over [-100 pi, 100 pi] only
-            return std::fabs(input) <= 100 * std::numbers::pi ? Bound{Bound::Kind::absolute, std::exp2(-20.5)} : Bound{Bound::Kind::none, 0};
+        case Function::sin: case Function::cos:  // 2^-20.5 over [-2 pi, 2 pi], 2^-14.7 to 100 pi, none beyond
+            if (std::fabs(input) <= 2 * std::numbers::pi) return {Bound::Kind::absolute, std::exp2(-20.5)};
+            if (std::fabs(input) <= 100 * std::numbers::pi) return {Bound::Kind::absolute, std::exp2(-14.7)};
+            return {Bound::Kind::none, 0};
         case Function::tanh: return {Bound::Kind::relative, std::exp2(-11.0)};
     }
     return {Bound::Kind::none, 0};

@@ -1300,6 +1300,34 @@ class FakePtxInterpreterRulesTest {
         assertMovedBy("worst-down", RCP, rcpInputs(), ONE_OVER, -1);
     }
 
+    private static final String SIN = "sin.approx.f32 %f9, %f1;";
+
+    /**
+     * PTX ISA 9.7.3.18: sin.approx.f32's absolute error is at most 2^-20.5 over [-2 pi, 2 pi] and
+     * 2^-14.7 over [-100 pi, 100 pi]: worst moves the result's magnitude up by at most that, and by
+     * more than the tighter bound where only the looser one holds.
+     */
+    @Test
+    void sinApproxWorstMovesTheMagnitudeUpByTheAbsoluteBoundOfTheInputsRange() {
+        cuda.setenv("FAKE_CUDA_APPROX", "worst");
+        float[] x = new float[N];
+        for (int i = 0; i < N; i++) {
+            x[i] = (float) ((i % 2 == 0 ? 2 : 100) * Math.PI * (2 * random.nextDouble() - 1));
+        }
+        int[] result = run32(SIN, Out.F32, bits(x));
+        double tight = Math.scalb(1.0, -20) / Math.sqrt(2), loose = Math.pow(2, -14.7);
+        for (int i = 0; i < N; i++) {
+            double exact = Math.abs(StrictMath.sin(x[i]));
+            double moved = Math.abs(Float.intBitsToFloat(result[i])) - exact;
+            boolean inner = Math.abs(x[i]) <= 2 * Math.PI;
+            String where = SIN + " under worst, " + at(i, x[i]) + ": moved by " + moved;
+            assertTrue(moved >= 0 && moved <= (inner ? tight : loose), where);
+            if (!inner && Math.abs(x[i]) > 2.5 * Math.PI && exact < 0.99) {
+                assertTrue(moved > tight, where + ", only the tighter bound's worth");
+            }
+        }
+    }
+
     /** The special inputs' results, from the PTX ISA's tables, whatever the approximation. */
     private void assertSpecials(String mode, String body, float[] inputs, float[] expected) {
         cuda.setenv("FAKE_CUDA_APPROX", mode);
