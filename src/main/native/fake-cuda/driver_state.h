@@ -1,8 +1,9 @@
 // The fake driver's state, shared by its entry points (fake_driver.cpp: initialisation,
 // devices, contexts, memory, modules, launches; fake_streams.cpp: streams, capture, graphs).
 // One lock guards it all: every entry point holds it for its whole run, work included, as
-// work runs synchronously (on the PTX interpreter or the emulator). Handle objects are never deleted, so a stale handle
-// (a released context, an unloaded module, a destroyed stream) is recognised, never reused.
+// work runs synchronously (on the PTX interpreter or the emulator). Handle objects are never
+// deleted, so a stale handle (a released context, an unloaded module, a destroyed stream) is
+// recognised, never reused.
 #pragma once
 
 #include <functional>
@@ -56,6 +57,7 @@ struct CUfunc_st {
     CUmodule module;
     const fake_cuda::PtxEntry* entry;
     const void* kernel;  // the emulator's twin of the entry, or null when it has none
+    const fake_cuda::ptx::Entry* interpreted;  // the PTX engine's entry, null on the emulator's
 };
 
 struct CUgraph_st {

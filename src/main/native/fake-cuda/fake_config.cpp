@@ -73,11 +73,12 @@ FakeConfig read_config() {
     if (const char* log = std::getenv("FAKE_CUDA_CALL_LOG"); log != nullptr) {
         config.call_log = log;
     }
-    if (const char* engine = std::getenv("FAKE_CUDA_ENGINE"); engine != nullptr && *engine != '\0') {
-        if (std::string(engine) == "emulator" || std::string(engine) == "ptx") {
-            config.ptx_engine = std::string(engine) == "ptx";
+    if (const char* text = std::getenv("FAKE_CUDA_ENGINE"); text != nullptr && *text != '\0') {
+        std::string engine = text;
+        if (engine == "emulator" || engine == "ptx") {
+            config.ptx_engine = engine == "ptx";
         } else {
-            std::fprintf(stderr, "fake libcuda: ignoring FAKE_CUDA_ENGINE=%s (not ptx or emulator)\n", engine);
+            std::fprintf(stderr, "fake libcuda: ignoring FAKE_CUDA_ENGINE=%s (not ptx or emulator)\n", text);
         }
     }
     if (const char* approx = std::getenv("FAKE_CUDA_APPROX"); approx != nullptr && *approx != '\0') {

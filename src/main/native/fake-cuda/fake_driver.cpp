@@ -568,7 +568,8 @@ CUresult cuModuleGetFunction(CUfunction* function, CUmodule module, const char* 
         return CUDA_ERROR_NOT_FOUND;
     }
     auto& functions = driver().functions;
-    functions.push_back(std::make_unique<CUfunc_st>(CUfunc_st{module, entry, emu_find_kernel(name)}));
+    const ptx::Entry* interpreted = module->program != nullptr ? module->program->find_entry(name) : nullptr;
+    functions.push_back(std::make_unique<CUfunc_st>(CUfunc_st{module, entry, emu_find_kernel(name), interpreted}));
     *function = functions.back().get();
     return CUDA_SUCCESS;
 }
@@ -601,7 +602,7 @@ CUresult cuLaunchKernel(CUfunction function, unsigned int grid_x, unsigned int g
     if (kernel_params == nullptr && !function->entry->parameters.empty()) {
         return CUDA_ERROR_INVALID_VALUE;
     }
-    if (function->module->program != nullptr) {
+    if (function->interpreted != nullptr) {
         ptx::LaunchShape shape{{grid_x, grid_y, grid_z}, {block_x, block_y, block_z}, shared_memory_bytes};
         return enqueue(stream, interpreted_kernel_work(context, function, shape, kernel_params));
     }

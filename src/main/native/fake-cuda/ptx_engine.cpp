@@ -36,13 +36,13 @@ std::vector<unsigned int> block_order(const ptx::LaunchShape& shape) {
 }  // namespace
 
 Work interpreted_kernel_work(CUcontext context, CUfunction function, const ptx::LaunchShape& shape, void** kernel_params) {
-    const ptx::Entry* entry = function->module->program->find_entry(function->entry->name);
+    const ptx::Entry* entry = function->interpreted;
     std::vector<unsigned char> parameters(entry->parameter_bytes);
     for (std::size_t i = 0; i < entry->parameter_offsets.size(); i++) {
         std::memcpy(parameters.data() + entry->parameter_offsets[i], kernel_params[i], function->entry->parameters[i].bytes);
     }
     std::shared_ptr<const ptx::Program> program = function->module->program;
-    return [context, function, program, entry, shape, parameters]() {
+    return [context, program, entry, shape, parameters]() {
         if (CUresult injected = inject_launch_failure(context, entry->name); injected != CUDA_SUCCESS) {
             return injected;
         }

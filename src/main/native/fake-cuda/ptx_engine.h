@@ -13,8 +13,9 @@ namespace fake_cuda {
 // or CUDA_ERROR_NOT_SUPPORTED for PTX it does not implement) with the reason in *log.
 CUresult compile_for_interpreter(const char* text, std::shared_ptr<const ptx::Program>* program, std::string* log);
 
-// The launch's work: the parameters copied now into the entry's parameter buffer, as the driver
-// does; the entry executed over the grid, blocks in the configured order, when the work runs.
+// The launch's work, for a function with its interpreted entry: the parameters copied now into
+// the entry's parameter buffer, as the driver does; the entry executed over the grid, blocks in
+// the configured order, when the work runs.
 Work interpreted_kernel_work(CUcontext context, CUfunction function, const ptx::LaunchShape& shape, void** kernel_params);
 
 }  // namespace fake_cuda

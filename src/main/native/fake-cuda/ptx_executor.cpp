@@ -39,12 +39,12 @@ const Entry* Program::find_entry(const std::string& name) const {
     return nullptr;
 }
 
-bool Program::is_global_variable(std::uint64_t address, std::size_t bytes) const {
+const GlobalVariable* Program::global_variable_at(std::uint64_t address, std::size_t bytes) const {
     for (const GlobalVariable& variable : globals) {
         const auto begin = reinterpret_cast<std::uintptr_t>(variable.storage.get());
-        if (address >= begin && bytes <= variable.bytes && address - begin <= variable.bytes - bytes) return true;
+        if (address >= begin && bytes <= variable.bytes && address - begin <= variable.bytes - bytes) return &variable;
     }
-    return false;
+    return nullptr;
 }
 
 namespace {
@@ -165,12 +165,10 @@ void remember(Machine& m, std::uint64_t begin, std::uint64_t end) {
 // variable, or the largest aligned power-of-two window (64 KiB at least) around it that is all
 // device memory, else the access itself.
 bool admit_global(Machine& m, std::uint64_t address, std::size_t bytes) {
-    for (const GlobalVariable& variable : m.program.globals) {
-        const auto begin = reinterpret_cast<std::uintptr_t>(variable.storage.get());
-        if (in_range(GlobalRange{begin, begin + variable.bytes}, address, bytes)) {
-            remember(m, begin, begin + variable.bytes);
-            return true;
-        }
+    if (const GlobalVariable* variable = m.program.global_variable_at(address, bytes)) {
+        const auto begin = reinterpret_cast<std::uintptr_t>(variable->storage.get());
+        remember(m, begin, begin + variable->bytes);
+        return true;
     }
     if (m.is_device_memory == nullptr || !m.is_device_memory(address, bytes)) return false;
     const auto device_window = [&](std::uint64_t size) {

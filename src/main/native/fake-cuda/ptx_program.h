@@ -109,8 +109,8 @@ struct Program {
     std::vector<GlobalVariable> globals;
 
     const Entry* find_entry(const std::string& name) const;
-    // True when [address, address + bytes) lies inside one of the module's .global variables.
-    bool is_global_variable(std::uint64_t address, std::size_t bytes) const;
+    // The module's .global variable that [address, address + bytes) lies inside, or null.
+    const GlobalVariable* global_variable_at(std::uint64_t address, std::size_t bytes) const;
 };
 
 }  // namespace fake_cuda::ptx
