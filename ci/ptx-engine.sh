@@ -51,16 +51,22 @@ die() { echo "ptx-engine.sh: $*" >&2; exit 1; }
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
-# on_fake ENGINE APPROX LOG COMMAND...: the jar's COMMAND over the fake driver, output in LOG;
-# prints the seconds it took; fails as the command does
-on_fake() {
-  local engine="$1" approx="$2" log="$3" start status=0
-  shift 3
+# timed LOG COMMAND...: COMMAND with its output in LOG; prints the seconds it took; fails as it does
+timed() {
+  local log="$1" start status=0
+  shift
   start=$(date +%s.%N)
-  env -u FAKE_CUDA_DEVICE_NAME LD_LIBRARY_PATH="$FAKE" FAKE_CUDA_ENGINE="$engine" FAKE_CUDA_APPROX="$approx" \
-    java -jar "$JAR" "$@" > "$log" 2>&1 || status=$?
+  "$@" > "$log" 2>&1 || status=$?
   awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }'
   return "$status"
+}
+
+# on_fake ENGINE APPROX LOG ARGS...: the jar's command ARGS over the fake driver, timed into LOG
+on_fake() {
+  local engine="$1" approx="$2" log="$3"
+  shift 3
+  timed "$log" env -u FAKE_CUDA_DEVICE_NAME LD_LIBRARY_PATH="$FAKE" FAKE_CUDA_ENGINE="$engine" \
+    FAKE_CUDA_APPROX="$approx" java -jar "$JAR" "$@"
 }
 
 # ran_on ENGINE LOG: the device line in LOG names ENGINE (the driver's default device name says
@@ -89,6 +95,11 @@ test_loss() {
     || die "$OUT/$1/metrics.csv has no test loss"
 }
 
+# within D: D (a relative difference) is at most TOLERANCE
+within() {
+  awk -v d="$1" -v t="$TOLERANCE" 'BEGIN { exit !(d <= t) }'
+}
+
 # relative A B: |A - B| / |B|
 relative() {
   awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; printf "%.2e", d / (b < 0 ? -b : b) }'
@@ -96,21 +107,17 @@ relative() {
 
 # train_on MODEL DEVICE ENGINE APPROX OPTION...: one epoch, into $OUT/MODEL-ENGINE[-APPROX]
 train_on() {
-  local model="$1" device="$2" engine="$3" approx="$4" run
+  local model="$1" device="$2" engine="$3" approx="$4" run status=0
   shift 4
   run="$model-$engine${approx:+-$approx}"
-  local options=(train --device "$device" --epochs 1 --seed "$SEED" --out "$OUT/$run" "$@")
+  local log="$OUT/$run.log" options=(train --device "$device" --epochs 1 --seed "$SEED" --out "$OUT/$run" "$@")
   if [[ "$device" == cpu ]]; then
-    local start status=0
-    start=$(date +%s.%N)
-    java -jar "$JAR" "${options[@]}" > "$OUT/$run.log" 2>&1 || status=$?
-    seconds[$run]=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
-    [[ $status -eq 0 ]] || die "train ($run) failed: $(grep -m1 '^error' "$OUT/$run.log" || tail -n1 "$OUT/$run.log") ($OUT/$run.log)"
+    seconds[$run]=$(timed "$log" java -jar "$JAR" "${options[@]}") || status=$?
   else
-    seconds[$run]=$(on_fake "$engine" "${approx:-exact}" "$OUT/$run.log" "${options[@]}") \
-      || die "train ($run) failed: $(grep -m1 '^error' "$OUT/$run.log" || tail -n1 "$OUT/$run.log") ($OUT/$run.log)"
-    ran_on "$engine" "$OUT/$run.log"
+    seconds[$run]=$(on_fake "$engine" "${approx:-exact}" "$log" "${options[@]}") || status=$?
   fi
+  [[ $status -eq 0 ]] || die "train ($run) failed: $(grep -m1 '^error' "$log" || tail -n1 "$log") ($log)"
+  [[ "$device" == cpu ]] || ran_on "$engine" "$log"
 }
 
 models=(mlp conv)
@@ -139,13 +146,11 @@ failures=()
       versus_cpu=- versus_emulator=-
       if [[ "$run" != *-cpu ]]; then
         versus_cpu=$(relative "$loss" "$cpu")
-        awk -v d="$versus_cpu" -v t="$TOLERANCE" 'BEGIN { exit !(d <= t) }' \
-          || failures+=("$run: test loss $loss differs from the CPU's $cpu by $versus_cpu relative (at most $TOLERANCE)")
+        within "$versus_cpu" || failures+=("$run: test loss $loss differs from the CPU's $cpu by $versus_cpu relative (at most $TOLERANCE)")
       fi
       if [[ "$run" == *-ptx-* ]]; then
         versus_emulator=$(relative "$loss" "$emulator")
-        awk -v d="$versus_emulator" -v t="$TOLERANCE" 'BEGIN { exit !(d <= t) }' \
-          || failures+=("$run: test loss $loss differs from the emulator engine's $emulator by $versus_emulator relative (at most $TOLERANCE)")
+        within "$versus_emulator" || failures+=("$run: test loss $loss differs from the emulator engine's $emulator by $versus_emulator relative (at most $TOLERANCE)")
       fi
       printf '%-22s %-14s %-12s %-12s %s\n' "$run" "$loss" "$versus_cpu" "$versus_emulator" "${seconds[$run]}"
     done
